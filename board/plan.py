@@ -1,0 +1,151 @@
+"""The typed plan: what a board holds besides ink, as plain dataclasses.
+
+Built by ``board.read.read_plan`` from a Y document (defensively) and by the
+plan-record importer; read by the exporters. No I/O, no pycrdt here.
+Field names equal the keys inside the Y document (docs/board-format.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Citizen:
+    name: str = ""  # may be empty: an alias is enough
+    alias: str = ""
+
+
+@dataclass
+class OwnGoal:
+    """The citizen's own goal or dream, in their own words — quoted, never rewritten."""
+
+    text: str = ""
+    updated: str | None = None  # ISO timestamp
+
+
+@dataclass
+class NextMeeting:
+    date: str | None = None  # YYYY-MM-DD
+    time: str | None = None  # HH:MM
+    place: str = ""
+
+
+@dataclass
+class Participant:
+    id: str
+    name: str
+    role: str = "professional"  # one of schema.ROLES
+    organisation: str = ""
+    phone: str = ""
+    email: str = ""
+    contact_person: bool = False  # the one agreed contact for the citizen
+
+
+@dataclass
+class Member:
+    """A household member in a family plan: goals and actions may belong to one."""
+
+    id: str
+    name: str
+    relation: str = ""  # e.g. "mor", "søn (14 år)"
+
+
+@dataclass
+class Goal:
+    """A goal of the plan; with ``parent`` set it is a sub-goal (delmål)."""
+
+    id: str
+    title: str
+    description: str = ""
+    horizon: str = "now"  # schema.HORIZONS
+    rank: float = 0.0  # lower first
+    office: str = ""
+    parent: str | None = None  # goal id for a sub-goal
+    member: str | None = None  # household member id
+    proposed_by: str | None = None  # participant id of a professional; None: the citizen's own
+    agreed_at: str | None = None  # ISO timestamp when the citizen tapped "Enig"
+    status: str = "active"  # active | completed | cancelled
+    created: str | None = None
+
+    @property
+    def is_proposal(self) -> bool:
+        return self.proposed_by is not None and self.agreed_at is None
+
+
+@dataclass
+class Action:
+    """A task with one owner and a date ("who has the ball")."""
+
+    id: str
+    what: str
+    goal: str | None = None  # goal or sub-goal id
+    owner: str | None = None  # participant id
+    office: str = ""
+    due: str | None = None  # YYYY-MM-DD
+    status: str = "not_started"  # schema.STATUSES
+    approval: str = "not_needed"  # schema.APPROVALS
+    follow_up: str | None = None  # YYYY-MM-DD
+    carried_over: int = 0  # times moved on to a next meeting
+    note: str = ""
+    expected_result: str = ""
+    member: str | None = None
+    proposed_by: str | None = None
+    agreed_at: str | None = None
+    rank: float = 0.0
+    created: str | None = None
+
+    @property
+    def is_proposal(self) -> bool:
+        return self.proposed_by is not None and self.agreed_at is None
+
+
+@dataclass
+class Agreement:
+    id: str
+    text: str
+    follow_up_by: str | None = None  # participant id
+    date: str | None = None  # YYYY-MM-DD
+
+
+@dataclass
+class Rating:
+    """The citizen's own rating of one goal at one meeting (progression)."""
+
+    id: str
+    goal: str
+    date: str  # YYYY-MM-DD
+    value: float
+    by: str | None = None  # participant id
+    note: str = ""
+
+
+@dataclass
+class Plan:
+    """The citizen's ONE plan as it stands on the board."""
+
+    title: str = ""
+    citizen: Citizen = field(default_factory=Citizen)
+    own_goal: OwnGoal = field(default_factory=OwnGoal)
+    dreams: list[str] = field(default_factory=list)
+    resources: list[str] = field(default_factory=list)
+    challenges: list[str] = field(default_factory=list)
+    next_meeting: NextMeeting = field(default_factory=NextMeeting)
+    participants: list[Participant] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)  # goals and sub-goals, by rank
+    actions: list[Action] = field(default_factory=list)
+    agreements: list[Agreement] = field(default_factory=list)
+    ratings: list[Rating] = field(default_factory=list)
+
+    def participant(self, pid: str | None) -> Participant | None:
+        return next((p for p in self.participants if p.id == pid), None)
+
+    def top_goals(self) -> list[Goal]:
+        return [g for g in self.goals if g.parent is None]
+
+    def subgoals(self, goal_id: str) -> list[Goal]:
+        return [g for g in self.goals if g.parent == goal_id]
+
+    def actions_for(self, goal_id: str | None) -> list[Action]:
+        return [a for a in self.actions if a.goal == goal_id]

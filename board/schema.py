@@ -1,0 +1,60 @@
+"""Names and shapes inside a board's Y document — the one place they are spelled.
+
+A board document has these top-level shared types (all ``Y.Map``; a Yjs client
+uses ``doc.getMap(NAME)``, pycrdt ``doc.get(NAME, type=Map)``). Every entry of
+a collection map is ONE plain JSON value (an object) keyed by its ``id``:
+changing an item replaces its value. That keeps a board small and fast to join
+(see docs/board-format.md) and makes each item last-writer-wins as a whole.
+
+Coordinates are integers in tenths of a CSS pixel ("board units").
+Dates are ISO ``YYYY-MM-DD`` strings; timestamps ISO 8601 UTC strings.
+"""
+
+from __future__ import annotations
+
+FORMAT_VERSION = 1
+
+# top-level maps
+META = "meta"  # singletons: format, kind, title, template, created, language
+ELEMENTS = "elements"  # id -> drawing element
+PLAN = "plan"  # singletons: citizen, own_goal, dreams, resources, challenges, next_meeting
+GOALS = "goals"  # id -> goal or sub-goal (sub-goal has "parent")
+ACTIONS = "actions"  # id -> action / task
+PARTICIPANTS = "participants"  # id -> participant (network)
+AGREEMENTS = "agreements"  # id -> agreement / decision
+MEMBERS = "members"  # id -> household member (family plans: one lane each)
+PROGRESS = "progress"  # id -> one rating of one goal at one date
+
+COLLECTIONS = (ELEMENTS, GOALS, ACTIONS, PARTICIPANTS, AGREEMENTS, MEMBERS, PROGRESS)
+ALL_MAPS = (META, PLAN, *COLLECTIONS)
+
+# board kinds (meta.kind)
+KIND_CASE = "case"
+KIND_TEAM = "team"
+
+# element types
+ELEMENT_TYPES = ("stroke", "shape", "note", "text", "connector", "frame", "card")
+SHAPES = ("rect", "ellipse", "line", "arrow")
+STROKE_TOOLS = ("pen", "highlighter")
+NOTE_COLOURS = ("yellow", "pink", "blue", "green", "orange", "purple", "white")
+
+# plan vocabularies
+HORIZONS = ("now", "next", "later", "parked")
+STATUSES = ("not_started", "in_progress", "done")
+APPROVALS = ("not_needed", "awaiting", "approved", "refused")
+ROLES = ("citizen", "relative", "coordinator", "professional", "support", "observer")
+CARD_KINDS = ("own_goal", "goal", "action", "participant", "agreement")
+
+# server-side limits (validation refuses, reading skips beyond these)
+MAX_TEXT = 2000  # characters in one text field
+MAX_TITLE = 200
+MAX_ITEMS = {
+    ELEMENTS: 50_000,
+    GOALS: 500,
+    ACTIONS: 2000,
+    PARTICIPANTS: 200,
+    AGREEMENTS: 500,
+    MEMBERS: 30,
+    PROGRESS: 10_000,
+}
+MAX_STROKE_POINTS = 20_000  # triples (x, y, pressure)

@@ -1,0 +1,70 @@
+"""Every setting of Tavle, read from ``TAVLE_*`` environment variables.
+
+One home for configuration: modules receive a :class:`Settings` instance and
+never read the environment themselves. Defaults give the embedded mode
+(SQLite in ``./data``, one process, no Redis).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def _str(name: str, default: str) -> str:
+    raw = os.environ.get(name)
+    return raw if raw not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings; ``Settings.from_env()`` is the only reader of the environment."""
+
+    data_dir: Path = Path("data")
+    database_url: str = ""  # empty: sqlite:///<data_dir>/tavle.db
+    redis_url: str = ""  # empty: single process, no cross-process fan-out
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = ""  # e.g. https://tavle.kommune.dk, used in QR codes; empty: from request
+    max_message_bytes: int = 2 * 1024 * 1024
+    max_board_bytes: int = 32 * 1024 * 1024
+    flush_interval_ms: int = 100
+    compact_every: int = 500  # updates in the log before a room compacts into a snapshot
+    send_queue_frames: int = 2000  # per-client bound; a slower consumer is closed
+    room_unload_seconds: float = 5.0  # an empty room is persisted and unloaded after this
+    secret_key: str = ""  # signs session cookies; empty: generated once into data_dir
+    log_level: str = "INFO"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'tavle.db').as_posix()}"
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        values: dict[str, object] = {
+            "data_dir": Path(_str("TAVLE_DATA_DIR", "data")),
+            "database_url": _str("TAVLE_DATABASE_URL", ""),
+            "redis_url": _str("TAVLE_REDIS_URL", ""),
+            "host": _str("TAVLE_HOST", "127.0.0.1"),
+            "port": _int("TAVLE_PORT", 8000),
+            "public_url": _str("TAVLE_PUBLIC_URL", ""),
+            "max_message_bytes": _int("TAVLE_MAX_MESSAGE_BYTES", 2 * 1024 * 1024),
+            "max_board_bytes": _int("TAVLE_MAX_BOARD_BYTES", 32 * 1024 * 1024),
+            "flush_interval_ms": _int("TAVLE_FLUSH_INTERVAL_MS", 100),
+            "compact_every": _int("TAVLE_COMPACT_EVERY", 500),
+            "send_queue_frames": _int("TAVLE_SEND_QUEUE_FRAMES", 2000),
+            "room_unload_seconds": float(_str("TAVLE_ROOM_UNLOAD_SECONDS", "5")),
+            "secret_key": _str("TAVLE_SECRET_KEY", ""),
+            "log_level": _str("TAVLE_LOG_LEVEL", "INFO"),
+        }
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
