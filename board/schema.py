@@ -44,10 +44,16 @@ STATUSES = ("not_started", "in_progress", "done")
 APPROVALS = ("not_needed", "awaiting", "approved", "refused")
 ROLES = ("citizen", "relative", "coordinator", "professional", "support", "observer")
 CARD_KINDS = ("own_goal", "goal", "action", "participant", "agreement")
+GOAL_STATUSES = ("active", "completed", "cancelled")
+LANE_FIELDS = ("status", "horizon", "member")  # frame.lane.field
+LANGUAGES = ("da", "en")
 
 # server-side limits (validation refuses, reading skips beyond these)
 MAX_TEXT = 2000  # characters in one text field
-MAX_TITLE = 200
+MAX_TITLE = 200  # characters in one short text (title, name, office, phone…)
+MAX_LIST = 50  # strings in plan.dreams / resources / challenges
+MAX_ID = 64  # characters in an id
+MAX_COORD = 10_000_000  # absolute value of a coordinate, board units
 MAX_ITEMS = {
     ELEMENTS: 50_000,
     GOALS: 500,
