@@ -1,0 +1,167 @@
+"""Drawing elements: the fields of each element type, checking, and their boxes.
+
+One list of :class:`~board.fields.Field` per type (docs/board-format.md, "elements").
+:func:`clean_element` is used by the reader and by the server guard; :func:`bounds`
+by templates (to place new content beside the old) and by exporters.
+"""
+
+from __future__ import annotations
+
+from board import schema
+from board.fields import (
+    Field,
+    Invalid,
+    boolean,
+    choice,
+    clean_item,
+    colour,
+    coord,
+    describe,
+    ident,
+    integer,
+    keyed,
+    number,
+    optional,
+    size,
+    text,
+)
+
+INK = "#1d3557"
+
+
+def points(value: object) -> list[int]:
+    """A flat ``[x, y, p, …]`` list of integers; a ragged or too long tail is cut off."""
+    if not isinstance(value, list):
+        raise Invalid(f"expected a list of numbers, got {describe(value)}")
+    usable = min(len(value) - len(value) % 3, 3 * schema.MAX_STROKE_POINTS)
+    clean = [coord(v) for v in value[:usable]]
+    if usable != len(value) or clean != value:
+        raise Invalid("ragged, too long or not whole numbers; repaired", clean)
+    return clean
+
+
+def lane(value: object) -> dict:
+    """A frame's lane: ``{"field": "status"|"horizon"|"member", "value": …}``."""
+    if not isinstance(value, dict) or value.get("field") not in schema.LANE_FIELDS:
+        raise Invalid(f"expected a lane with field one of {', '.join(schema.LANE_FIELDS)}")
+    allowed = {"status": schema.STATUSES, "horizon": schema.HORIZONS}.get(value["field"])
+    lane_value = value.get("value")
+    check = choice(allowed) if allowed else ident
+    check(lane_value)
+    clean = {"field": value["field"], "value": lane_value}
+    if clean != value:
+        raise Invalid("has unknown keys; repaired", clean)
+    return clean
+
+
+def card_ref(value: object) -> dict:
+    """``{"kind": one of CARD_KINDS, "id": item id (null for own_goal)}``."""
+    if not isinstance(value, dict) or value.get("kind") not in schema.CARD_KINDS:
+        raise Invalid(f"expected a ref with kind one of {', '.join(schema.CARD_KINDS)}")
+    ref_id = value.get("id")
+    if value["kind"] == "own_goal":
+        ref_id = None
+    else:
+        ident(ref_id)
+    clean = {"kind": value["kind"], "id": ref_id}
+    if clean != value:
+        raise Invalid("has unknown keys; repaired", clean)
+    return clean
+
+
+_COMMON = (
+    Field("id", ident, required=True),
+    Field("type", choice(schema.ELEMENT_TYPES), required=True),
+    Field("z", number(), 0),
+    Field("author", text(schema.MAX_TITLE), ""),
+    Field("created", number(0, 1e15), 0),
+)
+_BOX = (
+    Field("x", coord, 0),
+    Field("y", coord, 0),
+    Field("w", size, 0),
+    Field("h", size, 0),
+)
+_WIDTH = Field("width", integer(1, 10_000), 20)
+
+ELEMENT_FIELDS: dict[str, tuple[Field, ...]] = {
+    "stroke": (
+        *_COMMON,
+        Field("points", points, required=True),
+        Field("color", colour, INK),
+        _WIDTH,
+        Field("tool", choice(schema.STROKE_TOOLS), "pen"),
+    ),
+    "shape": (
+        *_COMMON,
+        Field("shape", choice(schema.SHAPES), required=True),
+        Field("x", coord, 0),
+        Field("y", coord, 0),
+        Field("w", coord, 0),
+        Field("h", coord, 0),
+        Field("color", colour, INK),
+        Field("fill", optional(colour), None),
+        _WIDTH,
+    ),
+    "note": (
+        *_COMMON,
+        *_BOX,
+        Field("text", text(), ""),
+        Field("color", choice(schema.NOTE_COLOURS), "yellow"),
+    ),
+    "text": (
+        *_COMMON,
+        Field("x", coord, 0),
+        Field("y", coord, 0),
+        Field("text", text(), ""),
+        Field("size", integer(10, 100_000), 200),
+        Field("color", colour, INK),
+    ),
+    "connector": (
+        *_COMMON,
+        Field("from", ident, required=True),
+        Field("to", ident, required=True),
+        Field("color", colour, INK),
+        _WIDTH,
+        Field("arrow", boolean, True),
+    ),
+    "frame": (
+        *_COMMON,
+        *_BOX,
+        Field("title", text(schema.MAX_TITLE), ""),
+        Field("lane", optional(lane), None),
+    ),
+    "card": (*_COMMON, *_BOX, Field("ref", card_ref, required=True)),
+}
+
+def clean_element(key: str, raw: object) -> tuple[dict | None, list[str]]:
+    """Check one ``elements`` entry: ``(clean element or None, problems)``."""
+    label = f"elements/{key[:80]}"
+    kind = raw.get("type") if isinstance(raw, dict) else None
+    fields = ELEMENT_FIELDS.get(kind) if isinstance(kind, str) else None
+    if fields is None:
+        if isinstance(raw, dict):
+            return None, [f"{label}.type: unknown element type, skipped"]
+        return None, [f"{label}: not an object ({describe(raw)}), skipped"]
+    problems: list[str] = []
+    clean, found = clean_item(keyed(raw, key, label, problems), fields, label)
+    return clean, problems + found
+
+
+def bounds(element: dict) -> tuple[int, int, int, int] | None:
+    """The box ``(x0, y0, x1, y1)`` of a clean element, or None (connectors, empty ink)."""
+    kind = element.get("type")
+    if kind == "stroke":
+        pts = element["points"]
+        if not pts:
+            return None
+        xs, ys = pts[0::3], pts[1::3]
+        return min(xs), min(ys), max(xs), max(ys)
+    if kind == "text":
+        x, y = element["x"], element["y"]
+        return x, y, x + element["size"] * max(1, len(element["text"])) // 2, y + element["size"]
+    if kind in ("shape", "note", "frame", "card"):
+        x0, y0 = element["x"], element["y"]
+        x1, y1 = x0 + element["w"], y0 + element["h"]
+        return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+    return None

@@ -1,0 +1,291 @@
+"""Read a board document defensively into the typed plan and the list of elements.
+
+Any document — written by a buggy or hostile client, half-synced, or garbage —
+reads without an exception: each invalid or partial item is skipped or repaired
+field by field, and every such decision is reported as a plain-text problem
+naming the map, the item id and the field. Nothing here writes to the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pycrdt import Doc, Map
+
+from board import schema
+from board.elements import clean_element
+from board.fields import (
+    Field,
+    boolean,
+    choice,
+    clean_item,
+    clock,
+    ident,
+    integer,
+    iso_date,
+    keyed,
+    number,
+    optional,
+    record,
+    text,
+    text_list,
+    timestamp,
+)
+from board.plan import (
+    Action,
+    Agreement,
+    Citizen,
+    Goal,
+    Member,
+    NextMeeting,
+    OwnGoal,
+    Participant,
+    Plan,
+    Rating,
+)
+
+SHORT = text(schema.MAX_TITLE)
+LONG = text(schema.MAX_TEXT)
+REF = optional(ident)
+
+ITEM_FIELDS: dict[str, tuple[Field, ...]] = {
+    schema.PARTICIPANTS: (
+        Field("id", ident, required=True),
+        Field("name", text(schema.MAX_TITLE, required=True), required=True),
+        Field("role", choice(schema.ROLES), "professional"),
+        Field("organisation", SHORT, ""),
+        Field("phone", SHORT, ""),
+        Field("email", SHORT, ""),
+        Field("contact_person", boolean, False),
+    ),
+    schema.MEMBERS: (
+        Field("id", ident, required=True),
+        Field("name", text(schema.MAX_TITLE, required=True), required=True),
+        Field("relation", SHORT, ""),
+    ),
+    schema.GOALS: (
+        Field("id", ident, required=True),
+        Field("title", text(schema.MAX_TITLE, required=True), required=True),
+        Field("description", LONG, ""),
+        Field("horizon", choice(schema.HORIZONS), "now"),
+        Field("rank", number(), 0.0),
+        Field("office", SHORT, ""),
+        Field("parent", REF, None),
+        Field("member", REF, None),
+        Field("proposed_by", REF, None),
+        Field("agreed_at", optional(timestamp), None),
+        Field("status", choice(schema.GOAL_STATUSES), "active"),
+        Field("created", optional(timestamp), None),
+    ),
+    schema.ACTIONS: (
+        Field("id", ident, required=True),
+        Field("what", text(schema.MAX_TITLE, required=True), required=True),
+        Field("goal", REF, None),
+        Field("owner", REF, None),
+        Field("office", SHORT, ""),
+        Field("due", optional(iso_date), None),
+        Field("status", choice(schema.STATUSES), "not_started"),
+        Field("approval", choice(schema.APPROVALS), "not_needed"),
+        Field("follow_up", optional(iso_date), None),
+        Field("carried_over", integer(0, 1000), 0),
+        Field("note", LONG, ""),
+        Field("expected_result", LONG, ""),
+        Field("member", REF, None),
+        Field("proposed_by", REF, None),
+        Field("agreed_at", optional(timestamp), None),
+        Field("rank", number(), 0.0),
+        Field("created", optional(timestamp), None),
+    ),
+    schema.AGREEMENTS: (
+        Field("id", ident, required=True),
+        Field("text", text(schema.MAX_TEXT, required=True), required=True),
+        Field("follow_up_by", REF, None),
+        Field("date", optional(iso_date), None),
+    ),
+    schema.PROGRESS: (
+        Field("id", ident, required=True),
+        Field("goal", ident, required=True),
+        Field("date", iso_date, required=True),
+        Field("value", number(), required=True),
+        Field("by", REF, None),
+        Field("note", LONG, ""),
+    ),
+}
+
+PLAN_FIELDS: tuple[Field, ...] = (
+    Field("title", SHORT, ""),
+    Field(
+        "citizen",
+        record((Field("name", SHORT, ""), Field("alias", SHORT, ""))),
+        {"name": "", "alias": ""},
+    ),
+    Field(
+        "own_goal",
+        record((Field("text", LONG, ""), Field("updated", optional(timestamp), None))),
+        {"text": "", "updated": None},
+    ),
+    Field("dreams", text_list, []),
+    Field("resources", text_list, []),
+    Field("challenges", text_list, []),
+    Field(
+        "next_meeting",
+        record(
+            (
+                Field("date", optional(iso_date), None),
+                Field("time", optional(clock), None),
+                Field("place", SHORT, ""),
+            )
+        ),
+        {"date": None, "time": None, "place": ""},
+    ),
+)
+
+META_FIELDS: tuple[Field, ...] = (
+    Field("format", integer(1, 1000), schema.FORMAT_VERSION),
+    Field("kind", choice((schema.KIND_CASE, schema.KIND_TEAM)), schema.KIND_CASE),
+    Field("title", SHORT, ""),
+    Field("template", SHORT, ""),
+    Field("created", optional(timestamp), None),
+    Field("language", choice(schema.LANGUAGES), "da"),
+)
+
+# references that must point at an existing item: (map, field) -> target map
+REFERENCES: dict[tuple[str, str], str] = {
+    (schema.GOALS, "parent"): schema.GOALS,
+    (schema.GOALS, "member"): schema.MEMBERS,
+    (schema.ACTIONS, "goal"): schema.GOALS,
+    (schema.ACTIONS, "owner"): schema.PARTICIPANTS,
+    (schema.ACTIONS, "member"): schema.MEMBERS,
+    (schema.AGREEMENTS, "follow_up_by"): schema.PARTICIPANTS,
+    (schema.PROGRESS, "by"): schema.PARTICIPANTS,
+}
+
+
+def clean_plan_item(map_name: str, key: object, raw: object) -> tuple[dict | None, list[str]]:
+    """Check one entry of a plan collection (no cross-references): ``(clean, problems)``."""
+    label = f"{map_name}/{str(key)[:80]}"
+    problems: list[str] = []
+    clean, found = clean_item(keyed(raw, key, label, problems), ITEM_FIELDS[map_name], label)
+    return clean, problems + found
+
+
+def _entries(doc: Doc, name: str, problems: list[str]) -> Iterator[tuple[str, Any]]:
+    """``(key, value)`` of a top-level map; a broken map yields nothing and a problem."""
+    try:
+        items = list(doc.get(name, type=Map).items())
+    except Exception as exc:  # any shape of broken root must still read
+        problems.append(f"{name}: unreadable ({type(exc).__name__}), skipped")
+        return iter(())
+    return iter(items)
+
+
+def _collection(doc: Doc, name: str, problems: list[str]) -> dict[str, dict]:
+    clean_items: dict[str, dict] = {}
+    for key, raw in _entries(doc, name, problems):
+        if len(clean_items) >= schema.MAX_ITEMS[name]:
+            problems.append(f"{name}: more than {schema.MAX_ITEMS[name]} items, rest skipped")
+            break
+        clean, item_problems = clean_plan_item(name, key, raw)
+        problems.extend(item_problems)
+        if clean is not None:
+            clean_items[key] = clean
+    return clean_items
+
+
+def _singletons(doc: Doc, name: str, fields: tuple[Field, ...], problems: list[str]) -> dict:
+    values = dict(_entries(doc, name, problems))
+    clean, found = clean_item(values, fields, name)
+    problems.extend(found)
+    return clean or {f.name: f.default for f in fields}
+
+
+def resolve_references(items: dict[str, dict[str, dict]], problems: list[str]) -> None:
+    """Empty every dangling reference and break cycles of sub-goal parents, in place."""
+    for (map_name, field), target in REFERENCES.items():
+        for key, item in items[map_name].items():
+            ref = item[field]
+            if ref is not None and ref not in items[target]:
+                problems.append(f"{map_name}/{key}.{field}: refers to a missing item, cleared")
+                item[field] = None
+    goals = items[schema.GOALS]
+    for key in goals:
+        seen = {key}
+        node = goals[key]
+        while node["parent"] is not None:
+            if node["parent"] in seen:
+                problems.append(f"goals/{node['id']}.parent: closes a cycle, cleared")
+                node["parent"] = None
+                break
+            seen.add(node["parent"])
+            node = goals[node["parent"]]
+    ratings = items[schema.PROGRESS]
+    for key in [k for k, r in ratings.items() if r["goal"] not in goals]:
+        problems.append(f"progress/{key}.goal: refers to a missing goal, skipped")
+        del ratings[key]
+
+
+def plan_from_items(plan_values: dict, items: dict[str, dict[str, dict]]) -> Plan:
+    """Build the :class:`Plan` from clean singletons and clean, resolved collections."""
+    return Plan(
+        title=plan_values["title"],
+        citizen=Citizen(**plan_values["citizen"]),
+        own_goal=OwnGoal(**plan_values["own_goal"]),
+        dreams=list(plan_values["dreams"]),
+        resources=list(plan_values["resources"]),
+        challenges=list(plan_values["challenges"]),
+        next_meeting=NextMeeting(**plan_values["next_meeting"]),
+        participants=sorted(
+            (Participant(**v) for v in items[schema.PARTICIPANTS].values()),
+            key=lambda p: (schema.ROLES.index(p.role), p.name.casefold(), p.id),
+        ),
+        members=sorted((Member(**v) for v in items[schema.MEMBERS].values()), key=lambda m: m.id),
+        goals=sorted(
+            (Goal(**v) for v in items[schema.GOALS].values()),
+            key=lambda g: (g.rank, g.created or "", g.id),
+        ),
+        actions=sorted(
+            (Action(**v) for v in items[schema.ACTIONS].values()),
+            key=lambda a: (a.rank, a.due or "9999", a.id),
+        ),
+        agreements=sorted(
+            (Agreement(**v) for v in items[schema.AGREEMENTS].values()),
+            key=lambda a: (a.date or "9999", a.id),
+        ),
+        ratings=sorted(
+            (Rating(**v) for v in items[schema.PROGRESS].values()),
+            key=lambda r: (r.goal, r.date, r.id),
+        ),
+    )
+
+
+def read_meta(doc: Doc) -> tuple[dict, list[str]]:
+    """The ``meta`` singletons, checked: ``(meta, problems)``."""
+    problems: list[str] = []
+    return _singletons(doc, schema.META, META_FIELDS, problems), problems
+
+
+def read_plan(doc: Doc) -> tuple[Plan, list[str]]:
+    """The citizen's plan on this board and the problems met reading it; never raises."""
+    problems: list[str] = []
+    plan_values = _singletons(doc, schema.PLAN, PLAN_FIELDS, problems)
+    items = {name: _collection(doc, name, problems) for name in ITEM_FIELDS}
+    resolve_references(items, problems)
+    return plan_from_items(plan_values, items), problems
+
+
+def read_elements(doc: Doc) -> tuple[list[dict], list[str]]:
+    """The drawing's clean elements, bottom first (by ``z``), and the problems met."""
+    problems: list[str] = []
+    elements: list[dict] = []
+    limit = schema.MAX_ITEMS[schema.ELEMENTS]
+    for key, raw in _entries(doc, schema.ELEMENTS, problems):
+        if len(elements) >= limit:
+            problems.append(f"elements: more than {limit} items, rest skipped")
+            break
+        clean, found = clean_element(key, raw)
+        problems.extend(found)
+        if clean is not None:
+            elements.append(clean)
+    elements.sort(key=lambda e: (e["z"], e["created"], e["id"]))
+    return elements, problems

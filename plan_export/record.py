@@ -1,0 +1,144 @@
+"""The plan record: the citizen's plan as versioned JSON, out of and into a board.
+
+The schema is ``docs/plan-record.schema.json`` (JSON Schema draft 2020-12,
+``record_version`` 1). Export builds the record from a :class:`~board.plan.Plan`
+and checks it; import checks a record fully — schema, unique ids, references —
+before anything is created, and names the first wrong field as a JSON pointer.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from board.plan import (
+    Action,
+    Agreement,
+    Citizen,
+    Goal,
+    Member,
+    NextMeeting,
+    OwnGoal,
+    Participant,
+    Plan,
+    Rating,
+)
+
+RECORD_VERSION = 1
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "plan-record.schema.json"
+
+# list name -> item class; the order also decides which references are checked first
+COLLECTIONS: dict[str, type] = {
+    "participants": Participant,
+    "members": Member,
+    "goals": Goal,
+    "actions": Action,
+    "agreements": Agreement,
+    "ratings": Rating,
+}
+# (list, field) -> list whose ids the field must name
+REFERENCES: dict[tuple[str, str], str] = {
+    ("goals", "parent"): "goals",
+    ("goals", "member"): "members",
+    ("actions", "goal"): "goals",
+    ("actions", "owner"): "participants",
+    ("actions", "member"): "members",
+    ("agreements", "follow_up_by"): "participants",
+    ("ratings", "goal"): "goals",
+    ("ratings", "by"): "participants",
+}
+
+
+class RecordError(ValueError):
+    """An invalid plan record; ``path`` is a JSON pointer to the wrong field."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path or '/'}: {message}")
+        self.path = path
+        self.message = message
+
+
+@cache
+def schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _pointer(parts: object) -> str:
+    return "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}" for p in parts)  # type: ignore[union-attr]
+
+
+def validate_record(data: object) -> None:
+    """Raise :class:`RecordError` unless ``data`` is a valid record (schema and references)."""
+    error = best_match(_validator().iter_errors(data))
+    if error is not None:
+        raise RecordError(_pointer(error.absolute_path), error.message[:300])
+    assert isinstance(data, dict)
+    ids: dict[str, set[str]] = {}
+    for name in COLLECTIONS:
+        ids[name] = set()
+        for index, item in enumerate(data.get(name, [])):
+            if item["id"] in ids[name]:
+                raise RecordError(f"/{name}/{index}/id", f"duplicate id {item['id']!r}")
+            ids[name].add(item["id"])
+    for (name, field), target in REFERENCES.items():
+        for index, item in enumerate(data.get(name, [])):
+            ref = item.get(field)
+            if ref is not None and ref not in ids[target]:
+                raise RecordError(f"/{name}/{index}/{field}", f"no {target} item with id {ref!r}")
+    _check_no_cycles(data.get("goals", []))
+
+
+def _check_no_cycles(goals: list[dict]) -> None:
+    parent = {g["id"]: g.get("parent") for g in goals}
+    for index, goal in enumerate(goals):
+        seen = {goal["id"]}
+        node = parent[goal["id"]]
+        while node is not None:
+            if node in seen:
+                raise RecordError(f"/goals/{index}/parent", "sub-goals form a cycle")
+            seen.add(node)
+            node = parent[node]
+
+
+def plan_to_record(
+    plan: Plan, *, board_id: str | None = None, exported_at: str | None = None
+) -> dict[str, Any]:
+    """The record of ``plan``, checked against the schema (a failure is a bug: it raises)."""
+    record: dict[str, Any] = {
+        "record_version": RECORD_VERSION,
+        "board_id": board_id,
+        "exported_at": exported_at,
+        **asdict(plan),
+    }
+    validate_record(record)
+    return record
+
+
+def record_to_plan(data: object) -> Plan:
+    """A :class:`Plan` from a record; raises :class:`RecordError` naming the wrong field."""
+    validate_record(data)
+    assert isinstance(data, dict)
+    lists = {
+        name: [cls(**item) for item in data.get(name, [])] for name, cls in COLLECTIONS.items()
+    }
+    return Plan(
+        title=data.get("title", ""),
+        citizen=Citizen(**data["citizen"]),
+        own_goal=OwnGoal(**data["own_goal"]),
+        dreams=list(data.get("dreams", [])),
+        resources=list(data.get("resources", [])),
+        challenges=list(data.get("challenges", [])),
+        next_meeting=NextMeeting(**data.get("next_meeting", {})),
+        **lists,
+    )
