@@ -1,0 +1,75 @@
+"""SQLAlchemy 2 models of the store's own tables.
+
+The schema itself is made by the Alembic migrations (``migrations/``); these
+classes are how the code reads and writes it. Other parts may declare their own
+tables on :class:`Base` (their migrations create them).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, Dialect, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# 64-bit ids on PostgreSQL; SQLite autoincrements only an INTEGER primary key (its rowid).
+LogId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that always comes back timezone-aware UTC (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    """Shared declarative base of every Tavle table."""
+
+
+class Board(Base):
+    """A board: its title and kind, and the SHA-256 hashes of its two tokens."""
+
+    __tablename__ = "boards"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="case")  # 'case' | 'team'
+    template: Mapped[str] = mapped_column(String(64), default="blank")
+    created: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edit_token_hash: Mapped[str] = mapped_column(String(64))
+    view_token_hash: Mapped[str] = mapped_column(String(64))
+
+
+class DocUpdate(Base):
+    """One Yjs update in the append-only log of a document, until compaction folds it in."""
+
+    __tablename__ = "doc_updates"
+    __table_args__ = (Index("ix_doc_updates_doc_key_id", "doc_key", "id"),)
+
+    id: Mapped[int] = mapped_column(LogId, primary_key=True, autoincrement=True)
+    doc_key: Mapped[str] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DocSnapshot(Base):
+    """The compacted state of a document; ``upto_id`` is the last log id folded in."""
+
+    __tablename__ = "doc_snapshots"
+
+    doc_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    upto_id: Mapped[int] = mapped_column(LogId)
+    updated: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,120 @@
+"""The Store: boards, the document update log and snapshots, behind async methods.
+
+Blocking database work runs in worker threads; updates go through the single
+group-commit writer. This is the only object the rest of the server uses to
+persist anything of the store's tables (``docs/ARCHITECTURE.md``, "Store").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import Connection, Engine, delete, or_, select
+
+from server.config import Settings
+from server.store import boards, compaction
+from server.store.boards import BoardRecord, TokenKind
+from server.store.engine import make_engine, migrate
+from server.store.models import DocSnapshot, DocUpdate
+from server.store.writer import GroupWriter
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+CLOSE_FLUSH_SECONDS = 30.0
+
+
+class Store:
+    """Persistence of one server process; several processes may share one PostgreSQL."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.engine: Engine = make_engine(settings)
+        self._writer = GroupWriter(self.engine, settings.flush_interval_ms / 1000)
+
+    async def start(self) -> None:
+        """Create the data folder, migrate the schema to head, start the writer."""
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(migrate, self.engine)
+        self._writer.start()
+
+    async def close(self) -> None:
+        """Flush every queued update, then release the connections."""
+        try:
+            await asyncio.wait_for(self._writer.close(), CLOSE_FLUSH_SECONDS)
+        except TimeoutError:
+            log.error("store closed with updates that could not be written")
+        finally:
+            await asyncio.to_thread(self.engine.dispose)
+
+    async def run(self, fn: Callable[[Connection], T]) -> T:
+        """Run ``fn(conn)`` in one transaction in a worker thread."""
+
+        def work() -> T:
+            with self.engine.begin() as conn:
+                return fn(conn)
+
+        return await asyncio.to_thread(work)
+
+    # ---- documents --------------------------------------------------------------------------
+    def append(self, doc_key: str, update: bytes) -> None:
+        """Queue an update; it is committed within ``flush_interval_ms``."""
+        self._writer.append(doc_key, update)
+
+    async def flush(self) -> None:
+        await self._writer.flush()
+
+    async def load(self, doc_key: str) -> list[bytes]:
+        """Snapshot first (if any), then every logged update of the doc in id order.
+
+        All remaining log rows are returned, not only ``id > upto_id``: on
+        PostgreSQL a lower id can commit after a compaction read the log, and
+        compaction deletes exactly the rows it folded in.
+        """
+        await self.flush()
+
+        def read(conn: Connection) -> list[bytes]:
+            snapshot = conn.execute(
+                select(DocSnapshot.data).where(DocSnapshot.doc_key == doc_key)
+            ).scalar_one_or_none()
+            updates = conn.execute(
+                select(DocUpdate.data).where(DocUpdate.doc_key == doc_key).order_by(DocUpdate.id)
+            ).scalars()
+            return ([snapshot] if snapshot is not None else []) + list(updates)
+
+        return await self.run(read)
+
+    async def compact(self, doc_key: str) -> int:
+        """Fold the doc's log into its snapshot (see :mod:`server.store.compaction`)."""
+        return await self.run(lambda conn: compaction.compact(conn, doc_key))
+
+    async def delete_doc_prefix(self, board_id: str) -> None:
+        """Erase a board's documents: doc key ``board_id`` and every ``board_id:…``."""
+        await self.flush()
+        prefix = board_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ":%"
+
+        def erase(conn: Connection) -> None:
+            for table in (DocUpdate, DocSnapshot):
+                conn.execute(
+                    delete(table).where(
+                        or_(table.doc_key == board_id, table.doc_key.like(prefix, escape="\\"))
+                    )
+                )
+
+        await self.run(erase)
+
+    # ---- boards -----------------------------------------------------------------------------
+    async def create_board(
+        self, title: str, kind: str = "case", template: str = "blank"
+    ) -> tuple[str, str, str]:
+        """A new board: ``(board_id, edit_token, view_token)``; the tokens exist only here."""
+        return await self.run(lambda conn: boards.create_board(conn, title, kind, template))
+
+    async def get_board(self, board_id: str) -> BoardRecord | None:
+        return await self.run(lambda conn: boards.get_board(conn, board_id))
+
+    async def check_board_token(self, board_id: str, token: str) -> TokenKind | None:
+        """``"edit"``, ``"view"`` or ``None`` for a token presented for a board."""
+        return await self.run(lambda conn: boards.check_token(conn, board_id, token))

@@ -1,0 +1,97 @@
+"""Group commit: one writer task puts every pending update of every room in one transaction.
+
+``append`` only queues (it never blocks the event loop); the writer wakes when
+something is queued, waits at most ``gather`` seconds so that a burst becomes
+one batch, and commits the batch in a worker thread. A failed commit keeps the
+batch at the front of the queue and retries with backoff: nothing accepted is
+dropped because the database hiccupped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlalchemy import Connection, Engine, insert
+
+from server.store.models import DocUpdate, utcnow
+
+log = logging.getLogger(__name__)
+
+Batch = list[tuple[str, bytes]]
+
+
+def write_batch(conn: Connection, batch: Batch) -> None:
+    now = utcnow()
+    conn.execute(insert(DocUpdate), [{"doc_key": k, "data": d, "created": now} for k, d in batch])
+
+
+class GroupWriter:
+    """The single writer of the update log."""
+
+    def __init__(self, engine: Engine, interval: float) -> None:
+        self.engine = engine
+        self.interval = interval  # every queued update is committed within this (when healthy)
+        self._pending: Batch = []
+        self._waiters: list[asyncio.Future[None]] = []
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._closing = False
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="store-writer")
+
+    def append(self, doc_key: str, update: bytes) -> None:
+        if self._closing:
+            raise RuntimeError("the store is closed")
+        self._pending.append((doc_key, update))
+        self._wake.set()
+
+    async def flush(self) -> None:
+        """Return once everything appended before this call is committed."""
+        if self._task is None or self._task.done():
+            if self._pending:
+                raise RuntimeError("the store writer is not running; updates are pending")
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        self._wake.set()
+        await asyncio.shield(waiter)
+
+    async def close(self) -> None:
+        """Flush, then stop the writer."""
+        await self.flush()
+        self._closing = True
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    def _commit(self, batch: Batch) -> None:
+        with self.engine.begin() as conn:
+            write_batch(conn, batch)
+
+    async def _run(self) -> None:
+        gather = min(self.interval / 5, 0.02)
+        backoff = 0.0
+        while True:
+            await self._wake.wait()
+            await asyncio.sleep(max(gather, backoff))
+            self._wake.clear()
+            batch, self._pending = self._pending, []
+            waiters, self._waiters = self._waiters, []
+            if batch:
+                try:
+                    await asyncio.to_thread(self._commit, batch)
+                except Exception:
+                    backoff = min(max(backoff * 2, 0.1), 5.0)
+                    log.exception(
+                        "writing %d updates failed; retrying in %.1fs", len(batch), backoff
+                    )
+                    self._pending[:0] = batch
+                    self._waiters[:0] = waiters
+                    self._wake.set()
+                    continue
+                backoff = 0.0
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
