@@ -1,0 +1,75 @@
+"""What a connection may do on a board: the Grant, and the first authoriser (board tokens).
+
+The WebSocket endpoint and the HTTP API ask ``app.state.access`` for a Grant and
+never look at tokens themselves, so later kinds of access (accounts, join codes,
+consent) extend this module without touching the sync code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import HTTPConnection
+
+from server.protocol import CloseCode
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One connection's rights on one board."""
+
+    board_id: str
+    role: str  # coordinator, professional, citizen, relative, support, observer
+    can_write: bool
+    name: str = ""
+    subject: str = ""  # who: account id or "token:edit"/"token:view"; never the token
+    scopes: frozenset[str] = frozenset()  # restricted sections (doc "board_id:scope") allowed
+
+
+class Denied(Exception):
+    """Access refused; ``code`` is the WebSocket close code (HTTP maps 4401→401 etc.)."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+    @property
+    def http_status(self) -> int:
+        return self.code - 4000 if 4400 <= self.code < 4500 else 500
+
+
+def token_of(conn: HTTPConnection) -> str:
+    """The token a request carries: ``Authorization: Bearer T`` or ``?token=T``."""
+    auth = conn.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip()
+    return conn.query_params.get("token", "")
+
+
+class TokenAccess:
+    """Board tokens: the edit token is role coordinator (writes), the view token observer."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    async def grant_for_token(self, board_id: str, token: str) -> Grant:
+        board = await self.store.get_board(board_id)
+        if board is None:
+            raise Denied(CloseCode.UNKNOWN_BOARD, "unknown board")
+        if not token:
+            raise Denied(CloseCode.UNAUTHORIZED, "no token")
+        kind = await self.store.check_board_token(board_id, token)
+        if kind == "edit":
+            return Grant(board_id, "coordinator", True, subject="token:edit")
+        if kind == "view":
+            return Grant(board_id, "observer", False, subject="token:view")
+        raise Denied(CloseCode.UNAUTHORIZED, "bad token")
+
+    async def authorize(self, conn: HTTPConnection, board_id: str, scope: str | None) -> Grant:
+        """The Grant for a WebSocket or HTTP request, or :class:`Denied`."""
+        grant = await self.grant_for_token(board_id, token_of(conn))
+        if scope is not None and scope not in grant.scopes:
+            raise Denied(CloseCode.FORBIDDEN, "section not allowed")
+        return grant

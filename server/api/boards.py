@@ -1,0 +1,101 @@
+"""Boards over HTTP: create one (``POST /api/boards``) and ask what a token may do (``/me``).
+
+``create_board`` is shared with ``tavle board create`` so both give the same JSON.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from server.access.grants import Denied
+
+MAX_TITLE = 200
+
+
+class BadBoardRequest(ValueError):
+    """A board request that cannot be honoured; the message is safe to show."""
+
+
+def _templates() -> Any | None:
+    """board/templates.py when it exists (the board-model work provides it)."""
+    try:
+        return importlib.import_module("board.templates")
+    except ModuleNotFoundError:
+        return None
+
+
+def check_request(title: object, template: object) -> tuple[str, str]:
+    """Validate a title and template name; return them cleaned."""
+    if not isinstance(title, str) or not title.strip():
+        raise BadBoardRequest("title is required")
+    if len(title) > MAX_TITLE:
+        raise BadBoardRequest(f"title longer than {MAX_TITLE} characters")
+    name = template or "blank"
+    if not isinstance(name, str):
+        raise BadBoardRequest("template must be a name")
+    module = _templates()
+    if module is not None and name not in module.TEMPLATES:
+        raise BadBoardRequest(f"unknown template {name!r}")
+    if module is None and name != "blank":
+        raise BadBoardRequest("templates are not available")
+    return title.strip(), name
+
+
+def template_filler(name: str) -> Any | None:
+    """``fn(doc)`` filling a new board from template ``name``, or None for a blank board."""
+    module = _templates()
+    if module is None:
+        return None
+    return lambda doc: module.apply_template(doc, name)
+
+
+async def create_board(store: Any, title: str, template: str) -> dict[str, str]:
+    """Create the board row; returns ``{"board_id", "edit_token", "view_token"}``."""
+    board_id, edit_token, view_token = await store.create_board(title=title, template=template)
+    return {"board_id": board_id, "edit_token": edit_token, "view_token": view_token}
+
+
+async def post_board(request: Request) -> Response:
+    try:
+        body = await request.json()
+    except ValueError:
+        return JSONResponse({"error": "body must be JSON"}, status_code=400)
+    if not isinstance(body, dict):
+        return JSONResponse({"error": "body must be a JSON object"}, status_code=400)
+    try:
+        title, template = check_request(body.get("title"), body.get("template"))
+    except BadBoardRequest as err:
+        return JSONResponse({"error": str(err)}, status_code=400)
+    state = request.app.state
+    created = await create_board(state.store, title, template)
+    fill = template_filler(template)
+    if fill is not None:
+        await state.rooms.edit(created["board_id"], fill)
+    return JSONResponse(created, status_code=201)
+
+
+async def get_me(request: Request) -> Response:
+    board_id = request.path_params["board_id"]
+    try:
+        grant = await request.app.state.access.authorize(request, board_id, None)
+    except Denied as denied:
+        return JSONResponse({"error": denied.reason}, status_code=denied.http_status)
+    return JSONResponse(
+        {
+            "board_id": grant.board_id,
+            "role": grant.role,
+            "can_write": grant.can_write,
+            "name": grant.name,
+        }
+    )
+
+
+routes: list[BaseRoute] = [
+    Route("/api/boards", post_board, methods=["POST"]),
+    Route("/api/boards/{board_id}/me", get_me, methods=["GET"]),
+]

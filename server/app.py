@@ -1,0 +1,83 @@
+"""``create_app(settings)``: the Starlette application, its routes and its lifespan.
+
+The route list is the map of the HTTP surface: each API module exports
+``routes`` and is added here with one line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from server import sync_endpoint
+from server.access.grants import TokenAccess
+from server.api import boards
+from server.bus import make_bus
+from server.config import Settings
+from server.rooms import RoomRegistry
+from server.store import Store
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+def page(name: str) -> Route:
+    """A route answering with ``static/<name>`` (plain 404 while it does not exist)."""
+
+    async def serve(request: Request) -> Response:
+        path = STATIC / name
+        if not path.is_file():
+            return PlainTextResponse("Not found", status_code=404)
+        return FileResponse(path, headers={"Cache-Control": "no-cache"})
+
+    return serve  # type: ignore[return-value]
+
+
+async def healthz(request: Request) -> Response:
+    return PlainTextResponse("ok")
+
+
+def build_routes() -> list[BaseRoute]:
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz),
+        Route("/", page("index.html")),
+        Route("/board/{board_id}", page("board.html")),
+        Route("/join", page("join.html")),
+        Mount("/static", app=StaticFiles(directory=STATIC, check_dir=False), name="static"),
+    ]
+    routes += sync_endpoint.routes
+    routes += boards.routes
+    return routes
+
+
+def create_app(settings: Settings) -> Starlette:
+    """The whole server for ``settings``; store, bus and rooms live as long as the app."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        store = Store(settings)
+        await store.start()
+        bus = make_bus(settings)
+        await bus.start()
+        rooms = RoomRegistry(store, bus, settings)
+        await rooms.start()
+        app.state.store = store
+        app.state.bus = bus
+        app.state.rooms = rooms
+        app.state.access = TokenAccess(store)
+        try:
+            yield
+        finally:
+            await rooms.close()
+            await bus.close()
+            await store.close()
+
+    app = Starlette(routes=build_routes(), lifespan=lifespan)
+    app.state.settings = settings
+    return app

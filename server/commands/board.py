@@ -1,0 +1,54 @@
+"""``tavle board …``: board administration from the command line.
+
+Sub-commands live on the ``board`` sub-parser; another module adds its own with
+``add_subcommand``-style lines in :func:`register` (e.g. import / export).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+
+from pycrdt import Doc
+
+from server.api.boards import BadBoardRequest, check_request, create_board, template_filler
+from server.config import Settings
+from server.store import Store
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("board", help="create and manage boards")
+    board = parser.add_subparsers(dest="board_command", metavar="ACTION")
+    create = board.add_parser("create", help="create a board, print its id and tokens as JSON")
+    create.add_argument("--title", required=True, help="the board's title")
+    create.add_argument("--template", default="blank", help="template name (default blank)")
+    create.set_defaults(func=run_create)
+    parser.set_defaults(func=lambda _args: parser.print_help() or 2)
+
+
+async def _create(settings: Settings, title: str, template: str) -> dict[str, str]:
+    store = Store(settings)
+    await store.start()
+    try:
+        created = await create_board(store, title, template)
+        fill = template_filler(template)
+        if fill is not None:
+            doc = Doc()
+            fill(doc)
+            store.append(created["board_id"], doc.get_update())
+    finally:
+        await store.close()
+    return created
+
+
+def run_create(args: argparse.Namespace) -> int:
+    try:
+        title, template = check_request(args.title, args.template)
+    except BadBoardRequest as err:
+        print(f"tavle board create: {err}", file=sys.stderr)
+        return 2
+    created = asyncio.run(_create(Settings.from_env(), title, template))
+    print(json.dumps(created))
+    return 0

@@ -1,0 +1,301 @@
+"""y-websocket frames: decode, classify and encode, thin over pycrdt's sync helpers.
+
+Every frame a client sends is checked here before the room touches it, so a
+malformed frame becomes one :class:`ProtocolError` (close 4400) instead of an
+exception somewhere inside the room. Awareness states are kept as the raw JSON
+strings the clients sent: the server relays them and never needs their content,
+but it parses each once so a broken state never reaches other clients.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import IntEnum
+
+from pycrdt import (
+    Doc,
+    YMessageType,
+    YSyncMessageType,
+    create_awareness_message,
+    create_update_message,
+    get_state,
+    get_update,
+    write_var_uint,
+)
+from pycrdt._sync import create_sync_step1_message, create_sync_step2_message
+
+__all__ = [
+    "AwarenessTable",
+    "CloseCode",
+    "Frame",
+    "Kind",
+    "ProtocolError",
+    "adds_nothing",
+    "awareness_frame",
+    "classify",
+    "query_awareness_frame",
+    "sync_step1_frame",
+    "sync_step2_frame",
+    "update_frame",
+    "update_frame_from_step2",
+]
+
+MESSAGE_QUERY_AWARENESS = 3
+EMPTY_STATE_VECTOR = b"\x00"
+
+
+class CloseCode(IntEnum):
+    """WebSocket close codes of the board route (docs/ARCHITECTURE.md)."""
+
+    MALFORMED = 4400
+    UNAUTHORIZED = 4401
+    FORBIDDEN = 4403
+    UNKNOWN_BOARD = 4404
+    SLOW_CONSUMER = 4408
+    TOO_LARGE = 4413
+    SERVER_ERROR = 1011
+
+
+class ProtocolError(Exception):
+    """A frame the server refuses; carries the close code and a short reason."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+class Kind(IntEnum):
+    """What a client frame asks for."""
+
+    SYNC_STEP1 = 0
+    SYNC_STEP2 = 1
+    UPDATE = 2
+    AWARENESS = 3
+    QUERY_AWARENESS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """A decoded client frame: its kind, its payload and the original bytes."""
+
+    kind: Kind
+    payload: bytes
+    raw: bytes
+
+
+def _read_var_uint(data: bytes, pos: int) -> tuple[int, int]:
+    """Read a lib0 varUint at ``pos``; return (value, next position)."""
+    value = 0
+    shift = 0
+    end = len(data)
+    while True:
+        if pos >= end:
+            raise ProtocolError(CloseCode.MALFORMED, "truncated varint")
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, pos
+        shift += 7
+        if shift > 63:
+            raise ProtocolError(CloseCode.MALFORMED, "varint too long")
+
+
+def _read_var_bytes(data: bytes, pos: int) -> tuple[bytes, int]:
+    """Read a length-prefixed byte string, checking that it fits in ``data``."""
+    length, pos = _read_var_uint(data, pos)
+    end = pos + length
+    if end > len(data):
+        raise ProtocolError(CloseCode.MALFORMED, "truncated payload")
+    return data[pos:end], end
+
+
+def classify(raw: bytes) -> Frame:
+    """Decode one client frame; raise :class:`ProtocolError` (4400) if it is not one."""
+    if not raw:
+        raise ProtocolError(CloseCode.MALFORMED, "empty frame")
+    outer = raw[0]
+    if outer == YMessageType.SYNC:
+        if len(raw) < 2:
+            raise ProtocolError(CloseCode.MALFORMED, "sync frame without sub-type")
+        sub = raw[1]
+        if sub > YSyncMessageType.SYNC_UPDATE:
+            raise ProtocolError(CloseCode.MALFORMED, f"unknown sync sub-type {sub}")
+        payload, end = _read_var_bytes(raw, 2)
+        if end != len(raw):
+            raise ProtocolError(CloseCode.MALFORMED, "trailing bytes after sync message")
+        return Frame(Kind(sub), payload, raw)
+    if outer == YMessageType.AWARENESS:
+        payload, end = _read_var_bytes(raw, 1)
+        if end != len(raw):
+            raise ProtocolError(CloseCode.MALFORMED, "trailing bytes after awareness")
+        return Frame(Kind.AWARENESS, payload, raw)
+    if outer == MESSAGE_QUERY_AWARENESS:
+        return Frame(Kind.QUERY_AWARENESS, b"", raw)
+    raise ProtocolError(CloseCode.MALFORMED, f"unknown message type {outer}")
+
+
+def _state_vector(encoded: bytes) -> dict[int, int]:
+    count, pos = _read_var_uint(encoded, 0)
+    clocks: dict[int, int] = {}
+    for _ in range(count):
+        client, pos = _read_var_uint(encoded, pos)
+        clocks[client], pos = _read_var_uint(encoded, pos)
+    return clocks
+
+
+def _delete_set(encoded: bytes) -> dict[int, list[tuple[int, int]]]:
+    """The delete set of an update that has no structs: client → sorted merged ranges."""
+    structs, pos = _read_var_uint(encoded, 0)
+    if structs:
+        raise ProtocolError(CloseCode.MALFORMED, "unexpected structs in delete set")
+    count, pos = _read_var_uint(encoded, pos)
+    result: dict[int, list[tuple[int, int]]] = {}
+    for _ in range(count):
+        client, pos = _read_var_uint(encoded, pos)
+        n, pos = _read_var_uint(encoded, pos)
+        ranges = []
+        for _ in range(n):
+            clock, pos = _read_var_uint(encoded, pos)
+            length, pos = _read_var_uint(encoded, pos)
+            ranges.append((clock, clock + length))
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(ranges):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        result[client] = merged
+    return result
+
+
+def adds_nothing(update: bytes, doc: Doc) -> bool:
+    """True if applying ``update`` would not change ``doc``.
+
+    A read-only client still answers the server's SyncStep1 with a SyncStep2
+    holding everything it has (always its whole delete set), so such a frame
+    is harmless exactly when every struct and every deletion in it is known.
+    """
+    try:
+        theirs = get_state(update)
+        deletions = get_update(update, theirs)
+    except ValueError as exc:
+        raise ProtocolError(CloseCode.MALFORMED, "update does not decode") from exc
+    ours = _state_vector(doc.get_state())
+    if any(clock > ours.get(client, 0) for client, clock in _state_vector(theirs).items()):
+        return False
+    wanted = _delete_set(deletions)
+    if not any(wanted.values()):
+        return True
+    known = _delete_set(doc.get_update(doc.get_state()))
+    for client, ranges in wanted.items():
+        have = known.get(client, [])
+        for start, end in ranges:
+            if not any(a <= start and end <= b for a, b in have):
+                return False
+    return True
+
+
+def sync_step1_frame(state_vector: bytes) -> bytes:
+    """SyncStep1 carrying the server's state vector."""
+    return create_sync_step1_message(state_vector)
+
+
+def sync_step2_frame(update: bytes) -> bytes:
+    """SyncStep2 carrying what the client is missing."""
+    return create_sync_step2_message(update)
+
+
+def update_frame(update: bytes) -> bytes:
+    """An Update frame for a server-made update."""
+    return create_update_message(update)
+
+
+def update_frame_from_step2(raw: bytes) -> bytes:
+    """Turn a client's SyncStep2 frame into the Update frame others receive (same payload)."""
+    return b"\x00\x02" + raw[2:]
+
+
+def awareness_frame(payload: bytes) -> bytes:
+    """An awareness frame around an encoded awareness update."""
+    return create_awareness_message(payload)
+
+
+def query_awareness_frame() -> bytes:
+    """The query-awareness frame (y-websocket message type 3)."""
+    return bytes([MESSAGE_QUERY_AWARENESS])
+
+
+@dataclass(slots=True)
+class AwarenessEntry:
+    clock: int
+    state: str  # the JSON text as sent; "null" means removed
+
+
+class AwarenessTable:
+    """The awareness states of one room, with the raw JSON each client sent.
+
+    ``apply`` validates an encoded awareness update, records it, and returns the
+    client ids it set (non-null) and removed, so the caller can remember which
+    client ids belong to which connection.
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[int, AwarenessEntry] = {}
+
+    def apply(self, payload: bytes) -> tuple[list[int], list[int]]:
+        count, pos = _read_var_uint(payload, 0)
+        parsed: list[tuple[int, int, str]] = []
+        for _ in range(count):
+            client_id, pos = _read_var_uint(payload, pos)
+            clock, pos = _read_var_uint(payload, pos)
+            text, pos = _read_var_bytes(payload, pos)
+            try:
+                state = text.decode("utf-8")
+                json.loads(state)
+            except ValueError as exc:
+                raise ProtocolError(CloseCode.MALFORMED, "awareness state is not JSON") from exc
+            parsed.append((client_id, clock, state))
+        if pos != len(payload):
+            raise ProtocolError(CloseCode.MALFORMED, "trailing bytes after awareness update")
+        present: list[int] = []
+        removed: list[int] = []
+        for client_id, clock, state in parsed:
+            entry = self.entries.get(client_id)
+            if entry is not None and clock < entry.clock:
+                continue
+            if state == "null":
+                if entry is not None:
+                    del self.entries[client_id]
+                removed.append(client_id)
+            else:
+                self.entries[client_id] = AwarenessEntry(clock, state)
+                present.append(client_id)
+        return present, removed
+
+    def encode(self, client_ids: list[int] | None = None) -> bytes:
+        """Encode the states of ``client_ids`` (default: all known) as one awareness update."""
+        ids = list(self.entries) if client_ids is None else client_ids
+        parts = [write_var_uint(len(ids))]
+        for client_id in ids:
+            entry = self.entries[client_id]
+            state = entry.state.encode("utf-8")
+            parts += [
+                write_var_uint(client_id),
+                write_var_uint(entry.clock),
+                write_var_uint(len(state)),
+                state,
+            ]
+        return b"".join(parts)
+
+    def remove(self, client_ids: list[int]) -> bytes | None:
+        """Drop ``client_ids`` and return the awareness update announcing their removal."""
+        gone = [(cid, self.entries.pop(cid)) for cid in client_ids if cid in self.entries]
+        if not gone:
+            return None
+        parts = [write_var_uint(len(gone))]
+        for client_id, entry in gone:
+            parts += [write_var_uint(client_id), write_var_uint(entry.clock + 1), b"\x04null"]
+        return b"".join(parts)

@@ -1,0 +1,482 @@
+"""Live rooms: one pycrdt Doc per doc key, its connections, fan-out, persistence, unload.
+
+Why it looks like this (see TECH_NOTES): every frame is handled synchronously
+inside the receiving connection's task, so ordering is exact and no task is
+created per message; fan-out enqueues the same bytes object to every receiver's
+bounded queue and one writer task per connection drains it; a connection joins
+the broadcast set only in the same step that enqueues its SyncStep2; a room is
+created under a per-key future so simultaneous joins share one load.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+from collections import deque
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from pycrdt import Doc
+
+from server.access.grants import Grant
+from server.config import Settings
+from server.protocol import (
+    EMPTY_STATE_VECTOR,
+    AwarenessTable,
+    CloseCode,
+    Kind,
+    ProtocolError,
+    adds_nothing,
+    awareness_frame,
+    classify,
+    sync_step1_frame,
+    sync_step2_frame,
+    update_frame,
+    update_frame_from_step2,
+)
+
+log = logging.getLogger("tavle.rooms")
+
+EMPTY_UPDATE = b"\x00\x00"
+Listener = Callable[[str, bytes], None]
+
+
+class Socket(Protocol):
+    """What a connection needs from its WebSocket (Starlette's satisfies it)."""
+
+    async def send_bytes(self, data: bytes) -> None: ...
+    async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
+
+
+def _load_guard() -> Callable[[Doc], Any] | None:
+    """The board guard (board/limits.py) when that module exists."""
+    try:
+        return importlib.import_module("board.limits").Guard
+    except ModuleNotFoundError:
+        return None
+
+
+class Connection:
+    """One client socket: its grant, its bounded send queue and its single writer task."""
+
+    __slots__ = (
+        "socket",
+        "grant",
+        "limit",
+        "queue",
+        "wakeup",
+        "writer",
+        "closing",
+        "joined",
+        "awareness_ids",
+        "label",
+        "closer",
+    )
+
+    def __init__(self, socket: Socket, grant: Grant, limit: int, label: str) -> None:
+        self.socket = socket
+        self.grant = grant
+        self.limit = limit
+        self.queue: deque[bytes] = deque()
+        self.wakeup = asyncio.Event()
+        self.writer: asyncio.Task[None] | None = None
+        self.closing: tuple[int, str] | None = None
+        self.joined = False
+        self.awareness_ids: set[int] = set()
+        self.label = label  # "room/role" for log lines; never a token
+        self.closer: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self.writer = asyncio.get_running_loop().create_task(self._write())
+
+    def send(self, frame: bytes) -> None:
+        """Queue a frame; a full queue means a slow consumer, which is closed (4408)."""
+        if self.closing is not None:
+            return
+        if len(self.queue) >= self.limit:
+            self.close(CloseCode.SLOW_CONSUMER, "slow consumer")
+            return
+        self.queue.append(frame)
+        self.wakeup.set()
+
+    def close(self, code: int, reason: str) -> None:
+        """Close with ``code``: pending frames are dropped, the socket closed by a task."""
+        if self.closing is not None:
+            return
+        self.closing = (code, reason)
+        self.queue.clear()
+        log.info("closing %s: %d %s", self.label, code, reason)
+        if self.writer is not None:
+            self.writer.cancel()  # it may be blocked sending to a slow client
+        self.closer = asyncio.get_running_loop().create_task(self._close_socket(code, reason))
+
+    async def _close_socket(self, code: int, reason: str) -> None:
+        with contextlib.suppress(Exception):
+            await self.socket.close(code, reason)
+
+    async def _write(self) -> None:
+        queue = self.queue
+        wakeup = self.wakeup
+        send = self.socket.send_bytes
+        try:
+            while True:
+                await wakeup.wait()
+                wakeup.clear()
+                while queue:
+                    await send(queue.popleft())
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the peer went away; the reader sees the disconnect
+            self.closing = self.closing or (1006, "gone")
+
+    async def finish(self) -> None:
+        """After the reader ended: stop the writer, let a pending close frame go out."""
+        if self.writer is not None and not self.writer.done():
+            self.writer.cancel()
+        if self.closer is not None:
+            await self.closer
+
+
+class Room:
+    """One live document and its connections; implements the Bus's BusPeer."""
+
+    def __init__(self, doc_key: str, registry: RoomRegistry) -> None:
+        self.doc_key = doc_key
+        self.registry = registry
+        self.doc = Doc()
+        self.connections: set[Connection] = set()
+        self.clients: set[Connection] = set()  # the broadcast set: handshake done
+        self.awareness = AwarenessTable()
+        self.guard: Any = None
+        self.size = 0  # encoded size estimate: exact after load, + each update since
+        self.logged = 0  # updates in the store's log since the last snapshot
+        self._full: bytes | None = None
+        self._full_step2: bytes | None = None
+        self.unload_timer: asyncio.TimerHandle | None = None
+
+    # ---- loading -------------------------------------------------------------------------
+    def load(self, updates: list[bytes]) -> None:
+        with self.doc.transaction(origin="store"):
+            for update in updates:
+                self.doc.apply_update(update)
+        self.size = len(self.full_update())
+        self.logged = len(updates)
+        guard_cls = _load_guard()
+        if guard_cls is not None:
+            self.guard = guard_cls(self.doc)
+
+    def full_update(self) -> bytes:
+        """The whole document as one update (encoded at most once per change)."""
+        if self._full is None:
+            self._full = self.doc.get_update()
+            self._full_step2 = sync_step2_frame(self._full)
+        return self._full
+
+    def full_step2(self) -> bytes:
+        """The cached SyncStep2 frame for a client that has nothing yet."""
+        if self._full_step2 is None:
+            self.full_update()
+        return self._full_step2  # type: ignore[return-value]
+
+    def _changed(self) -> None:
+        self._full = None
+        self._full_step2 = None
+
+    # ---- client frames (synchronous: no awaits, exact order) -----------------------------
+    def receive(self, conn: Connection, raw: bytes) -> None:
+        """Handle one frame from ``conn``; raises ProtocolError to have it closed."""
+        frame = classify(raw)
+        kind = frame.kind
+        if kind is Kind.UPDATE or kind is Kind.SYNC_STEP2:
+            if not conn.grant.can_write:
+                if adds_nothing(frame.payload, self.doc):
+                    return  # a read-only client's SyncStep2 of what the room already has
+                raise ProtocolError(CloseCode.FORBIDDEN, "read-only connection")
+            out = raw if kind is Kind.UPDATE else update_frame_from_step2(raw)
+            self._client_update(conn, frame.payload, out)
+        elif kind is Kind.SYNC_STEP1:
+            self._sync(conn, frame.payload)
+        elif kind is Kind.AWARENESS:
+            present, removed = self.awareness.apply(frame.payload)
+            conn.awareness_ids.update(present)
+            conn.awareness_ids.difference_update(removed)
+            self._fan_out(raw, None)
+            if not conn.joined:
+                conn.send(raw)  # the echo keeps y-websocket's 30 s timeout alive
+            self.registry.bus.publish_awareness(self.doc_key, frame.payload)
+        else:  # query-awareness
+            conn.send(awareness_frame(self.awareness.encode()))
+
+    def _sync(self, conn: Connection, state_vector: bytes) -> None:
+        if state_vector == EMPTY_STATE_VECTOR:
+            conn.send(self.full_step2())
+        else:
+            try:
+                missing = self.doc.get_update(state_vector)
+            except ValueError as exc:
+                raise ProtocolError(CloseCode.MALFORMED, "bad state vector") from exc
+            conn.send(sync_step2_frame(missing))
+        if not conn.joined:
+            conn.send(sync_step1_frame(self.doc.get_state()))
+            if self.awareness.entries:
+                conn.send(awareness_frame(self.awareness.encode()))
+            conn.joined = True
+            self.clients.add(conn)
+
+    def _client_update(self, conn: Connection, update: bytes, out: bytes) -> None:
+        if update == EMPTY_UPDATE:
+            return
+        limit = self.registry.settings.max_board_bytes
+        if self.size + len(update) > limit:
+            self.size = len(self.full_update())
+            if self.size + len(update) > limit:
+                raise ProtocolError(CloseCode.TOO_LARGE, "board too large")
+        before = self.doc.get_state() if self.guard is not None else b""
+        try:
+            self.doc.apply_update(update)
+        except ValueError as exc:
+            raise ProtocolError(CloseCode.MALFORMED, "update does not decode") from exc
+        self.size += len(update)
+        self.accept(update, out, conn)
+        if self.guard is not None:
+            self._check(conn, before)
+
+    def _check(self, conn: Connection, before: bytes) -> None:
+        """Run the board guard; fan out its repair and close the client if it found problems."""
+        after = self.doc.get_state()
+        problems: list[str] = self.guard.after_update(conn.grant.role)
+        if not problems:
+            return
+        repair = self.doc.get_update(after)
+        if repair != EMPTY_UPDATE:
+            self.accept(repair, update_frame(repair), None)
+        log.warning("board guard in %s: %s", conn.label, "; ".join(problems[:5]))
+        role = any(p.startswith("role") for p in problems)
+        code = CloseCode.FORBIDDEN if role else CloseCode.TOO_LARGE
+        raise ProtocolError(code, "role policy" if role else "board limits")
+
+    def accept(self, update: bytes, frame: bytes, sender: Connection | None) -> None:
+        """An update made here (client or server edit): fan out, log, publish, notify."""
+        self._changed()
+        self._fan_out(frame, sender)
+        registry = self.registry
+        registry.store.append(self.doc_key, update)
+        registry.bus.publish_update(self.doc_key, update)
+        for listener in registry.listeners:
+            try:
+                listener(self.doc_key, update)
+            except Exception:
+                log.exception("room listener failed for %s", self.doc_key)
+        self.logged += 1
+        if self.logged >= registry.settings.compact_every:
+            registry.schedule_compact(self)
+
+    def _fan_out(self, frame: bytes, sender: Connection | None) -> None:
+        for client in self.clients:
+            if client is not sender:
+                client.send(frame)
+
+    # ---- connections ---------------------------------------------------------------------
+    def attach(self, conn: Connection) -> None:
+        self.cancel_unload()
+        self.connections.add(conn)
+
+    def detach(self, conn: Connection) -> None:
+        self.connections.discard(conn)
+        self.clients.discard(conn)
+        removal = self.awareness.remove(list(conn.awareness_ids))
+        if removal is not None:
+            self._fan_out(awareness_frame(removal), None)
+            self.registry.bus.publish_awareness(self.doc_key, removal)
+        if not self.connections:
+            self.registry.schedule_unload(self)
+
+    def cancel_unload(self) -> None:
+        if self.unload_timer is not None:
+            self.unload_timer.cancel()
+            self.unload_timer = None
+
+    # ---- BusPeer ---------------------------------------------------------------------------
+    def apply_remote_update(self, update: bytes) -> None:
+        """An update accepted by another process: apply and fan out; no store, no republish."""
+        self.doc.apply_update(update)
+        self.size += len(update)
+        self._changed()
+        self._fan_out(update_frame(update), None)
+
+    def apply_remote_awareness(self, payload: bytes) -> None:
+        try:
+            self.awareness.apply(payload)
+        except ProtocolError:
+            log.warning("bad awareness from the bus for %s", self.doc_key)
+            return
+        self._fan_out(awareness_frame(payload), None)
+
+    def state_vector(self) -> bytes:
+        return self.doc.get_state()
+
+    def diff(self, state_vector: bytes) -> bytes:
+        return self.doc.get_update(state_vector)
+
+
+class RoomRegistry:
+    """All live rooms of this process: load on demand, unload when empty, server edits."""
+
+    def __init__(self, store: Any, bus: Any, settings: Settings) -> None:
+        self.store = store
+        self.bus = bus
+        self.settings = settings
+        self.rooms: dict[str, Room] = {}
+        self.listeners: list[Listener] = []
+        self._loading: dict[str, asyncio.Future[Room]] = {}
+        self._unloading: dict[str, asyncio.Task[None]] = {}
+        self._compacting: dict[str, asyncio.Task[None]] = {}
+        self._closed = False
+
+    async def start(self) -> None:
+        """Nothing to start yet; symmetrical with close() for the app's lifespan."""
+
+    async def close(self) -> None:
+        """Close every connection (1001) and wait for pending unloads and compactions."""
+        self._closed = True
+        for room in list(self.rooms.values()):
+            room.cancel_unload()
+            for conn in list(room.connections):
+                conn.close(1001, "server shutting down")
+        pending = [*self._unloading.values(), *self._compacting.values()]
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    # ---- rooms -----------------------------------------------------------------------------
+    async def get(self, doc_key: str) -> Room:
+        """The live room of ``doc_key``, loading it once however many ask at the same time."""
+        while True:
+            room = self.rooms.get(doc_key)
+            if room is not None:
+                room.cancel_unload()
+                return room
+            unloading = self._unloading.get(doc_key)
+            if unloading is not None:
+                await asyncio.shield(unloading)
+                continue
+            loading = self._loading.get(doc_key)
+            if loading is not None:
+                return await asyncio.shield(loading)
+            future: asyncio.Future[Room] = asyncio.get_running_loop().create_future()
+            self._loading[doc_key] = future
+            try:
+                room = await self._load(doc_key)
+            except BaseException as exc:
+                future.set_exception(exc)
+                future.exception()  # mark retrieved: waiters re-raise it themselves
+                raise
+            finally:
+                del self._loading[doc_key]
+            self.rooms[doc_key] = room
+            future.set_result(room)
+            return room
+
+    async def _load(self, doc_key: str) -> Room:
+        room = Room(doc_key, self)
+        await self.bus.join(doc_key, room)
+        try:
+            room.load(await self.store.load(doc_key))
+        except BaseException:
+            await self.bus.leave(doc_key)
+            raise
+        log.info("loaded room %s (%d bytes, %d log entries)", doc_key, room.size, room.logged)
+        return room
+
+    def schedule_unload(self, room: Room) -> None:
+        if self._closed:
+            return
+        room.cancel_unload()
+        loop = asyncio.get_running_loop()
+        room.unload_timer = loop.call_later(
+            self.settings.room_unload_seconds, self._begin_unload, room
+        )
+
+    def _begin_unload(self, room: Room) -> None:
+        room.unload_timer = None
+        key = room.doc_key
+        if room.connections or key in self._unloading or self.rooms.get(key) is not room:
+            return
+        task = asyncio.get_running_loop().create_task(self._unload(room))
+        self._unloading[key] = task
+        task.add_done_callback(lambda _t: self._unloading.pop(key, None))
+
+    async def _unload(self, room: Room) -> None:
+        """Flush, then drop the room unless someone joined meanwhile."""
+        await self.store.flush()
+        if room.connections:
+            return
+        compacting = self._compacting.get(room.doc_key)
+        if compacting is not None:
+            await asyncio.gather(compacting, return_exceptions=True)
+        if room.connections:
+            return
+        del self.rooms[room.doc_key]
+        await self.bus.leave(room.doc_key)
+        log.info("unloaded room %s", room.doc_key)
+
+    def schedule_compact(self, room: Room) -> None:
+        key = room.doc_key
+        if key in self._compacting:
+            return
+        room.logged = 0
+        task = asyncio.get_running_loop().create_task(self._compact(key))
+        self._compacting[key] = task
+        task.add_done_callback(lambda _t: self._compacting.pop(key, None))
+
+    async def _compact(self, doc_key: str) -> None:
+        try:
+            await self.store.flush()
+            await self.store.compact(doc_key)
+        except Exception:
+            log.exception("compaction of %s failed", doc_key)
+
+    # ---- server-side API (docs/ARCHITECTURE.md) ----------------------------------------------
+    async def edit(self, doc_key: str, fn: Callable[[Doc], Any]) -> Any:
+        """Run ``fn(doc)`` in one transaction in the live room; log, broadcast, publish it."""
+        room = await self.get(doc_key)
+        before = room.doc.get_state()
+        with room.doc.transaction(origin="server"):
+            result = fn(room.doc)
+        update = room.doc.get_update(before)
+        if update != EMPTY_UPDATE:
+            room.size += len(update)
+            room.accept(update, update_frame(update), None)
+        if not room.connections:
+            self.schedule_unload(room)
+        return result
+
+    async def snapshot(self, doc_key: str) -> bytes:
+        """The full state of ``doc_key`` as one update (for exports)."""
+        room = await self.get(doc_key)
+        update = room.full_update()
+        if not room.connections:
+            self.schedule_unload(room)
+        return update
+
+    def add_listener(self, fn: Listener) -> None:
+        """Call ``fn(doc_key, update)`` for every update accepted by this process."""
+        self.listeners.append(fn)
+
+    async def regrant(self, board_id: str, fn: Callable[[Grant], Grant | None]) -> None:
+        """Re-evaluate every open connection of a board: None closes it (4403)."""
+        prefix = board_id + ":"
+        for key, room in list(self.rooms.items()):
+            if key != board_id and not key.startswith(prefix):
+                continue
+            for conn in list(room.connections):
+                grant = fn(conn.grant)
+                if grant is None:
+                    conn.close(CloseCode.FORBIDDEN, "access withdrawn")
+                else:
+                    conn.grant = grant
+
+    def connection(self, socket: Socket, grant: Grant, doc_key: str) -> Connection:
+        """A new connection for ``socket``, with this server's queue bound."""
+        return Connection(socket, grant, self.settings.send_queue_frames, f"{doc_key}/{grant.role}")
