@@ -192,6 +192,24 @@ def pg_url() -> str:
 
 
 @pytest.fixture
+def pg_db(pg_url: str) -> Iterator[str]:
+    """A fresh PostgreSQL database ``tavle_test_<random>`` for one test, dropped afterwards."""
+    import uuid
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"tavle_test_{uuid.uuid4().hex[:12]}"
+    admin = make_url(pg_url).set(drivername="postgresql")
+    dsn = admin.render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
 def redis_url() -> str:
     require(port_open("127.0.0.1", 6379), "Redis on 127.0.0.1:6379")
     return REDIS_URL

@@ -23,15 +23,30 @@ def doc_lock_id(doc_key: str) -> int:
     return int.from_bytes(hashlib.sha256(doc_key.encode()).digest()[:8], "big", signed=True)
 
 
+def lock_doc(conn: Connection, doc_key: str) -> None:
+    """Hold the doc's compaction lock until the transaction ends.
+
+    PostgreSQL: a per-doc advisory lock. SQLite: a write statement first, which
+    takes the database's write lock, so the reads below see no rival writer.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": doc_lock_id(doc_key)})
+    else:
+        conn.execute(
+            update(DocSnapshot)
+            .where(DocSnapshot.doc_key == doc_key)
+            .values(upto_id=DocSnapshot.upto_id)
+        )
+
+
 def compact(conn: Connection, doc_key: str) -> int:
     """Replay snapshot + log into a fresh Doc, store it, delete the replayed rows.
 
     Returns the number of log rows folded in (0: nothing to do). Runs inside the
-    caller's transaction; on PostgreSQL a per-doc advisory lock serialises
-    compactions of one doc across processes (SQLite has one writer anyway).
+    caller's transaction, under :func:`lock_doc`, so compactions of one doc in
+    several processes run one after the other.
     """
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": doc_lock_id(doc_key)})
+    lock_doc(conn, doc_key)
     rows = conn.execute(
         select(DocUpdate.id, DocUpdate.data)
         .where(DocUpdate.doc_key == doc_key)

@@ -1,0 +1,250 @@
+"""The store against real databases: SQLite in a temp folder and a fresh PostgreSQL database.
+
+Every test runs on both engines; PostgreSQL is a new ``tavle_test_<random>``
+database per test (``pg_db`` fixture), so tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pycrdt import Doc, Map
+from sqlalchemy import create_engine, func, select, text
+
+from server.config import Settings
+from server.store import Store
+from server.store.models import DocSnapshot, DocUpdate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db' / 'tavle.db'}"
+    return request.getfixturevalue("pg_db")
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=db_url)
+
+
+@pytest.fixture
+async def store(settings: Settings):
+    s = Store(settings)
+    await s.start()
+    yield s
+    await s.close()
+
+
+def edits(n: int, start: int = 0, client_doc: Doc | None = None) -> list[bytes]:
+    """``n`` updates, each setting key ``str(i)`` of map ``m`` on one client's doc."""
+    doc = client_doc or Doc()
+    updates: list[bytes] = []
+    sub = doc.observe(lambda event: updates.append(event.update))
+    m = doc.get("m", type=Map)
+    for i in range(start, start + n):
+        m[str(i)] = i
+    doc.unobserve(sub)
+    return updates
+
+
+def content(updates: list[bytes]) -> dict:
+    doc = Doc()
+    for update in updates:
+        doc.apply_update(update)
+    return doc.get("m", type=Map).to_py()
+
+
+def count(settings: Settings, table: type, doc_key: str) -> int:
+    engine = create_engine(settings.effective_database_url)
+    try:
+        with engine.connect() as conn:
+            q = select(func.count()).select_from(table).where(table.doc_key == doc_key)
+            return conn.execute(q).scalar_one()
+    finally:
+        engine.dispose()
+
+
+async def test_board_tokens_are_checked_and_only_hashes_stored(store: Store) -> None:
+    board_id, edit_token, view_token = await store.create_board("Familien Hansen", kind="case")
+    record = await store.get_board(board_id)
+    assert record is not None
+    assert (record.title, record.kind, record.template) == ("Familien Hansen", "case", "blank")
+    assert record.created.tzinfo is not None
+    assert len(board_id) >= 16 and ":" not in board_id
+    assert await store.check_board_token(board_id, edit_token) == "edit"
+    assert await store.check_board_token(board_id, view_token) == "view"
+    assert await store.check_board_token(board_id, view_token + "x") is None
+    assert await store.check_board_token(board_id, "") is None
+    assert await store.check_board_token("nope", edit_token) is None
+    assert await store.get_board("nope") is None
+
+    rows = await store.run(lambda conn: conn.execute(text("SELECT * FROM boards")).all())
+    stored = " ".join(str(value) for row in rows for value in row)
+    assert edit_token not in stored and view_token not in stored
+
+
+async def test_board_kind_is_validated(store: Store) -> None:
+    team_id, _, _ = await store.create_board("Team Nord", kind="team", template="status")
+    assert (await store.get_board(team_id)).kind == "team"
+    with pytest.raises(ValueError, match="kind"):
+        await store.create_board("x", kind="secret")
+
+
+async def test_append_load_in_order_and_close_flushes(settings: Settings) -> None:
+    store = Store(settings)
+    await store.start()
+    updates = edits(30)
+    for update in updates:
+        store.append("b1", update)
+    store.append("b1:privat", updates[0])
+    await store.close()  # no explicit flush: close must write them
+
+    reopened = Store(settings)
+    await reopened.start()  # migrating an up-to-date schema again is a no-op
+    try:
+        assert await reopened.load("b1") == updates
+        assert await reopened.load("b1:privat") == updates[:1]
+        assert await reopened.load("unknown") == []
+    finally:
+        await reopened.close()
+
+
+async def test_compact_replays_the_database_not_one_process(settings: Settings) -> None:
+    """Two stores (as two processes) log edits of one doc; either one compacts all of it."""
+    a, b = Store(settings), Store(settings)
+    await a.start()
+    await b.start()
+    try:
+        for update in edits(20, 0):
+            a.append("doc", update)
+        for update in edits(20, 100):
+            b.append("doc", update)
+        await a.flush()
+        await b.flush()
+        assert await a.compact("doc") == 40
+        assert count(settings, DocUpdate, "doc") == 0
+        assert count(settings, DocSnapshot, "doc") == 1
+
+        later = edits(5, 200)
+        for update in later:
+            b.append("doc", update)
+        await b.flush()
+        loaded = await b.load("doc")
+        assert len(loaded) == 1 + len(later)
+        expected = {str(i): float(i) for i in [*range(20), *range(100, 120), *range(200, 205)]}
+        assert content(loaded) == expected
+
+        assert await b.compact("doc") == 5  # snapshot + log into a new snapshot
+        assert await b.compact("doc") == 0  # nothing left to fold in
+        assert content(await a.load("doc")) == expected
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def test_concurrent_compactions_and_appends_lose_nothing(settings: Settings) -> None:
+    a, b = Store(settings), Store(settings)
+    await a.start()
+    await b.start()
+    try:
+        doc = Doc()
+        first, second = edits(50, 0, doc), edits(50, 50, doc)
+        for update in first:
+            a.append("doc", update)
+        await a.flush()
+
+        async def keep_appending() -> None:
+            for update in second:
+                b.append("doc", update)
+                await asyncio.sleep(0)
+            await b.flush()
+
+        await asyncio.gather(a.compact("doc"), b.compact("doc"), keep_appending())
+        await a.compact("doc")
+        assert content(await b.load("doc")) == {str(i): float(i) for i in range(100)}
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def test_delete_doc_prefix_erases_only_that_board(store: Store) -> None:
+    update = edits(1)[0]
+    for key in ["a_c", "a_c:privat", "a_c:x:y", "abc", "abc:privat", "a_cd", "a_cd:privat"]:
+        store.append(key, update)
+    await store.flush()
+    await store.compact("a_c")
+    await store.delete_doc_prefix("a_c")
+    for gone in ["a_c", "a_c:privat", "a_c:x:y"]:
+        assert await store.load(gone) == []
+    for kept in ["abc", "abc:privat", "a_cd", "a_cd:privat"]:
+        assert await store.load(kept) == [update]
+
+
+CHILD = """
+import asyncio, sys
+from pathlib import Path
+from pycrdt import Doc, Map
+from server.config import Settings
+from server.store import Store
+
+async def main() -> None:
+    store = Store(Settings(data_dir=Path(sys.argv[2]), database_url=sys.argv[1]))
+    await store.start()
+    doc = Doc()
+    m = doc.get("m", type=Map)
+    doc.observe(lambda event: store.append("crash", event.update))
+    i = 0
+    while True:
+        m[str(i)] = i
+        print(i, flush=True)
+        i += 1
+        await asyncio.sleep(0.002)
+
+asyncio.run(main())
+"""
+
+
+def test_kill_9_keeps_every_update_appended_before_the_flush_interval(
+    settings: Settings, tmp_path: Path
+) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, settings.effective_database_url, str(tmp_path / "child")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if int(line) >= 200:
+                appended = int(line)
+                break
+        else:
+            pytest.fail(f"child exited early with {proc.wait()}")
+        time.sleep(3 * settings.flush_interval_ms / 1000)  # well past the group-commit interval
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait()
+
+    async def load() -> dict:
+        store = Store(settings)
+        await store.start()
+        try:
+            return content(await store.load("crash"))
+        finally:
+            await store.close()
+
+    loaded = asyncio.run(load())
+    missing = [i for i in range(appended + 1) if str(i) not in loaded]
+    assert missing == []
