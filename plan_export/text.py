@@ -1,0 +1,141 @@
+"""Text shared by every exporter: cleaning, the shipped font, wrapping, Danish dates.
+
+User text reaches PNG, SVG, PDF and FHIR alike, so it is cleaned once here: NFC
+(so "ø" typed as o + combining stroke is one glyph), no control characters (they
+are invalid in XML and break PDF text), no bidi overrides (they can make a text
+read as something else), and a length cap. Words are measured with the same
+TTF that draws them, so wrapping is identical in the PNG and the SVG.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+from PIL import ImageFont
+
+from board.i18n import t
+
+FONT_DIR = Path(__file__).with_name("fonts")
+FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
+FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
+
+# C0/C1 controls except tab and newline, bidi embeddings/overrides/isolates, BOM, and
+# code points XML 1.0 forbids (surrogates, U+FFFE/U+FFFF).
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+    "\ud800-\udfff\ufffe\uffff]"
+)
+_SPACES = re.compile(r"[ \t]+")
+ELLIPSIS = "…"
+
+
+def clean(text: object, limit: int = 2000) -> str:
+    """Return ``text`` as safe, NFC-normalised text of at most ``limit`` characters."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    text = _UNSAFE.sub("", unicodedata.normalize("NFC", text.replace("\r\n", "\n")))
+    text = text.replace("\r", "\n")
+    if len(text) > limit:
+        text = text[: max(limit - 1, 0)].rstrip() + ELLIPSIS
+    return text
+
+
+@cache
+def _font_chars(path: Path) -> frozenset[int]:
+    return frozenset(TTFont(path, lazy=True).getBestCmap())
+
+
+def drawable(text: str, bold: bool = False) -> str:
+    """Drop characters the shipped font has no glyph for (they would draw as boxes)."""
+    chars = _font_chars(FONT_BOLD if bold else FONT_REGULAR)
+    return "".join(c for c in text if ord(c) in chars or c == "\n")
+
+
+@cache
+def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    """The shipped DejaVu font at ``size`` pixels (cached: loading costs ~1 ms)."""
+    return ImageFont.truetype(str(FONT_BOLD if bold else FONT_REGULAR), max(1, size))
+
+
+def wrap(text: str, width: float, fnt: ImageFont.FreeTypeFont, max_lines: int = 0) -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` pixels.
+
+    Words longer than a line are split by character; with ``max_lines`` the last
+    line ends in an ellipsis when text was left out.
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in _SPACES.sub(" ", paragraph).split(" "):
+            candidate = f"{line} {word}" if line else word
+            if fnt.getlength(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            line = ""
+            while word and fnt.getlength(word) > width:
+                cut = _fit(word, width, fnt)
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+        if max_lines and len(lines) > max_lines:
+            break
+    if max_lines and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        last = lines[-1]
+        while last and fnt.getlength(last + ELLIPSIS) > width:
+            last = last[:-1]
+        lines[-1] = last.rstrip() + ELLIPSIS
+    return lines
+
+
+def _fit(word: str, width: float, fnt: ImageFont.FreeTypeFont) -> int:
+    """How many leading characters of ``word`` fit in ``width`` (at least one)."""
+    lo, hi = 1, len(word)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fnt.getlength(word[:mid]) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def parse_date(value: object) -> date | None:
+    """A ``YYYY-MM-DD`` string as a date; anything else is None."""
+    if not isinstance(value, str) or len(value) != 10:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def short_date(value: object) -> str:
+    """dd-mm-yyyy, the way dates are shown in Tavle; "" for no or a bad date."""
+    day = parse_date(value)
+    return day.strftime("%d-%m-%Y") if day else ""
+
+
+def long_date(value: object, lang: str = "da") -> str:
+    """ "mandag 7. december" (da) / "Monday 7 December" (en); "" for no or a bad date."""
+    day = parse_date(value)
+    if day is None:
+        return ""
+    weekday = t("date.weekdays", lang).split(",")[day.weekday()]
+    month = t("date.months", lang).split(",")[day.month - 1]
+    return t("date.long", lang, weekday=weekday, day=day.day, month=month)
+
+
+def clock(value: object, lang: str = "da") -> str:
+    """ "kl. 10.00" (da) / "10:00" (en) from "HH:MM"; "" when missing or malformed."""
+    if not isinstance(value, str) or not re.fullmatch(r"[0-2]\d:[0-5]\d", value):
+        return ""
+    return t("date.clock", lang, hh=value[:2], mm=value[3:])
