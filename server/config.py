@@ -38,6 +38,7 @@ class Settings:
     compact_every: int = 500  # updates in the log before a room compacts into a snapshot
     send_queue_frames: int = 2000  # per-client bound; a slower consumer is closed
     room_unload_seconds: float = 5.0  # an empty room is persisted and unloaded after this
+    anti_entropy_seconds: float = 2.0  # RedisBus: state vectors exchanged this often per doc
     secret_key: str = ""  # signs session cookies; empty: generated once into data_dir
     log_level: str = "INFO"
     extra: dict[str, str] = field(default_factory=dict)
@@ -63,6 +64,7 @@ class Settings:
             "compact_every": _int("TAVLE_COMPACT_EVERY", 500),
             "send_queue_frames": _int("TAVLE_SEND_QUEUE_FRAMES", 2000),
             "room_unload_seconds": float(_str("TAVLE_ROOM_UNLOAD_SECONDS", "5")),
+            "anti_entropy_seconds": float(_str("TAVLE_ANTI_ENTROPY_SECONDS", "2")),
             "secret_key": _str("TAVLE_SECRET_KEY", ""),
             "log_level": _str("TAVLE_LOG_LEVEL", "INFO"),
         }
