@@ -1,0 +1,153 @@
+"""The server's guard over one live board document: limits, shapes and roles.
+
+A :class:`Guard` watches the document's top-level maps and remembers which keys
+changed (and their value before the change). After the room applies a client's
+update it calls :meth:`Guard.after_update` with that client's role: only the
+changed keys are checked, and whatever is wrong is repaired in one transaction
+with origin :data:`REPAIR_ORIGIN` — items over the count limits are removed,
+wrong shapes and values are repaired field by field or removed, texts clipped;
+a non-citizen's change of ``agreed_at`` is undone, an observer's change is undone
+entirely. The returned problems tell the room to close the client
+(:func:`close_code`: 4403 for a role problem, 4413 otherwise).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from pycrdt import Doc, Map
+
+from board import schema
+from board.elements import clean_element
+from board.fields import clean_item
+from board.read import META_FIELDS, PLAN_FIELDS, clean_plan_item
+
+REPAIR_ORIGIN = "tavle-guard"
+ROLE_PREFIX = "role: "
+CITIZEN_ONLY_FIELD = "agreed_at"
+
+MISSING = object()  # the key did not exist before the change
+UNKNOWN = object()  # changed deep inside a nested shared type: old value not known
+
+_SINGLETON_FIELDS = {
+    schema.PLAN: {f.name: f for f in PLAN_FIELDS},
+    schema.META: {f.name: f for f in META_FIELDS},
+}
+
+
+def close_code(problems: list[str]) -> int:
+    """The WebSocket close code for a client whose update produced ``problems``."""
+    return 4403 if any(p.startswith(ROLE_PREFIX) for p in problems) else 4413
+
+
+class Guard:
+    """Checks and repairs the keys changed since the last call; cheap when nothing changed."""
+
+    def __init__(self, doc: Doc) -> None:
+        self._doc = doc
+        self._maps = {name: doc.get(name, type=Map) for name in schema.ALL_MAPS}
+        self._before: dict[tuple[str, str], object] = {}
+        self._subscriptions = [
+            (m, m.observe_deep(partial(self._collect, name))) for name, m in self._maps.items()
+        ]
+
+    def _collect(self, name: str, events: list) -> None:
+        for event in events:
+            if event.transaction.origin == REPAIR_ORIGIN:
+                continue
+            if event.path:
+                self._before.setdefault((name, str(event.path[0])), UNKNOWN)
+                continue
+            for key, change in event.keys.items():
+                old = MISSING if change.get("action") == "add" else change.get("oldValue")
+                self._before.setdefault((name, key), old)
+
+    def accept(self) -> None:
+        """Trust every change made so far (call after a server edit of your own)."""
+        self._before.clear()
+
+    def close(self) -> None:
+        """Stop watching the document."""
+        for shared, subscription in self._subscriptions:
+            shared.unobserve(subscription)
+        self._subscriptions.clear()
+
+    def after_update(self, role: str) -> list[str]:
+        """Check what changed since the last call as written by ``role``; repair; report."""
+        if not self._before:
+            return []
+        changed, self._before = self._before, {}
+        problems: list[str] = []
+        repairs: dict[tuple[str, str], object] = {}
+        over = self._over_limit(changed)
+        for (name, key), before in changed.items():
+            if (name, key) in over and role in schema.ROLES and role != "observer":
+                limit = schema.MAX_ITEMS[name]
+                problems.append(f"{name}: more than {limit} items, {key[:80]} removed")
+                repairs[(name, key)] = MISSING
+                continue
+            current = self._maps[name].get(key, MISSING)
+            value = self._check(name, key, before, current, role, problems)
+            if value is not current:
+                repairs[(name, key)] = value
+        if repairs:
+            with self._doc.transaction(origin=REPAIR_ORIGIN):
+                for (name, key), value in repairs.items():
+                    if value is MISSING:
+                        self._maps[name].pop(key, None)
+                    else:
+                        self._maps[name][key] = value
+        return problems
+
+    def _over_limit(self, changed: dict[tuple[str, str], object]) -> set[tuple[str, str]]:
+        """Newly added keys beyond a collection's item limit (only maps that grew are counted)."""
+        over: set[tuple[str, str]] = set()
+        for name in schema.COLLECTIONS:
+            added = [
+                key for (n, key), before in changed.items()
+                if n == name and before is MISSING and key in self._maps[name]
+            ]
+            excess = len(self._maps[name]) - schema.MAX_ITEMS[name] if added else 0
+            over.update((name, key) for key in added[max(0, len(added) - excess):] if excess > 0)
+        return over
+
+    def _check(
+        self, name: str, key: str, before: object, current: object, role: str, problems: list[str]
+    ) -> object:
+        """The value ``key`` should have (``current`` itself when it is fine)."""
+        if role == "observer" or role not in schema.ROLES:
+            if current == before:
+                return current
+            problems.append(f"{ROLE_PREFIX}{role!r} may not change {name}/{key[:80]}")
+            return MISSING if before is UNKNOWN else before
+        if current is MISSING:
+            return current
+        if name in _SINGLETON_FIELDS:
+            return self._check_singleton(name, key, current, problems)
+        if name == schema.ELEMENTS:
+            clean, found = clean_element(key, current)
+        else:
+            clean, found = clean_plan_item(name, key, current)
+        problems.extend(found)
+        if clean is None:
+            return MISSING
+        if role != "citizen" and CITIZEN_ONLY_FIELD in clean:
+            agreed_before = before.get(CITIZEN_ONLY_FIELD) if isinstance(before, dict) else None
+            if clean[CITIZEN_ONLY_FIELD] != agreed_before:
+                problems.append(f"{ROLE_PREFIX}only the citizen may agree to {name}/{key[:80]}")
+                clean[CITIZEN_ONLY_FIELD] = agreed_before
+        if clean == current:
+            return current
+        if not found and set(clean) != set(current):  # type: ignore[arg-type]
+            problems.append(f"{name}/{key[:80]}: unknown keys removed")
+        return clean  # or only whole numbers rounded: repaired without a problem
+
+    def _check_singleton(self, name: str, key: str, current: object, problems: list[str]) -> object:
+        field = _SINGLETON_FIELDS[name].get(key)
+        if field is None:
+            problems.append(f"{name}.{key[:80]}: unknown key, removed")
+            return MISSING
+        clean, found = clean_item({key: current}, (field,), name)
+        problems.extend(found)
+        value = clean[key] if clean is not None else MISSING
+        return current if value == current else value
