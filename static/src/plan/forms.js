@@ -1,0 +1,193 @@
+// The editing dialogs of the plan panel: goal, sub-goal, action (with inline new
+// participant), participant, agreement, the citizen's own goal and the next meeting.
+// Native <dialog>: focus stays inside, Escape closes, focus returns to the opener.
+import { h, field, select, uid } from "./dom.js";
+import { showDate } from "./dates.js";
+import * as model from "./model.js";
+import { placeCard } from "./cards.js";
+
+const NEW_PERSON = "__new__";
+
+/** Open a modal form; `onSave(values)` runs on submit (values: name -> string). */
+function openForm(ctx, title, controls, onSave) {
+  const t = ctx.t;
+  const headingId = uid("dlg");
+  const form = h("form", { method: "dialog", class: "plan-form" });
+  const dialog = h(
+    "dialog",
+    { class: "plan-dialog", "aria-labelledby": headingId },
+    form,
+  );
+  const cancel = h("button", { type: "button", class: "plan-btn", text: t("plan.cancel") });
+  form.append(
+    h("h2", { id: headingId, text: title }),
+    ...controls,
+    h("div", { class: "plan-form-buttons" },
+      h("button", { type: "submit", class: "plan-btn plan-btn-primary", text: t("plan.save") }),
+      cancel),
+  );
+  cancel.addEventListener("click", () => dialog.close());
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const values = {};
+    for (const el of form.elements) if (el.name) values[el.name] = el.value.trim();
+    ctx.doc.transact(() => onSave(values));
+    dialog.close();
+  });
+  dialog.addEventListener("close", () => dialog.remove());
+  (ctx.root.ownerDocument || document).body.append(dialog);
+  dialog.showModal();
+  return dialog;
+}
+
+function text(name, value, attrs = {}) {
+  return h("input", { type: "text", name, value: value ?? "", maxlength: 200, autocomplete: "off", ...attrs });
+}
+
+function area(name, value, maxlength = 2000) {
+  return h("textarea", { name, maxlength, rows: 3, props: { value: value ?? "" } });
+}
+
+/** A native date picker with the chosen date repeated as dd-mm-yyyy beside it. */
+function dateField(ctx, label, name, value) {
+  const input = h("input", { type: "date", name, value: value ?? "" });
+  const hint = h("span", { class: "plan-hint", "aria-live": "polite" });
+  const update = () => {
+    hint.textContent = input.value ? ctx.t("plan.date_chosen", { date: showDate(input.value) }) : "";
+  };
+  input.addEventListener("input", update);
+  input.addEventListener("change", update);
+  update();
+  return field(label, input, hint);
+}
+
+const vocab = (t, prefix, values) => values.map((v) => [v, t(`${prefix}.${v}`)]);
+
+function goalOptions(t, plan) {
+  return [["", t("plan.no_goal")], ...plan.goals.map((g) => [g.id, g.title])];
+}
+
+function peopleOptions(t, plan) {
+  return [["", t("plan.nobody")], ...plan.participants.map((p) => [p.id, p.name])];
+}
+
+function personFields(t, prefix = "") {
+  return [
+    field(t("plan.name"), text(`${prefix}name`, "")),
+    field(t("plan.role"), select(vocab(t, "role", model.ROLES), "professional", { name: `${prefix}role` })),
+    field(t("plan.organisation"), text(`${prefix}organisation`, "")),
+    field(t("plan.phone"), text(`${prefix}phone`, "", { type: "tel" })),
+  ];
+}
+
+/** Add (goal = null) or edit a goal; `parent` makes it a sub-goal. */
+export function goalForm(ctx, plan, goal, parent = null) {
+  const t = ctx.t;
+  const isSub = Boolean(goal ? goal.parent : parent);
+  const title = goal ? t("plan.edit_item", { title: goal.title }) : t(isSub ? "plan.add_subgoal" : "plan.add_goal");
+  const controls = [
+    field(t("plan.goal_title"), text("title", goal?.title, { required: true })),
+    field(t("plan.description"), area("description", goal?.description)),
+    field(t("plan.horizon"), select(vocab(t, "horizon", model.HORIZONS), goal?.horizon || "now", { name: "horizon" })),
+    field(t("plan.where"), text("office", goal?.office)),
+  ];
+  openForm(ctx, title, controls, (v) => {
+    if (!v.title) return;
+    if (goal) {
+      if (v.horizon !== goal.horizon) {
+        const lane = plan.goals.filter((g) => g.parent === goal.parent && g.horizon === v.horizon);
+        model.placeItem(ctx.doc, "goals", lane, goal.id, lane.length, { horizon: v.horizon });
+      }
+      model.patchItem(ctx.doc, "goals", goal.id, { title: v.title, description: v.description, office: v.office });
+    } else {
+      const id = model.addGoal(ctx.doc, { ...v, parent }, model.proposer(plan, ctx.role, ctx.user));
+      placeCard(ctx, { kind: "goal", id });
+    }
+  });
+}
+
+/** Add (action = null) or edit an action, with an inline new participant as owner. */
+export function actionForm(ctx, plan, action, goalId = null) {
+  const t = ctx.t;
+  const owner = select([...peopleOptions(t, plan), [NEW_PERSON, t("plan.new_person")]], action?.owner, { name: "owner" });
+  const newPerson = h("fieldset", { class: "plan-new-person", hidden: true },
+    h("legend", { text: t("plan.new_person_legend") }), ...personFields(t, "p_"));
+  owner.addEventListener("change", () => {
+    newPerson.hidden = owner.value !== NEW_PERSON;
+    newPerson.querySelector("input").required = owner.value === NEW_PERSON;
+  });
+  const carried = h("input", { type: "number", name: "carried_over", min: 0, step: 1, value: action?.carried_over ?? 0 });
+  const controls = [
+    field(t("plan.what"), text("what", action?.what, { required: true })),
+    field(t("plan.goal"), select(goalOptions(t, plan), action ? action.goal : goalId, { name: "goal" })),
+    field(t("plan.who"), owner),
+    newPerson,
+    dateField(ctx, t("plan.by"), "due", action?.due),
+    field(t("plan.status"), select(vocab(t, "status", model.STATUSES), action?.status || "not_started", { name: "status" })),
+    field(t("plan.approval"), select(vocab(t, "approval", model.APPROVALS), action?.approval || "not_needed", { name: "approval" })),
+    dateField(ctx, t("plan.follow_up"), "follow_up", action?.follow_up),
+    field(t("plan.carried_over_label"), carried),
+    field(t("plan.where"), text("office", action?.office)),
+    field(t("plan.note"), area("note", action?.note)),
+  ];
+  const title = action ? t("plan.edit_item", { title: action.what }) : t("plan.add_action");
+  openForm(ctx, title, controls, (v) => {
+    if (!v.what) return;
+    let ownerId = v.owner || null;
+    if (ownerId === NEW_PERSON) {
+      ownerId = v.p_name
+        ? model.addParticipant(ctx.doc, { name: v.p_name, role: v.p_role, organisation: v.p_organisation, phone: v.p_phone })
+        : null;
+    }
+    const fields = {
+      what: v.what, goal: v.goal || null, owner: ownerId, due: v.due || null, status: v.status,
+      approval: v.approval, follow_up: v.follow_up || null, office: v.office, note: v.note,
+      carried_over: Math.max(0, Math.round(Number(v.carried_over) || 0)),
+    };
+    if (action) {
+      model.patchItem(ctx.doc, "actions", action.id, fields);
+    } else {
+      const id = model.addAction(ctx.doc, fields, model.proposer(plan, ctx.role, ctx.user));
+      placeCard(ctx, { kind: "action", id });
+    }
+  });
+}
+
+export function participantForm(ctx) {
+  openForm(ctx, ctx.t("plan.add_participant"), personFields(ctx.t), (v) => {
+    if (v.name) model.addParticipant(ctx.doc, v);
+  });
+}
+
+export function agreementForm(ctx, plan) {
+  const t = ctx.t;
+  const controls = [
+    field(t("plan.agreement_text"), area("text", "")),
+    field(t("plan.follow_up_by"), select(peopleOptions(t, plan), "", { name: "follow_up_by" })),
+    dateField(ctx, t("plan.date"), "date", null),
+  ];
+  controls[0].querySelector("textarea").required = true;
+  openForm(ctx, t("plan.add_agreement"), controls, (v) => {
+    if (v.text) model.addAgreement(ctx.doc, { text: v.text, follow_up_by: v.follow_up_by || null, date: v.date });
+  });
+}
+
+export function ownGoalForm(ctx, plan) {
+  const t = ctx.t;
+  const controls = [
+    h("p", { class: "plan-hint", text: t("plan.own_goal_hint") }),
+    field(t("plan.own_goal"), area("text", plan.ownGoal)),
+  ];
+  openForm(ctx, t("plan.own_goal"), controls, (v) => model.setOwnGoal(ctx.doc, v.text));
+}
+
+export function meetingForm(ctx, plan) {
+  const t = ctx.t;
+  const m = plan.nextMeeting;
+  const controls = [
+    dateField(ctx, t("plan.date"), "date", m.date),
+    field(t("plan.time"), h("input", { type: "time", name: "time", value: m.time || "" })),
+    field(t("plan.place"), text("place", m.place)),
+  ];
+  openForm(ctx, t("plan.next_meeting"), controls, (v) => model.setNextMeeting(ctx.doc, v));
+}

@@ -1,0 +1,225 @@
+// The plan inside the board's Y document: read it defensively, write whole items.
+// Layout (docs/board-format.md): top-level Y.Maps, ONE plain object per item keyed by id,
+// replaced on change. Field names are those of board/plan.py.
+import { nowStamp, storeDate } from "./dates.js";
+
+export const HORIZONS = ["now", "next", "later", "parked"];
+export const STATUSES = ["not_started", "in_progress", "done"];
+export const APPROVALS = ["not_needed", "awaiting", "approved", "refused"];
+export const ROLES = ["citizen", "relative", "coordinator", "professional", "support", "observer"];
+const MAP_NAMES = ["plan", "goals", "actions", "participants", "agreements", "members", "elements"];
+
+/** The shared maps of one board document. */
+export function maps(doc) {
+  return Object.fromEntries(MAP_NAMES.map((name) => [name, doc.getMap(name)]));
+}
+
+/** A random id for a new item. */
+export function newId() {
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  return Array.from({ length: 16 }, () => Math.floor(Math.random() * 36).toString(36)).join("");
+}
+
+const str = (v) => (typeof v === "string" ? v : "");
+const ref = (v) => (typeof v === "string" && v ? v : null);
+const num = (v, d = 0) => (typeof v === "number" && Number.isFinite(v) ? v : d);
+const oneOf = (v, list) => (list.includes(v) ? v : list[0]);
+const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+
+function items(map, required, normalise) {
+  const out = [];
+  map.forEach((value, key) => {
+    if (isObject(value) && typeof value[required] === "string" && value[required]) {
+      out.push(normalise({ ...value, id: key }));
+    }
+  });
+  return out;
+}
+
+const byRank = (a, b) => a.rank - b.rank || a.created.localeCompare(b.created) || a.id.localeCompare(b.id);
+
+/** Everything the panel and the list view show, read defensively (bad items skipped). */
+export function readPlan(doc) {
+  const m = maps(doc);
+  const goals = items(m.goals, "title", (g) => ({
+    ...g,
+    title: g.title,
+    description: str(g.description),
+    horizon: oneOf(g.horizon, HORIZONS),
+    rank: num(g.rank),
+    office: str(g.office),
+    parent: ref(g.parent),
+    proposed_by: ref(g.proposed_by),
+    agreed_at: ref(g.agreed_at),
+    created: str(g.created),
+  })).sort(byRank);
+  const goalIds = new Set(goals.map((g) => g.id));
+  for (const g of goals) if (g.parent && (!goalIds.has(g.parent) || g.parent === g.id)) g.parent = null;
+  const actions = items(m.actions, "what", (a) => ({
+    ...a,
+    goal: ref(a.goal),
+    owner: ref(a.owner),
+    office: str(a.office),
+    due: storeDate(a.due),
+    status: oneOf(a.status, STATUSES),
+    approval: oneOf(a.approval, APPROVALS),
+    follow_up: storeDate(a.follow_up),
+    carried_over: Math.max(0, Math.round(num(a.carried_over))),
+    note: str(a.note),
+    proposed_by: ref(a.proposed_by),
+    agreed_at: ref(a.agreed_at),
+    rank: num(a.rank),
+    created: str(a.created),
+  })).sort(byRank);
+  const participants = items(m.participants, "name", (p) => ({
+    ...p,
+    role: oneOf(p.role, ["professional", ...ROLES]),
+    organisation: str(p.organisation),
+    phone: str(p.phone),
+  })).sort((a, b) => a.name.localeCompare(b.name, "da"));
+  const agreements = items(m.agreements, "text", (a) => ({
+    ...a,
+    follow_up_by: ref(a.follow_up_by),
+    date: storeDate(a.date),
+  }));
+  const ownGoal = m.plan.get("own_goal");
+  const meeting = m.plan.get("next_meeting");
+  const citizen = m.plan.get("citizen");
+  return {
+    ownGoal: isObject(ownGoal) ? str(ownGoal.text) : "",
+    citizen: isObject(citizen) ? str(citizen.alias) || str(citizen.name) : "",
+    nextMeeting: isObject(meeting)
+      ? { date: storeDate(meeting.date), time: str(meeting.time), place: str(meeting.place) }
+      : { date: null, time: "", place: "" },
+    goals,
+    actions,
+    participants,
+    agreements,
+  };
+}
+
+/** A proposal: made by a professional and not yet agreed by the citizen. */
+export const isProposal = (item) => Boolean(item.proposed_by) && !item.agreed_at;
+
+/** Who proposes when this user creates an item: null for the citizen, else their participant. */
+export function proposer(plan, role, user) {
+  if (role === "citizen") return null;
+  const name = (user?.name || "").trim().toLowerCase();
+  const me = name && plan.participants.find((p) => p.name.trim().toLowerCase() === name);
+  return me ? me.id : user?.name || user?.id || role || "professional";
+}
+
+/** Replace one item with its old value plus `patch` (one plain object per item). */
+export function patchItem(doc, mapName, id, patch) {
+  const map = doc.getMap(mapName);
+  const old = map.get(id);
+  if (!isObject(old)) return;
+  map.set(id, { ...old, ...patch });
+}
+
+export function addGoal(doc, fields, proposedBy) {
+  const id = newId();
+  const goals = doc.getMap("goals");
+  const siblings = readPlan(doc).goals.filter((g) => g.parent === (fields.parent ?? null) && g.horizon === (fields.horizon || "now"));
+  goals.set(id, {
+    id,
+    title: fields.title,
+    description: fields.description || "",
+    horizon: fields.horizon || "now",
+    rank: siblings.length ? siblings[siblings.length - 1].rank + 1 : 1,
+    office: fields.office || "",
+    parent: fields.parent ?? null,
+    member: null,
+    proposed_by: proposedBy,
+    agreed_at: null,
+    status: "active",
+    created: nowStamp(),
+  });
+  return id;
+}
+
+export function addAction(doc, fields, proposedBy) {
+  const id = newId();
+  const actions = readPlan(doc).actions;
+  doc.getMap("actions").set(id, {
+    id,
+    what: fields.what,
+    goal: fields.goal ?? null,
+    owner: fields.owner ?? null,
+    office: fields.office || "",
+    due: storeDate(fields.due),
+    status: fields.status || "not_started",
+    approval: fields.approval || "not_needed",
+    follow_up: storeDate(fields.follow_up),
+    carried_over: fields.carried_over || 0,
+    note: fields.note || "",
+    expected_result: "",
+    member: null,
+    proposed_by: proposedBy,
+    agreed_at: null,
+    rank: actions.length ? actions[actions.length - 1].rank + 1 : 1,
+    created: nowStamp(),
+  });
+  return id;
+}
+
+export function addParticipant(doc, fields) {
+  const id = newId();
+  doc.getMap("participants").set(id, {
+    id,
+    name: fields.name,
+    role: fields.role || "professional",
+    organisation: fields.organisation || "",
+    phone: fields.phone || "",
+    email: "",
+    contact_person: false,
+  });
+  return id;
+}
+
+export function addAgreement(doc, fields) {
+  const id = newId();
+  doc.getMap("agreements").set(id, {
+    id,
+    text: fields.text,
+    follow_up_by: fields.follow_up_by ?? null,
+    date: storeDate(fields.date),
+  });
+  return id;
+}
+
+/** The citizen agrees to a proposal ("Enig"): sets agreed_at (the server allows only the citizen). */
+export function agree(doc, mapName, id) {
+  patchItem(doc, mapName, id, { agreed_at: nowStamp() });
+}
+
+/** The next status when tapping: Ikke startet -> I gang -> Klaret -> Ikke startet. */
+export const nextStatus = (status) => STATUSES[(STATUSES.indexOf(status) + 1) % STATUSES.length];
+
+/**
+ * Put `id` at position `index` of the ordered list `siblings` (which may or may not hold it),
+ * setting `extra` fields on it; rewrites ranks 1..n of the list in one transaction.
+ */
+export function placeItem(doc, mapName, siblings, id, index, extra = {}) {
+  const order = siblings.map((s) => s.id).filter((sid) => sid !== id);
+  order.splice(Math.max(0, Math.min(index, order.length)), 0, id);
+  doc.transact(() => {
+    order.forEach((sid, i) => {
+      const old = doc.getMap(mapName).get(sid);
+      const patch = sid === id ? { ...extra, rank: i + 1 } : { rank: i + 1 };
+      if (isObject(old) && (old.rank !== i + 1 || sid === id)) patchItem(doc, mapName, sid, patch);
+    });
+  });
+}
+
+export function setOwnGoal(doc, text) {
+  doc.getMap("plan").set("own_goal", { text, updated: nowStamp() });
+}
+
+export function setNextMeeting(doc, meeting) {
+  doc.getMap("plan").set("next_meeting", {
+    date: storeDate(meeting.date),
+    time: /^\d{2}:\d{2}$/.test(meeting.time || "") ? meeting.time : null,
+    place: meeting.place || "",
+  });
+}

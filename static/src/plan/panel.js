@@ -1,0 +1,218 @@
+// The plan panel: the citizen's own goal, goals in horizon lanes, actions in status
+// lanes, network, agreements and next meeting — editable, re-drawn from the document.
+import { h } from "./dom.js";
+import { showDate } from "./dates.js";
+import * as model from "./model.js";
+import { draggable } from "./drag.js";
+import { focusCard } from "./cards.js";
+import * as forms from "./forms.js";
+import { actionFacts, agreementState, meetingText, personName, quoted } from "./words.js";
+
+/** A button that keeps its focus across re-draws (matched by its `key`). */
+function button(key, label, onClick, attrs = {}) {
+  return h("button", { type: "button", class: "plan-btn", data: { focus: key }, on: { click: onClick }, ...attrs, text: label });
+}
+
+function section(id, title, ...content) {
+  return h("section", { class: "plan-section", "aria-labelledby": id },
+    h("h2", { id, text: title }), ...content);
+}
+
+/** Badge + "Enig" button (citizen only) for goals and actions that are proposals. */
+function proposalBits(ctx, plan, mapName, item, label) {
+  const t = ctx.t;
+  const state = agreementState(t, plan, item);
+  const out = [];
+  if (state) {
+    const proposal = model.isProposal(item);
+    out.push(h("span", { class: proposal ? "plan-badge plan-badge-proposal" : "plan-badge plan-badge-agreed", text: state }));
+    if (proposal && ctx.role === "citizen" && ctx.canWrite) {
+      out.push(button(`${item.id}:agree`, t("plan.agree"), () => model.agree(ctx.doc, mapName, item.id), {
+        class: "plan-btn plan-btn-agree",
+        "aria-label": t("plan.agree_to", { title: label }),
+      }));
+    }
+  }
+  return out;
+}
+
+function grip(ctx) {
+  return h("span", { class: "plan-grip", title: ctx.t("plan.drag"), "aria-hidden": "true", text: "⠿" });
+}
+
+/** The keyboard alternative to dragging: move one place up or down in a list. */
+function moveButtons(ctx, mapName, list, item, label, extra = {}) {
+  const t = ctx.t;
+  const i = list.findIndex((x) => x.id === item.id);
+  return [
+    button(`${item.id}:up`, t("plan.move_up"), () => model.placeItem(ctx.doc, mapName, list, item.id, i - 1, extra), {
+      "aria-label": t("plan.move_up_item", { title: label }), disabled: i <= 0,
+    }),
+    button(`${item.id}:down`, t("plan.move_down"), () => model.placeItem(ctx.doc, mapName, list, item.id, i + 1, extra), {
+      "aria-label": t("plan.move_down_item", { title: label }), disabled: i >= list.length - 1,
+    }),
+  ];
+}
+
+function showOnBoard(ctx, kind, item, label) {
+  if (typeof ctx.canvas?.focusElement !== "function") return null;
+  return button(`${item.id}:show`, ctx.t("plan.show_on_board"), () => focusCard(ctx, kind, item.id), {
+    "aria-label": ctx.t("plan.show_on_board_item", { title: label }),
+  });
+}
+
+function goalCard(ctx, plan, goal, siblings) {
+  const t = ctx.t;
+  const write = ctx.canWrite;
+  const subs = plan.goals.filter((g) => g.parent === goal.id);
+  const li = h("li", { class: "plan-card plan-goal", data: { id: goal.id } },
+    h("div", { class: "plan-card-head" },
+      write ? grip(ctx) : null,
+      h("strong", { class: "plan-card-title", text: goal.title }),
+      ...proposalBits(ctx, plan, "goals", goal, goal.title)),
+    goal.description ? h("p", { class: "plan-card-text", text: goal.description }) : null,
+    goal.office ? h("p", { class: "plan-card-text", text: `${t("plan.where")}: ${goal.office}` }) : null,
+    write ? h("div", { class: "plan-card-tools" },
+      goal.parent ? null : h("label", { class: "plan-inline-field" },
+        h("span", { text: t("plan.horizon") }),
+        h("select", {
+          data: { focus: `${goal.id}:horizon` },
+          on: { change: (e) => {
+            const lane = plan.goals.filter((g) => !g.parent && g.horizon === e.target.value);
+            model.placeItem(ctx.doc, "goals", lane, goal.id, lane.length, { horizon: e.target.value });
+          } },
+        }, model.HORIZONS.map((hz) => h("option", { value: hz, selected: hz === goal.horizon, text: t(`horizon.${hz}`) })))),
+      ...moveButtons(ctx, "goals", siblings, goal, goal.title),
+      button(`${goal.id}:edit`, t("plan.edit"), () => forms.goalForm(ctx, plan, goal), { "aria-label": t("plan.edit_item", { title: goal.title }) }),
+      goal.parent ? null : button(`${goal.id}:sub`, t("plan.add_subgoal"), () => forms.goalForm(ctx, plan, null, goal.id), {
+        "aria-label": t("plan.add_subgoal_to", { title: goal.title }),
+      }),
+      showOnBoard(ctx, "goal", goal, goal.title)) : null,
+    subs.length ? h("ol", { class: "plan-subgoals", "aria-label": t("plan.subgoals_of", { title: goal.title }) },
+      subs.map((s) => goalCard(ctx, plan, s, subs))) : null);
+  if (write && !goal.parent) {
+    draggable(li.querySelector(".plan-grip"), li, {
+      lane: ".plan-lane[data-field=horizon]",
+      item: ".plan-goal:not(.plan-subgoals .plan-goal)",
+      onDrop: (lane, index) => {
+        const list = plan.goals.filter((g) => !g.parent && g.horizon === lane.value);
+        model.placeItem(ctx.doc, "goals", list, goal.id, index, { horizon: lane.value });
+      },
+    });
+  }
+  return li;
+}
+
+function actionCard(ctx, plan, action) {
+  const t = ctx.t;
+  const write = ctx.canWrite;
+  const status = t(`status.${action.status}`);
+  const facts = actionFacts(t, plan, action).filter(([label]) => label !== t("plan.status"));
+  const li = h("li", { class: `plan-card plan-action plan-status-${action.status}`, data: { id: action.id } },
+    h("div", { class: "plan-card-head" },
+      write ? grip(ctx) : null,
+      h("strong", { class: "plan-card-title", text: action.what }),
+      ...proposalBits(ctx, plan, "actions", action, action.what)),
+    h("dl", { class: "plan-facts" }, facts.map(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })])),
+    h("div", { class: "plan-card-tools" },
+      write
+        ? button(`${action.id}:status`, status, () => model.patchItem(ctx.doc, "actions", action.id, { status: model.nextStatus(action.status) }), {
+          class: "plan-btn plan-status-btn",
+          "aria-label": t("plan.status_tap", { status, title: action.what }),
+        })
+        : null,
+      write ? button(`${action.id}:edit`, t("plan.edit"), () => forms.actionForm(ctx, plan, action), { "aria-label": t("plan.edit_item", { title: action.what }) }) : null,
+      showOnBoard(ctx, "action", action, action.what)));
+  if (write) {
+    draggable(li.querySelector(".plan-grip"), li, {
+      lane: ".plan-lane[data-field=status]",
+      item: ".plan-action",
+      onDrop: (lane, index) => {
+        const list = plan.actions.filter((a) => a.status === lane.value);
+        model.placeItem(ctx.doc, "actions", list, action.id, index, { status: lane.value });
+      },
+    });
+  }
+  return li;
+}
+
+function lane(ctx, fieldName, value, title, cards) {
+  const headId = `plan-lane-${fieldName}-${value}`;
+  return h("div", { class: "plan-lane", data: { field: fieldName, value }, role: "group", "aria-labelledby": headId },
+    h("h3", { id: headId, text: `${title} (${cards.length})` }),
+    cards.length ? h("ol", { class: "plan-cards" }, cards) : h("p", { class: "plan-empty", text: ctx.t("plan.empty") }));
+}
+
+function ownGoalSection(ctx, plan) {
+  const t = ctx.t;
+  return section("plan-h-own", t("plan.own_goal"),
+    plan.ownGoal
+      ? h("blockquote", { class: "plan-own-goal" }, h("p", { text: quoted(t, plan.ownGoal) }))
+      : h("p", { class: "plan-empty", text: t("plan.own_goal_empty") }),
+    ctx.canWrite ? button("own:edit", t(plan.ownGoal ? "plan.edit" : "plan.write_own_goal"), () => forms.ownGoalForm(ctx, plan), {
+      "aria-label": t("plan.edit_item", { title: t("plan.own_goal") }),
+    }) : null);
+}
+
+function goalsSection(ctx, plan) {
+  const t = ctx.t;
+  const top = plan.goals.filter((g) => !g.parent);
+  return section("plan-h-goals", t("plan.goals"),
+    ctx.canWrite ? button("goal:add", t("plan.add_goal"), () => forms.goalForm(ctx, plan, null), { class: "plan-btn plan-btn-primary" }) : null,
+    h("div", { class: "plan-lanes" }, model.HORIZONS.map((hz) => {
+      const list = top.filter((g) => g.horizon === hz);
+      return lane(ctx, "horizon", hz, t(`horizon.${hz}`), list.map((g) => goalCard(ctx, plan, g, list)));
+    })));
+}
+
+function actionsSection(ctx, plan) {
+  const t = ctx.t;
+  return section("plan-h-actions", t("plan.actions"),
+    ctx.canWrite ? button("action:add", t("plan.add_action"), () => forms.actionForm(ctx, plan, null), { class: "plan-btn plan-btn-primary" }) : null,
+    h("div", { class: "plan-lanes" }, model.STATUSES.map((st) =>
+      lane(ctx, "status", st, t(`status.${st}`), plan.actions.filter((a) => a.status === st).map((a) => actionCard(ctx, plan, a))))));
+}
+
+function networkSection(ctx, plan) {
+  const t = ctx.t;
+  return section("plan-h-network", t("plan.network"),
+    plan.participants.length
+      ? h("ul", { class: "plan-people" }, plan.participants.map((p) =>
+        h("li", {}, h("strong", { text: p.name }), " ",
+          [t(`role.${p.role}`), p.organisation, p.phone].filter(Boolean).join(" · "))))
+      : h("p", { class: "plan-empty", text: t("plan.empty") }),
+    ctx.canWrite ? button("person:add", t("plan.add_participant"), () => forms.participantForm(ctx)) : null);
+}
+
+function agreementsSection(ctx, plan) {
+  const t = ctx.t;
+  return section("plan-h-agreements", t("plan.agreements"),
+    plan.agreements.length
+      ? h("ul", { class: "plan-agreements" }, plan.agreements.map((a) => h("li", {},
+        h("span", { text: a.text }),
+        a.follow_up_by ? h("span", { class: "plan-meta", text: ` ${t("plan.follow_up_by")}: ${personName(plan, a.follow_up_by)}` }) : null,
+        a.date ? h("span", { class: "plan-meta", text: ` ${showDate(a.date)}` }) : null)))
+      : h("p", { class: "plan-empty", text: t("plan.empty") }),
+    ctx.canWrite ? button("agreement:add", t("plan.add_agreement"), () => forms.agreementForm(ctx, plan)) : null);
+}
+
+function meetingSection(ctx, plan) {
+  const t = ctx.t;
+  return section("plan-h-meeting", t("plan.next_meeting"),
+    h("p", { class: "plan-meeting", text: meetingText(t, ctx.lang, plan.nextMeeting) || t("plan.not_set") }),
+    ctx.canWrite ? button("meeting:edit", t("plan.edit"), () => forms.meetingForm(ctx, plan), {
+      "aria-label": t("plan.edit_item", { title: t("plan.next_meeting") }),
+    }) : null);
+}
+
+/** The whole panel for one reading of the plan. */
+export function renderPanel(ctx, plan) {
+  return [
+    ownGoalSection(ctx, plan),
+    goalsSection(ctx, plan),
+    actionsSection(ctx, plan),
+    networkSection(ctx, plan),
+    agreementsSection(ctx, plan),
+    meetingSection(ctx, plan),
+  ];
+}

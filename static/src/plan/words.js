@@ -1,0 +1,45 @@
+// Plan items in words, shared by the panel and the list view so both say the same.
+import { showDate, showStampDate } from "./dates.js";
+import { isProposal } from "./model.js";
+
+/** A participant's name by id (a dangling or free-text reference shows as given). */
+export function personName(plan, id) {
+  if (!id) return "";
+  return plan.participants.find((p) => p.id === id)?.name ?? id;
+}
+
+export function goalTitle(plan, id) {
+  return plan.goals.find((g) => g.id === id)?.title ?? "";
+}
+
+/** "Forslag fra Mette" / "Aftalt 23-11-2026" / "" for the citizen's own item. */
+export function agreementState(t, plan, item) {
+  if (isProposal(item)) return t("plan.proposed_by", { name: personName(plan, item.proposed_by) });
+  if (item.proposed_by && item.agreed_at) return t("plan.agreed_on", { date: showStampDate(item.agreed_at) });
+  return "";
+}
+
+/** The citizen's words, quoted — never rewritten. */
+export const quoted = (t, text) => t("plan.quoted", { text });
+
+/** [label, value] pairs describing an action; empty values left out. */
+export function actionFacts(t, plan, a) {
+  return [
+    [t("plan.who"), personName(plan, a.owner) || t("plan.nobody")],
+    [t("plan.by"), showDate(a.due) || t("plan.not_set")],
+    [t("plan.status"), t(`status.${a.status}`)],
+    [t("plan.goal"), goalTitle(plan, a.goal)],
+    [t("plan.where"), a.office],
+    [t("plan.approval"), a.approval === "not_needed" ? "" : t(`approval.${a.approval}`)],
+    [t("plan.follow_up"), showDate(a.follow_up)],
+    [t("plan.carried_over_label"), a.carried_over ? String(a.carried_over) : ""],
+    [t("plan.note"), a.note],
+  ].filter(([, v]) => v);
+}
+
+/** "07-12-2026 kl. 10.00, Jobcentret" (Danish writes the time with a dot) or "". */
+export function meetingText(t, lang, m) {
+  const time = m.time ? t("plan.at_time", { time: lang === "da" ? m.time.replace(":", ".") : m.time }) : "";
+  const when = [showDate(m.date), time].filter(Boolean).join(" ");
+  return [when, m.place].filter(Boolean).join(", ");
+}
