@@ -1,0 +1,197 @@
+// The board page (/board/{id}#token=…): grant, document, sync, offline copy, canvas,
+// tools, presence, undo, and the plan panel (mounted once with the ctx contract).
+import * as Y from "yjs";
+import { WebsocketProvider } from "y-websocket";
+import { IndexeddbPersistence } from "y-indexeddb";
+import { Renderer } from "./canvas/render.js";
+import { Editor, LOCAL } from "./canvas/edit.js";
+import { Tools } from "./canvas/tools.js";
+import { Presence } from "./canvas/presence.js";
+import { buildToolbar } from "./ui/toolbar.js";
+import { showStatus } from "./ui/status.js";
+import { makeTextEditor } from "./ui/textedit.js";
+import { languageSwitch } from "./ui/language.js";
+import { mountPlan } from "./plan/index.js";
+
+const PLAN_MAPS = ["plan", "goals", "actions", "participants", "agreements", "members", "progress"];
+const PALETTE = ["#e63946", "#2a9d8f", "#457b9d", "#f77f00", "#6a4c93", "#d62828", "#1b998b", "#8338ec"];
+
+/** Who am I on this board: the server's answer, remembered for an offline reload. */
+async function fetchGrant(boardId, token) {
+  const key = "tavle.me." + boardId;
+  try {
+    const res = await fetch(`/api/boards/${encodeURIComponent(boardId)}/me`, { headers: { Authorization: "Bearer " + token } });
+    if (!res.ok) return { error: res.status };
+    const me = await res.json();
+    localStorage.setItem(key, JSON.stringify(me));
+    return me;
+  } catch {
+    const saved = localStorage.getItem(key);
+    return saved ? JSON.parse(saved) : { error: 0 };
+  }
+}
+
+function stableUser(name) {
+  let id = localStorage.getItem("tavle.user");
+  if (!id) localStorage.setItem("tavle.user", (id = crypto.randomUUID()));
+  let h = 0;
+  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return { id, name: name || "?", color: PALETTE[h % PALETTE.length] };
+}
+
+export async function startBoard({ t, lang }) {
+  const boardId = decodeURIComponent(location.pathname.split("/").filter(Boolean)[1] || "");
+  const token = new URLSearchParams(location.hash.slice(1)).get("token") || "";
+  const params = new URLSearchParams(location.search);
+  const $ = (id) => document.getElementById(id);
+  languageSwitch($("lang"), t, lang);
+  if (!token) return fail($("message"), t("app.no_token"));
+  const grant = await fetchGrant(boardId, token);
+  if (grant.error !== undefined) return fail($("message"), t(grant.error === 0 ? "conn.offline" : "app.no_access"));
+
+  const screen = params.get("screen") === "1";
+  const role = grant.role;
+  const canWrite = Boolean(grant.can_write) && !screen;
+  document.body.classList.toggle("screen", screen);
+  document.body.classList.toggle("citizen", role === "citizen");
+  const user = stableUser(grant.name);
+
+  const doc = new Y.Doc();
+  const offline = new IndexeddbPersistence("tavle-" + boardId, doc);
+  const wsBase = (location.protocol === "https:" ? "wss://" : "ws://") + location.host;
+  const provider = new WebsocketProvider(wsBase + "/ws/boards", boardId, doc, { params: { token } });
+  showStatus(provider, $("conn"), t);
+  const meta = doc.getMap("meta");
+  const showTitle = () => ($("title").textContent = meta.get("title") || t("app.board"));
+  meta.observe(showTitle);
+  showTitle();
+
+  const stage = $("stage");
+  const canvas = $("canvas");
+  canvas.setAttribute("aria-label", t("canvas.label"));
+  const renderer = new Renderer(canvas, doc, t);
+  const editor = new Editor(doc, renderer, user);
+  const undo = new Y.UndoManager([doc.getMap("elements"), ...PLAN_MAPS.map((n) => doc.getMap(n))], {
+    trackedOrigins: new Set([LOCAL, null]),
+  });
+  const editText = makeTextEditor(renderer, editor, stage, t);
+  let refresh = () => {};
+  const presence = new Presence(provider.awareness, renderer, {
+    t, user, role, cursorsEl: $("cursors"), peopleEl: $("people"),
+    onFollow: (name) => {
+      $("following").textContent = name ? t("canvas.following", { name }) : "";
+    },
+  });
+  const tools = new Tools(renderer, editor, {
+    canWrite, undo, editText,
+    laser: (x, y) => presence.laser(x, y),
+    cursor: (x, y) => presence.cursor(x, y),
+    onChange: () => refresh(),
+  });
+  const ctx = {
+    doc, provider, awareness: provider.awareness, t, lang, role, canWrite, user, undo,
+    root: $("plan"), onAgree: null,
+    canvas: {
+      focusElement(id) {
+        const box = renderer.items.get(id)?.box;
+        if (!box) return false;
+        const pad = Math.max(box[2] - box[0], box[3] - box[1]);
+        renderer.showBox([box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad]);
+        tools.select([id]);
+        return true;
+      },
+      viewport: () => renderer.visibleBox(),
+      addCard(ref, x, y) {
+        const v = renderer.visibleBox();
+        const cx = x ?? (v[0] + v[2]) / 2 - 1100, cy = y ?? (v[1] + v[3]) / 2 - 600;
+        return editor.add({ type: "card", x: Math.round(cx), y: Math.round(cy), w: 2200, h: 1200, ref })[0];
+      },
+      selection: () => [...renderer.selection],
+    },
+  };
+  const actions = {
+    undo: () => undo.undo(), redo: () => undo.redo(),
+    canUndo: () => undo.canUndo(), canRedo: () => undo.canRedo(),
+    delete: () => { editor.remove([...renderer.selection]); tools.select([]); },
+    duplicate: () => tools.select(editor.duplicate([...renderer.selection])),
+    front: () => editor.toFront([...renderer.selection]),
+    back: () => editor.toBack([...renderer.selection]),
+    fit: () => renderer.fit(),
+    zoom_in: () => renderer.zoomAt(renderer.width / 2, renderer.height / 2, 1.25),
+    zoom_out: () => renderer.zoomAt(renderer.width / 2, renderer.height / 2, 0.8),
+    agree: () => ctx.onAgree?.(),
+    color: (hex) => { tools.color = hex; refresh(); },
+    noteColor: (name) => { tools.noteColor = name; tools.setTool("note"); },
+    width: (px) => { tools.width = px; refresh(); },
+    eraserMode: (mode) => { tools.eraserMode = mode; tools.setTool("eraser"); },
+  };
+  const mode = screen || !canWrite ? "view" : role === "citizen" ? "citizen" : "full";
+  if (mode === "citizen") tools.setTool("pen");
+  refresh = buildToolbar($("toolbar"), mode, { t, tools, actions });
+  undo.on("stack-item-added", () => refresh());
+  undo.on("stack-item-popped", () => refresh());
+  refresh();
+  bindKeys(renderer, tools, actions, canWrite);
+  summonButton($("summon"), role, presence, t);
+  screenToggle($("screen-toggle"), screen, t);
+  $("join-code").hidden = !screen;
+
+  offline.once("synced", () => renderer.fit());
+  provider.once("sync", () => renderer.fit());
+  mountPlan(ctx);
+  window.__tavle = { doc, provider, renderer, editor, tools, presence, undo, ctx, Y };
+}
+
+function fail(el, text) {
+  el.textContent = text;
+  el.hidden = false;
+}
+
+function summonButton(b, role, presence, t) {
+  b.hidden = role !== "coordinator";
+  b.textContent = t("canvas.summon");
+  b.addEventListener("click", () => presence.summonAll());
+}
+
+function screenToggle(b, screen, t) {
+  b.textContent = t(screen ? "app.leave_screen" : "app.screen_mode");
+  b.setAttribute("aria-pressed", String(screen));
+  b.addEventListener("click", () => {
+    const url = new URL(location.href);
+    if (screen) url.searchParams.delete("screen");
+    else url.searchParams.set("screen", "1");
+    location.assign(url.toString());
+  });
+}
+
+/** Keyboard: + − arrows 0 for the view; Ctrl+Z / Ctrl+Shift+Z; Delete; Ctrl+D; Escape. */
+function bindKeys(renderer, tools, actions, canWrite) {
+  window.addEventListener("keydown", (e) => {
+    const target = e.target;
+    if (target.closest?.("input, textarea, select, [contenteditable], #plan")) return;
+    const mod = e.ctrlKey || e.metaKey;
+    const step = 80;
+    const keys = {
+      "+": actions.zoom_in, "=": actions.zoom_in, "-": actions.zoom_out, "0": actions.fit,
+      ArrowLeft: () => renderer.panBy(step, 0), ArrowRight: () => renderer.panBy(-step, 0),
+      ArrowUp: () => renderer.panBy(0, step), ArrowDown: () => renderer.panBy(0, -step),
+      Escape: () => tools.select([]),
+    };
+    if (e.key === " ") tools.spaceHeld = true;
+    if (mod && e.key.toLowerCase() === "z" && canWrite) {
+      (e.shiftKey ? actions.redo : actions.undo)();
+    } else if (mod && e.key.toLowerCase() === "y" && canWrite) {
+      actions.redo();
+    } else if (mod && e.key.toLowerCase() === "d" && canWrite) {
+      actions.duplicate();
+    } else if ((e.key === "Delete" || e.key === "Backspace") && canWrite && renderer.selection.size) {
+      actions.delete();
+    } else if (!mod && keys[e.key]) {
+      keys[e.key]();
+    } else return;
+    e.preventDefault();
+  });
+  window.addEventListener("keyup", (e) => {
+    if (e.key === " ") tools.spaceHeld = false;
+  });
+}

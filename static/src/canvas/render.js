@@ -1,0 +1,361 @@
+// The board canvas: keeps a cache of elements with their boxes in a grid index,
+// redraws at most once per animation frame, and only what the viewport shows.
+import { bounds, boxEdgePoint, Grid, intersects, NOTE_FILLS } from "./geometry.js";
+import { HIGHLIGHTER_ALPHA, strokePath } from "./freehand.js";
+
+const MIN_S = 0.005, MAX_S = 2;
+const FONT = "system-ui, sans-serif";
+
+export class Renderer {
+  constructor(canvas, doc, t) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext("2d");
+    this.doc = doc;
+    this.t = t;
+    this.elements = doc.getMap("elements");
+    this.view = { ox: -200, oy: -200, s: 0.1 }; // s: screen px per board unit
+    this.items = new Map(); // id -> {el, box, path, lines}
+    this.connectors = new Set();
+    this.grid = new Grid();
+    this.culling = true;
+    this.selection = new Set();
+    this.live = [];            // elements being drawn, not yet in the doc
+    this.overlays = [];        // fn(ctx, renderer) drawn in board space after elements
+    this.afterDraw = [];       // fn(renderer) after each frame (DOM overlays)
+    this.viewListeners = [];   // fn(view) when the viewport changes
+    this.hidden = new Set();   // ids hidden while edited in place
+    this.pending = false;
+    this.frames = 0;
+    this.lastDrawMs = 0;
+    this.width = 0;
+    this.height = 0;
+    this.elements.forEach((el, id) => this.put(id, el));
+    this.elements.observe((ev) => {
+      ev.changes.keys.forEach((change, id) => {
+        if (change.action === "delete") this.drop(id);
+        else this.put(id, this.elements.get(id));
+      });
+      this.schedule();
+    });
+    for (const name of ["plan", "goals", "actions", "participants", "agreements"]) {
+      doc.getMap(name).observe(() => this.schedule());
+    }
+    new ResizeObserver(() => this.resize()).observe(canvas.parentElement);
+    this.resize();
+  }
+
+  put(id, el) {
+    this.drop(id);
+    if (!el || typeof el !== "object") return;
+    if (el.type === "connector") {
+      this.connectors.add(id);
+      this.items.set(id, { el, box: null });
+      return;
+    }
+    const box = bounds(el);
+    if (!box || !box.every(Number.isFinite)) return;
+    this.items.set(id, { el, box, path: null, lines: null });
+    this.grid.insert(id, box);
+  }
+
+  drop(id) {
+    this.items.delete(id);
+    this.connectors.delete(id);
+    this.grid.remove(id);
+  }
+
+  resize() {
+    const dpr = window.devicePixelRatio || 1;
+    const r = this.canvas.parentElement.getBoundingClientRect();
+    this.width = Math.max(1, r.width);
+    this.height = Math.max(1, r.height);
+    this.canvas.width = Math.round(this.width * dpr);
+    this.canvas.height = Math.round(this.height * dpr);
+    this.canvas.style.width = this.width + "px";
+    this.canvas.style.height = this.height + "px";
+    this.schedule();
+  }
+
+  schedule() {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.draw();
+    });
+  }
+
+  // ---- viewport -------------------------------------------------------------
+
+  toBoard(sx, sy) {
+    return [sx / this.view.s + this.view.ox, sy / this.view.s + this.view.oy];
+  }
+
+  toScreen(bx, by) {
+    return [(bx - this.view.ox) * this.view.s, (by - this.view.oy) * this.view.s];
+  }
+
+  visibleBox() {
+    const { ox, oy, s } = this.view;
+    return [ox, oy, ox + this.width / s, oy + this.height / s];
+  }
+
+  setView(ox, oy, s, quiet = false) {
+    this.view = { ox, oy, s: Math.min(MAX_S, Math.max(MIN_S, s)) };
+    this.schedule();
+    if (!quiet) for (const fn of this.viewListeners) fn(this.view);
+  }
+
+  panBy(dx, dy) {
+    this.setView(this.view.ox - dx / this.view.s, this.view.oy - dy / this.view.s, this.view.s);
+  }
+
+  zoomAt(sx, sy, factor) {
+    const [bx, by] = this.toBoard(sx, sy);
+    const s = Math.min(MAX_S, Math.max(MIN_S, this.view.s * factor));
+    this.setView(bx - sx / s, by - sy / s, s);
+  }
+
+  /** Show a board box (e.g. someone else's viewport) centred and whole. */
+  showBox(box, quiet = false, maxS = MAX_S) {
+    const w = Math.max(1, box[2] - box[0]), h = Math.max(1, box[3] - box[1]);
+    const s = Math.min(this.width / w, this.height / h, maxS);
+    const cs = Math.min(MAX_S, Math.max(MIN_S, s));
+    this.setView((box[0] + box[2]) / 2 - this.width / 2 / cs, (box[1] + box[3]) / 2 - this.height / 2 / cs, cs, quiet);
+  }
+
+  contentBox() {
+    let box = null;
+    for (const { box: b } of this.items.values()) {
+      if (!b) continue;
+      box = box ? [Math.min(box[0], b[0]), Math.min(box[1], b[1]), Math.max(box[2], b[2]), Math.max(box[3], b[3])] : [...b];
+    }
+    return box;
+  }
+
+  fit() {
+    const box = this.contentBox();
+    if (!box) return this.setView(-200, -200, 0.1);
+    const pad = Math.max(box[2] - box[0], box[3] - box[1]) * 0.05 + 200;
+    this.showBox([box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad], false, 0.1);
+  }
+
+  // ---- picking --------------------------------------------------------------
+
+  /** Ids whose boxes touch the box, topmost first. */
+  idsIn(box) {
+    const ids = [...this.grid.query(box)].filter((id) => intersects(this.items.get(id).box, box));
+    return ids.sort((a, b) => this.order(b, a));
+  }
+
+  order(a, b) {
+    const za = this.items.get(a)?.el.z ?? 0, zb = this.items.get(b)?.el.z ?? 0;
+    return za - zb || (a < b ? -1 : a > b ? 1 : 0);
+  }
+
+  // ---- drawing --------------------------------------------------------------
+
+  draw() {
+    const t0 = performance.now();
+    const ctx = this.ctx, dpr = window.devicePixelRatio || 1, { ox, oy, s } = this.view;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, this.width, this.height);
+    ctx.setTransform(dpr * s, 0, 0, dpr * s, -ox * s * dpr, -oy * s * dpr);
+    const visible = this.visibleBox();
+    const ids = this.culling ? [...this.grid.query(visible)] : [...this.items.keys()].filter((id) => !this.connectors.has(id));
+    const shown = (this.culling ? ids.filter((id) => intersects(this.items.get(id).box, visible)) : ids).sort((a, b) => this.order(a, b));
+    for (const id of shown) if (!this.hidden.has(id)) this.drawItem(this.items.get(id));
+    for (const id of this.connectors) this.drawConnector(this.items.get(id).el);
+    for (const el of this.live) this.drawItem({ el, box: bounds(el) });
+    this.drawSelection();
+    for (const fn of this.overlays) fn(ctx, this);
+    this.frames++;
+    this.lastDrawMs = performance.now() - t0;
+    for (const fn of this.afterDraw) fn(this);
+  }
+
+  drawItem(item) {
+    const { el } = item, ctx = this.ctx;
+    ctx.save();
+    switch (el.type) {
+      case "stroke":
+        if (!item.path) item.path = strokePath(el);
+        ctx.globalAlpha = el.tool === "highlighter" ? HIGHLIGHTER_ALPHA : 1;
+        ctx.fillStyle = el.color;
+        ctx.fill(item.path);
+        break;
+      case "shape": this.drawShape(el); break;
+      case "note": this.drawBoxText(item, NOTE_FILLS[el.color] || NOTE_FILLS.yellow, el.text, "#222222", true); break;
+      case "card": this.drawBoxText(item, "#ffffff", this.cardText(el.ref), "#1d3557", false); break;
+      case "frame": this.drawFrame(el); break;
+      case "text": this.drawText(item); break;
+    }
+    ctx.restore();
+  }
+
+  drawShape(el) {
+    const ctx = this.ctx;
+    ctx.strokeStyle = el.color;
+    ctx.lineWidth = el.width;
+    ctx.lineCap = "round";
+    ctx.lineJoin = "round";
+    ctx.beginPath();
+    if (el.shape === "rect") ctx.rect(el.x, el.y, el.w, el.h);
+    else if (el.shape === "ellipse") ctx.ellipse(el.x + el.w / 2, el.y + el.h / 2, Math.abs(el.w / 2), Math.abs(el.h / 2), 0, 0, Math.PI * 2);
+    else {
+      ctx.moveTo(el.x, el.y);
+      ctx.lineTo(el.x + el.w, el.y + el.h);
+    }
+    if (el.fill && (el.shape === "rect" || el.shape === "ellipse")) {
+      ctx.fillStyle = el.fill;
+      ctx.fill();
+    }
+    ctx.stroke();
+    if (el.shape === "arrow") this.arrowHead(el.x, el.y, el.x + el.w, el.y + el.h, el.width, el.color);
+  }
+
+  arrowHead(x0, y0, x1, y1, width, color) {
+    const ctx = this.ctx, a = Math.atan2(y1 - y0, x1 - x0), len = width * 3 + 60;
+    ctx.fillStyle = color;
+    ctx.beginPath();
+    ctx.moveTo(x1, y1);
+    ctx.lineTo(x1 - len * Math.cos(a - 0.45), y1 - len * Math.sin(a - 0.45));
+    ctx.lineTo(x1 - len * Math.cos(a + 0.45), y1 - len * Math.sin(a + 0.45));
+    ctx.closePath();
+    ctx.fill();
+  }
+
+  drawConnector(el) {
+    const a = this.items.get(el.from)?.box, b = this.items.get(el.to)?.box;
+    if (!a || !b) return;
+    const [x0, y0] = boxEdgePoint(a, (b[0] + b[2]) / 2, (b[1] + b[3]) / 2);
+    const [x1, y1] = boxEdgePoint(b, (a[0] + a[2]) / 2, (a[1] + a[3]) / 2);
+    if (this.culling && !intersects([Math.min(x0, x1), Math.min(y0, y1), Math.max(x0, x1), Math.max(y0, y1)], this.visibleBox())) return;
+    const ctx = this.ctx;
+    ctx.save();
+    ctx.strokeStyle = el.color;
+    ctx.lineWidth = el.width;
+    ctx.lineCap = "round";
+    ctx.beginPath();
+    ctx.moveTo(x0, y0);
+    ctx.lineTo(x1, y1);
+    ctx.stroke();
+    if (el.arrow) this.arrowHead(x0, y0, x1, y1, el.width, el.color);
+    ctx.restore();
+  }
+
+  /** Text of a card, read from the plan maps (never copied into the element). */
+  cardText(ref) {
+    if (!ref) return "";
+    if (ref.kind === "own_goal") return this.doc.getMap("plan").get("own_goal")?.text || "";
+    const map = { goal: "goals", action: "actions", participant: "participants", agreement: "agreements" }[ref.kind];
+    const item = map && this.doc.getMap(map).get(ref.id);
+    if (!item) return "";
+    if (ref.kind === "goal") return item.title || "";
+    if (ref.kind === "action") return item.what || "";
+    if (ref.kind === "participant") return [item.name, item.organisation].filter(Boolean).join("\n");
+    return item.text || "";
+  }
+
+  drawBoxText(item, fill, text, ink, shadow) {
+    const { el } = item, ctx = this.ctx;
+    if (shadow) {
+      ctx.fillStyle = "rgba(0,0,0,0.12)";
+      ctx.fillRect(el.x + 20, el.y + 30, el.w, el.h);
+    }
+    ctx.fillStyle = fill;
+    ctx.fillRect(el.x, el.y, el.w, el.h);
+    ctx.strokeStyle = shadow ? "rgba(0,0,0,0.25)" : "#1d3557";
+    ctx.lineWidth = shadow ? 10 : 20;
+    ctx.strokeRect(el.x, el.y, el.w, el.h);
+    const size = Math.max(80, Math.min(200, el.h / 6));
+    ctx.fillStyle = ink;
+    ctx.font = `${size}px ${FONT}`;
+    ctx.textBaseline = "top";
+    const key = text + "|" + el.w + "|" + size;
+    if (!item.lines || item.linesKey !== key) {
+      item.lines = wrap(ctx, text, el.w - 160);
+      item.linesKey = key;
+    }
+    ctx.beginPath();
+    ctx.rect(el.x, el.y, el.w, el.h);
+    ctx.clip();
+    item.lines.forEach((line, i) => ctx.fillText(line, el.x + 80, el.y + 80 + i * size * 1.25));
+  }
+
+  drawFrame(el) {
+    const ctx = this.ctx;
+    ctx.fillStyle = "rgba(29,53,87,0.04)";
+    ctx.fillRect(el.x, el.y, el.w, el.h);
+    ctx.strokeStyle = "#8a99ad";
+    ctx.lineWidth = 15;
+    ctx.strokeRect(el.x, el.y, el.w, el.h);
+    ctx.fillStyle = "#1d3557";
+    ctx.font = `bold 220px ${FONT}`;
+    ctx.textBaseline = "top";
+    ctx.fillText(el.title || "", el.x + 100, el.y + 100, el.w - 200);
+  }
+
+  drawText(item) {
+    const { el } = item, ctx = this.ctx, size = el.size || 200;
+    ctx.fillStyle = el.color || "#222222";
+    ctx.font = `${size}px ${FONT}`;
+    ctx.textBaseline = "top";
+    String(el.text || "").split("\n").forEach((line, i) => ctx.fillText(line, el.x, el.y + i * size * 1.25));
+  }
+
+  drawSelection() {
+    if (!this.selection.size) return;
+    const ctx = this.ctx, s = this.view.s;
+    ctx.save();
+    ctx.strokeStyle = "#0b63ce";
+    ctx.lineWidth = 2 / s;
+    ctx.setLineDash([6 / s, 4 / s]);
+    for (const id of this.selection) {
+      const b = this.items.get(id)?.box;
+      if (b) ctx.strokeRect(b[0], b[1], b[2] - b[0], b[3] - b[1]);
+    }
+    ctx.setLineDash([]);
+    const h = this.handle();
+    if (h) {
+      ctx.fillStyle = "#0b63ce";
+      ctx.fillRect(h[0], h[1], h[2] - h[0], h[3] - h[1]);
+    }
+    ctx.restore();
+  }
+
+  /** Box of the selection, and its resize handle (bottom right, ≥ 22 px on screen). */
+  selectionBox() {
+    let box = null;
+    for (const id of this.selection) {
+      const b = this.items.get(id)?.box;
+      if (b) box = box ? [Math.min(box[0], b[0]), Math.min(box[1], b[1]), Math.max(box[2], b[2]), Math.max(box[3], b[3])] : [...b];
+    }
+    return box;
+  }
+
+  handle() {
+    const box = this.selectionBox();
+    if (!box) return null;
+    const r = 11 / this.view.s;
+    return [box[2] - r, box[3] - r, box[2] + r, box[3] + r];
+  }
+}
+
+/** Greedy word wrap for canvas text; explicit newlines are kept. */
+function wrap(ctx, text, width) {
+  const out = [];
+  for (const para of String(text || "").split("\n")) {
+    let line = "";
+    for (const word of para.split(/\s+/)) {
+      const next = line ? line + " " + word : word;
+      if (line && ctx.measureText(next).width > width) {
+        out.push(line);
+        line = word;
+      } else line = next;
+    }
+    out.push(line);
+  }
+  return out;
+}

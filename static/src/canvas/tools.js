@@ -1,0 +1,391 @@
+// Pointer input on the canvas: one gesture per pointer, for mouse, touch and stylus alike.
+// Palm rejection: while a pen is down (or was, in the last PALM_MS), touch is ignored.
+// Two touches pan and pinch-zoom; a wheel zooms at the cursor.
+import { contains, hit, intersects } from "./geometry.js";
+import { scaled, translated } from "./edit.js";
+import { MAX_STROKE_POINTS } from "../ui/limits.js";
+
+const PALM_MS = 1000;
+const SHAPES = ["rect", "ellipse", "line", "arrow"];
+const BOXY = ["note", "card", "shape", "frame", "text"];
+
+export class Tools {
+  constructor(renderer, editor, opts) {
+    this.r = renderer;
+    this.ed = editor;
+    this.opts = opts; // {canWrite, undo, editText(id), laser(x, y), cursor(x, y), onChange()}
+    this.tool = opts.canWrite ? "pen" : "select";
+    this.color = "#1d3557";
+    this.width = 4; // CSS px at zoom 1
+    this.noteColor = "yellow";
+    this.eraserMode = "part";
+    this.pointers = new Map();
+    this.gesture = null;
+    this.penDown = false;
+    this.lastPen = -Infinity;
+    this.lastTap = { id: null, time: 0 };
+    this.band = null;
+    const c = renderer.canvas;
+    c.addEventListener("pointerdown", (e) => this.down(e));
+    c.addEventListener("pointermove", (e) => this.move(e));
+    c.addEventListener("pointerup", (e) => this.up(e));
+    c.addEventListener("pointercancel", (e) => this.up(e, true));
+    c.addEventListener("pointerleave", (e) => e.pointerType === "mouse" && this.opts.cursor(null));
+    c.addEventListener("wheel", (e) => this.wheel(e), { passive: false });
+    c.addEventListener("contextmenu", (e) => e.preventDefault());
+    renderer.overlays.push((ctx) => this.drawBand(ctx));
+  }
+
+  setTool(name) {
+    this.tool = name;
+    this.cancel();
+    if (name !== "select") this.select([]);
+    this.opts.onChange();
+  }
+
+  select(ids) {
+    this.r.selection = new Set(ids);
+    this.r.schedule();
+    this.opts.onChange();
+  }
+
+  point(e) {
+    const rect = this.r.canvas.getBoundingClientRect();
+    return [e.clientX - rect.left, e.clientY - rect.top];
+  }
+
+  /** Palm rejection: a touch that arrives while a pen is in use is not a finger meant to draw. */
+  rejected(e) {
+    if (e.pointerType === "pen") return false;
+    return e.pointerType === "touch" && (this.penDown || performance.now() - this.lastPen < PALM_MS);
+  }
+
+  down(e) {
+    if (this.rejected(e)) return;
+    if (e.pointerType === "pen") {
+      this.penDown = true;
+      this.lastPen = performance.now();
+    }
+    this.r.canvas.setPointerCapture?.(e.pointerId);
+    const [sx, sy] = this.point(e);
+    this.pointers.set(e.pointerId, { sx, sy, type: e.pointerType });
+    const touches = [...this.pointers.values()].filter((p) => p.type === "touch");
+    if (touches.length >= 2) {
+      this.cancel();
+      this.gesture = this.pinch();
+      return;
+    }
+    if (this.gesture) return;
+    const [x, y] = this.r.toBoard(sx, sy);
+    const panning = e.button === 1 || e.button === 2 || this.tool === "hand" || this.spaceHeld;
+    this.gesture = panning ? this.pan(sx, sy) : this.begin(this.tool, x, y, e);
+    if (this.gesture) this.gesture.pointerId = e.pointerId;
+  }
+
+  move(e) {
+    if (e.pointerType === "pen") this.lastPen = performance.now();
+    const p = this.pointers.get(e.pointerId);
+    const [sx, sy] = this.point(e);
+    const [x, y] = this.r.toBoard(sx, sy);
+    if (e.pointerType !== "touch" || p) this.opts.cursor(x, y);
+    if (!p) return;
+    p.sx = sx;
+    p.sy = sy;
+    if (!this.gesture) return;
+    if (this.gesture.pinch) return this.gesture.move();
+    if (this.gesture.pointerId !== e.pointerId) return;
+    const events = e.getCoalescedEvents?.() || [];
+    for (const ce of events.length ? events : [e]) {
+      const [cx, cy] = this.point(ce);
+      const [bx, by] = this.r.toBoard(cx, cy);
+      this.gesture.move(bx, by, ce, cx, cy);
+    }
+  }
+
+  up(e, cancelled = false) {
+    if (e.pointerType === "pen") {
+      this.penDown = false;
+      this.lastPen = performance.now();
+    }
+    if (!this.pointers.has(e.pointerId)) return;
+    this.pointers.delete(e.pointerId);
+    const g = this.gesture;
+    if (!g) return;
+    if (g.pinch) {
+      if (![...this.pointers.values()].some((p) => p.type === "touch")) this.gesture = null;
+      return;
+    }
+    if (g.pointerId !== e.pointerId) return;
+    this.gesture = null;
+    if (cancelled) g.cancel?.();
+    else g.end?.();
+    this.r.schedule();
+  }
+
+  cancel() {
+    this.gesture?.cancel?.();
+    this.gesture = null;
+    this.r.live = [];
+    this.band = null;
+    this.r.schedule();
+  }
+
+  wheel(e) {
+    e.preventDefault();
+    const [sx, sy] = this.point(e);
+    if (e.shiftKey) this.r.panBy(-e.deltaY, 0);
+    else this.r.zoomAt(sx, sy, Math.exp(-e.deltaY * (e.deltaMode ? 0.05 : 0.0015)));
+  }
+
+  // ---- gestures -------------------------------------------------------------
+
+  begin(tool, x, y, e) {
+    if (tool === "laser") return this.laserGesture(x, y);
+    if (tool === "select") return this.selectGesture(x, y, e);
+    if (!this.opts.canWrite) return this.pan(...this.point(e));
+    if (tool === "pen" || tool === "highlighter") return this.strokeGesture(tool, x, y, e);
+    if (tool === "eraser") return this.eraserGesture(x, y);
+    if (SHAPES.includes(tool)) return this.shapeGesture(tool, x, y);
+    if (tool === "connector") return this.connectorGesture(x, y);
+    if (tool === "note") return this.placeGesture(() => this.addNote(x, y));
+    if (tool === "text") return this.placeGesture(() => this.addText(x, y));
+    return null;
+  }
+
+  pan(sx, sy) {
+    let last = [sx, sy];
+    return {
+      move: (_x, _y, _e, cx, cy) => {
+        this.r.panBy(cx - last[0], cy - last[1]);
+        last = [cx, cy];
+      },
+    };
+  }
+
+  pinch() {
+    const pts = () => [...this.pointers.values()].filter((p) => p.type === "touch").slice(0, 2);
+    const measure = () => {
+      const [a, b] = pts();
+      return { mx: (a.sx + b.sx) / 2, my: (a.sy + b.sy) / 2, d: Math.hypot(a.sx - b.sx, a.sy - b.sy) || 1 };
+    };
+    let last = measure();
+    return {
+      pinch: true,
+      move: () => {
+        if (pts().length < 2) return;
+        const now = measure();
+        this.r.panBy(now.mx - last.mx, now.my - last.my);
+        this.r.zoomAt(now.mx, now.my, now.d / last.d);
+        last = now;
+      },
+    };
+  }
+
+  pressure(e) {
+    return e.pointerType === "pen" && e.pressure > 0 ? Math.round(e.pressure * 1000) : 500;
+  }
+
+  strokeGesture(tool, x, y, e) {
+    const el = {
+      type: "stroke", tool, color: this.color,
+      width: Math.round(this.width * 10 * (tool === "highlighter" ? 4 : 1)),
+      points: [Math.round(x), Math.round(y), this.pressure(e)],
+    };
+    this.r.live = [el];
+    this.r.schedule();
+    return {
+      move: (bx, by, ev) => {
+        const p = el.points, n = p.length;
+        if (Math.abs(p[n - 3] - bx) + Math.abs(p[n - 2] - by) < 2) return;
+        el.points = [...p, Math.round(bx), Math.round(by), this.pressure(ev)];
+        this.r.live = [el];
+        this.r.schedule();
+      },
+      end: () => {
+        this.r.live = [];
+        el.points = el.points.slice(0, MAX_STROKE_POINTS * 3);
+        this.ed.add(el);
+      },
+      cancel: () => (this.r.live = []),
+    };
+  }
+
+  eraserGesture(x, y) {
+    const radius = () => Math.max(40, 12 / this.r.view.s);
+    let last = [x, y];
+    const rub = (bx, by) => {
+      const steps = Math.max(1, Math.ceil(Math.hypot(bx - last[0], by - last[1]) / radius()));
+      for (let i = 1; i <= steps; i++) {
+        this.ed.erase(last[0] + ((bx - last[0]) * i) / steps, last[1] + ((by - last[1]) * i) / steps, radius(), this.eraserMode === "part");
+      }
+      last = [bx, by];
+    };
+    this.opts.undo.stopCapturing();
+    this.ed.erase(x, y, radius(), this.eraserMode === "part");
+    return { move: rub };
+  }
+
+  shapeGesture(shape, x, y) {
+    const el = { type: "shape", shape, x: Math.round(x), y: Math.round(y), w: 0, h: 0, color: this.color, fill: null, width: Math.round(this.width * 10) };
+    return {
+      move: (bx, by) => {
+        el.w = Math.round(bx - el.x);
+        el.h = Math.round(by - el.y);
+        this.r.live = [el];
+        this.r.schedule();
+      },
+      end: () => {
+        this.r.live = [];
+        if (Math.abs(el.w) + Math.abs(el.h) > 40) this.ed.add(el);
+      },
+      cancel: () => (this.r.live = []),
+    };
+  }
+
+  /** The topmost element under a board point that a connector can attach to. */
+  attachable(x, y) {
+    const tol = 8 / this.r.view.s;
+    return this.r.idsIn([x - tol, y - tol, x + tol, y + tol]).find((id) => {
+      const { el, box } = this.r.items.get(id);
+      return BOXY.includes(el.type) && el.type !== "frame" && hit(el, box, x, y, tol);
+    });
+  }
+
+  connectorGesture(x, y) {
+    const from = this.attachable(x, y);
+    if (!from) return null;
+    const a = this.r.items.get(from).box;
+    const start = [(a[0] + a[2]) / 2, (a[1] + a[3]) / 2];
+    const preview = { type: "shape", shape: "arrow", x: Math.round(start[0]), y: Math.round(start[1]), w: 0, h: 0, color: this.color, fill: null, width: Math.round(this.width * 10) };
+    return {
+      move: (bx, by) => {
+        preview.w = Math.round(bx - preview.x);
+        preview.h = Math.round(by - preview.y);
+        this.r.live = [preview];
+        this.r.schedule();
+      },
+      end: () => {
+        this.r.live = [];
+        const to = this.attachable(preview.x + preview.w, preview.y + preview.h);
+        if (to && to !== from) this.ed.add({ type: "connector", from, to, color: this.color, width: Math.round(this.width * 10), arrow: true });
+      },
+      cancel: () => (this.r.live = []),
+    };
+  }
+
+  placeGesture(place) {
+    return { end: place };
+  }
+
+  addNote(x, y) {
+    const [id] = this.ed.add({ type: "note", x: Math.round(x - 900), y: Math.round(y - 600), w: 1800, h: 1200, text: "", color: this.noteColor });
+    this.opts.editText(id);
+    return id;
+  }
+
+  addText(x, y) {
+    const [id] = this.ed.add({ type: "text", x: Math.round(x), y: Math.round(y - 100), text: "", size: Math.round(this.width * 50 + 100), color: this.color });
+    this.opts.editText(id, true);
+    return id;
+  }
+
+  laserGesture(x, y) {
+    this.opts.laser(x, y);
+    return { move: (bx, by) => this.opts.laser(bx, by) };
+  }
+
+  pick(x, y) {
+    const tol = 6 / this.r.view.s;
+    return this.r.idsIn([x - tol, y - tol, x + tol, y + tol]).find((id) => {
+      const { el, box } = this.r.items.get(id);
+      return hit(el, box, x, y, tol);
+    });
+  }
+
+  selectGesture(x, y, e) {
+    const h = this.r.handle();
+    if (h && this.opts.canWrite && contains(h, x, y)) return this.resizeGesture();
+    const id = this.pick(x, y);
+    if (!id) return this.bandGesture(x, y, e.shiftKey);
+    const now = performance.now();
+    if (this.lastTap.id === id && now - this.lastTap.time < 400) {
+      const type = this.r.items.get(id).el.type;
+      if (this.opts.canWrite && (type === "note" || type === "text")) this.opts.editText(id);
+      this.lastTap = { id: null, time: 0 };
+      return null;
+    }
+    this.lastTap = { id, time: now };
+    if (e.shiftKey) {
+      const sel = new Set(this.r.selection);
+      if (sel.has(id)) sel.delete(id);
+      else sel.add(id);
+      this.select([...sel]);
+      return null;
+    }
+    if (!this.r.selection.has(id)) this.select([id]);
+    return this.opts.canWrite ? this.moveGesture(x, y) : null;
+  }
+
+  moveGesture(x, y) {
+    const ids = [...this.r.selection];
+    const orig = new Map(ids.map((id) => [id, this.ed.elements.get(id)]).filter(([, el]) => el));
+    let moved = false;
+    this.opts.undo.stopCapturing();
+    return {
+      move: (bx, by) => {
+        moved = true;
+        this.ed.replace([...orig].map(([id, el]) => [id, translated(el, bx - x, by - y)]));
+      },
+      end: () => moved && this.ed.dropCards(ids),
+    };
+  }
+
+  resizeGesture() {
+    const ids = [...this.r.selection];
+    const box = this.r.selectionBox();
+    const orig = new Map(ids.map((id) => [id, this.ed.elements.get(id)]).filter(([, el]) => el));
+    this.opts.undo.stopCapturing();
+    return {
+      move: (bx, by) => {
+        const sx = Math.max(0.05, (bx - box[0]) / (box[2] - box[0] || 1));
+        const sy = Math.max(0.05, (by - box[1]) / (box[3] - box[1] || 1));
+        this.ed.replace([...orig].map(([id, el]) => [id, scaled(el, box[0], box[1], sx, sy)]));
+      },
+    };
+  }
+
+  bandGesture(x, y, add) {
+    const before = add ? [...this.r.selection] : [];
+    this.band = [x, y, x, y];
+    return {
+      move: (bx, by) => {
+        this.band = [x, y, bx, by];
+        this.r.schedule();
+      },
+      end: () => {
+        const b = this.band;
+        this.band = null;
+        const box = [Math.min(b[0], b[2]), Math.min(b[1], b[3]), Math.max(b[0], b[2]), Math.max(b[1], b[3])];
+        if (box[2] - box[0] < 1 && box[3] - box[1] < 1) return this.select(before);
+        const inside = this.r.idsIn(box).filter((id) => {
+          const bb = this.r.items.get(id).box;
+          return intersects(bb, box) && bb[0] >= box[0] && bb[1] >= box[1] && bb[2] <= box[2] && bb[3] <= box[3];
+        });
+        this.select([...new Set([...before, ...inside])]);
+      },
+      cancel: () => (this.band = null),
+    };
+  }
+
+  drawBand(ctx) {
+    if (!this.band) return;
+    const [x0, y0, x1, y1] = this.band;
+    ctx.save();
+    ctx.strokeStyle = "#0b63ce";
+    ctx.fillStyle = "rgba(11,99,206,0.08)";
+    ctx.lineWidth = 1 / this.r.view.s;
+    ctx.fillRect(x0, y0, x1 - x0, y1 - y0);
+    ctx.strokeRect(x0, y0, x1 - x0, y1 - y0);
+    ctx.restore();
+  }
+}
