@@ -1,0 +1,343 @@
+"""Cross-process fan-out of document updates and awareness: LocalBus or RedisBus.
+
+With one process nothing crosses a process boundary (:class:`LocalBus`). With
+several processes sharing PostgreSQL, every process that has a room open for a
+doc subscribes to that doc's Redis channel; an update a process accepted from
+its own client is published there and applied by the others
+(``peer.apply_remote_update``: fan out locally, no store append, no republish).
+
+Redis pub/sub is at-most-once: a message published while a subscriber is
+reconnecting is gone. Anti-entropy repairs that: every
+``anti_entropy_seconds`` each process publishes, per joined doc, its state
+vector and a digest of its delete set; a process that has something the sender
+lacks answers with ``peer.diff(sv)`` addressed to it. A process also asks right
+after joining and after every reconnect. Redis going away is logged and retried
+with backoff; it never takes the server down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import uuid
+from collections import deque
+from typing import Protocol
+
+from redis import asyncio as aioredis
+from redis.exceptions import RedisError
+
+from server.config import Settings
+
+log = logging.getLogger(__name__)
+
+PREFIX = b"tavle:doc:"
+CONTROL = b"tavle:bus"  # always subscribed, so a lost connection is noticed when no doc is open
+UPDATE, AWARENESS, QUERY, DIFF = b"U", b"A", b"Q", b"D"
+ID_BYTES = 16
+JOIN_QUERY_DELAY = 0.3  # ask for others' state once the room has loaded from the store
+SUBSCRIBE_WAIT = 2.0
+OUTBOX_LIMIT = 10_000  # frames waiting for Redis; older ones are dropped (anti-entropy repairs)
+
+
+class BusPeer(Protocol):
+    """The room side of the bus (implemented by ``rooms.Room``)."""
+
+    def apply_remote_update(self, update: bytes) -> None: ...
+    def apply_remote_awareness(self, payload: bytes) -> None: ...
+    def state_vector(self) -> bytes: ...
+    def diff(self, state_vector: bytes) -> bytes: ...
+
+
+class Bus(Protocol):
+    async def start(self) -> None: ...
+    async def close(self) -> None: ...
+    async def join(self, doc_key: str, peer: BusPeer) -> None: ...
+    async def leave(self, doc_key: str) -> None: ...
+    def publish_update(self, doc_key: str, update: bytes) -> None: ...
+    def publish_awareness(self, doc_key: str, payload: bytes) -> None: ...
+
+
+class LocalBus:
+    """One process: nothing to fan out."""
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    async def join(self, doc_key: str, peer: BusPeer) -> None:
+        return None
+
+    async def leave(self, doc_key: str) -> None:
+        return None
+
+    def publish_update(self, doc_key: str, update: bytes) -> None:
+        return None
+
+    def publish_awareness(self, doc_key: str, payload: bytes) -> None:
+        return None
+
+
+def make_bus(settings: Settings) -> Bus:
+    """LocalBus when ``settings.redis_url`` is empty, else RedisBus."""
+    return RedisBus(settings) if settings.redis_url else LocalBus()
+
+
+# ---- state vectors and delete sets (lib0 varuint encoding) -------------------------------------
+def _varuint(data: bytes, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, pos
+        shift += 7
+
+
+def _put_varuint(value: int) -> bytes:
+    out = bytearray()
+    while value > 0x7F:
+        out.append(0x80 | (value & 0x7F))
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def decode_state_vector(sv: bytes) -> dict[int, int]:
+    count, pos = _varuint(sv, 0)
+    clocks: dict[int, int] = {}
+    for _ in range(count):
+        client, pos = _varuint(sv, pos)
+        clocks[client], pos = _varuint(sv, pos)
+    return clocks
+
+
+def has_more(mine: dict[int, int], theirs: dict[int, int]) -> bool:
+    """Whether ``mine`` has an item that ``theirs`` lacks."""
+    return any(clock > theirs.get(client, 0) for client, clock in mine.items())
+
+
+def delete_digest(peer: BusPeer, sv: bytes) -> bytes:
+    """A digest of the peer's delete set, independent of encoding order.
+
+    Deletions do not advance a state vector, so comparing state vectors alone
+    would never repair a lost delete. ``diff(own sv)`` holds no items, only the
+    delete set, which is decoded and normalised here (an update that does not
+    parse that way, e.g. with pending items, is hashed as it is).
+    """
+    update = peer.diff(sv)
+    try:
+        structs, pos = _varuint(update, 0)
+        if structs:
+            raise ValueError("pending items")
+        clients, pos = _varuint(update, pos)
+        deleted: list[tuple[int, int, int]] = []
+        for _ in range(clients):
+            client, pos = _varuint(update, pos)
+            ranges, pos = _varuint(update, pos)
+            for _ in range(ranges):
+                clock, pos = _varuint(update, pos)
+                length, pos = _varuint(update, pos)
+                deleted.append((client, clock, length))
+        canonical = repr(_merge(deleted)).encode()
+    except (IndexError, ValueError):
+        canonical = update
+    return hashlib.blake2b(canonical, digest_size=16).digest()
+
+
+def _merge(ranges: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    merged: list[tuple[int, int, int]] = []
+    for client, clock, length in sorted(ranges):
+        if merged and merged[-1][0] == client and merged[-1][1] + merged[-1][2] >= clock:
+            last = merged[-1]
+            merged[-1] = (client, last[1], max(last[2], clock + length - last[1]))
+        else:
+            merged.append((client, clock, length))
+    return merged
+
+
+# ---- the Redis bus ----------------------------------------------------------------------------
+class RedisBus:
+    """Fan-out between processes over one Redis channel per doc key, with anti-entropy."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.id = uuid.uuid4().bytes  # this process; its own messages come back and are ignored
+        self._peers: dict[str, BusPeer] = {}
+        self._client: aioredis.Redis | None = None
+        self._pubsub: aioredis.client.PubSub | None = None
+        self._subscribed: dict[bytes, asyncio.Event] = {}
+        self._outbox: deque[tuple[bytes, bytes]] = deque(maxlen=OUTBOX_LIMIT)
+        self._outbox_ready = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    # ---- life cycle ----
+    async def start(self) -> None:
+        self._client = aioredis.Redis.from_url(
+            self.settings.redis_url,
+            socket_connect_timeout=2,
+            socket_keepalive=True,
+            health_check_interval=5,
+        )
+        loop = asyncio.get_running_loop()
+        for job, name in [
+            (self._receive_loop, "bus-receive"),
+            (self._send_loop, "bus-send"),
+            (self._anti_entropy_loop, "bus-anti-entropy"),
+        ]:
+            self._tasks.append(loop.create_task(job(), name=name))
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        if self._client is not None:
+            with contextlib.suppress(RedisError, OSError):
+                await self._client.aclose()
+
+    # ---- rooms ----
+    async def join(self, doc_key: str, peer: BusPeer) -> None:
+        """Subscribe to the doc's channel (awaiting Redis's confirmation) before the room loads."""
+        channel = PREFIX + doc_key.encode()
+        self._peers[doc_key] = peer
+        confirmed = self._subscribed.setdefault(channel, asyncio.Event())
+        pubsub = self._pubsub
+        if pubsub is not None:
+            try:
+                await pubsub.subscribe(channel)
+                await asyncio.wait_for(confirmed.wait(), SUBSCRIBE_WAIT)
+            except (RedisError, OSError, TimeoutError) as exc:
+                log.warning("bus: subscribing %s failed (%s)", doc_key, type(exc).__name__)
+        asyncio.get_running_loop().call_later(JOIN_QUERY_DELAY, self._query, doc_key)
+
+    async def leave(self, doc_key: str) -> None:
+        channel = PREFIX + doc_key.encode()
+        self._peers.pop(doc_key, None)
+        self._subscribed.pop(channel, None)
+        pubsub = self._pubsub
+        if pubsub is not None:
+            with contextlib.suppress(RedisError, OSError):
+                await pubsub.unsubscribe(channel)
+
+    def publish_update(self, doc_key: str, update: bytes) -> None:
+        self._send(doc_key, UPDATE, update)
+
+    def publish_awareness(self, doc_key: str, payload: bytes) -> None:
+        self._send(doc_key, AWARENESS, payload)
+
+    # ---- sending ----
+    def _send(self, doc_key: str, kind: bytes, payload: bytes) -> None:
+        self._outbox.append((PREFIX + doc_key.encode(), kind + self.id + payload))
+        self._outbox_ready.set()
+
+    async def _send_loop(self) -> None:
+        """Publish queued frames in pipelined batches; a failed batch is dropped and logged."""
+        assert self._client is not None
+        while True:
+            await self._outbox_ready.wait()
+            self._outbox_ready.clear()
+            batch = list(self._outbox)
+            self._outbox.clear()
+            if not batch:
+                continue
+            try:
+                async with self._client.pipeline(transaction=False) as pipe:
+                    for channel, message in batch:
+                        pipe.publish(channel, message)
+                    await pipe.execute()
+            except (RedisError, OSError) as exc:
+                log.warning("bus: %d frames not published (%s)", len(batch), type(exc).__name__)
+                await asyncio.sleep(0.5)
+
+    def _query(self, doc_key: str) -> None:
+        """Publish our state vector and delete digest: whoever has more answers with a diff."""
+        peer = self._peers.get(doc_key)
+        if peer is None:
+            return
+        sv = peer.state_vector()
+        self._send(doc_key, QUERY, _put_varuint(len(sv)) + sv + delete_digest(peer, sv))
+
+    async def _anti_entropy_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.anti_entropy_seconds)
+            for doc_key in list(self._peers):
+                try:
+                    self._query(doc_key)
+                except Exception:
+                    log.exception("bus: anti-entropy for %s failed", doc_key)
+
+    # ---- receiving ----
+    async def _receive_loop(self) -> None:
+        assert self._client is not None
+        backoff, connected_before = 0.2, False
+        while True:
+            pubsub = self._client.pubsub()
+            try:
+                for event in self._subscribed.values():
+                    event.clear()
+                await pubsub.subscribe(CONTROL, *self._subscribed)
+                self._pubsub = pubsub
+                if connected_before:
+                    log.info("bus: reconnected to Redis; resynchronising %d docs", len(self._peers))
+                    for doc_key in list(self._peers):
+                        self._query(doc_key)
+                connected_before, backoff = True, 0.2
+                while True:
+                    message = await pubsub.get_message(timeout=1.0)
+                    if message is not None:
+                        self._dispatch(message)
+            except (RedisError, OSError) as exc:
+                log.warning(
+                    "bus: Redis unavailable (%s); retrying in %.1fs", type(exc).__name__, backoff
+                )
+            finally:
+                self._pubsub = None
+                with contextlib.suppress(RedisError, OSError):
+                    await pubsub.aclose()
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 10.0)
+
+    def _dispatch(self, message: dict) -> None:
+        channel: bytes = message["channel"]
+        if message["type"] == "subscribe":
+            event = self._subscribed.get(channel)
+            if event is not None:
+                event.set()
+            return
+        if message["type"] != "message" or not channel.startswith(PREFIX):
+            return
+        data: bytes = message["data"]
+        kind, sender, payload = data[:1], data[1 : 1 + ID_BYTES], data[1 + ID_BYTES :]
+        doc_key = channel[len(PREFIX) :].decode()
+        peer = self._peers.get(doc_key)
+        if sender == self.id or peer is None:
+            return
+        try:
+            self._handle(doc_key, peer, kind, sender, payload)
+        except Exception:
+            log.exception("bus: bad %r message for %s", kind, doc_key)
+
+    def _handle(
+        self, doc_key: str, peer: BusPeer, kind: bytes, sender: bytes, payload: bytes
+    ) -> None:
+        if kind == UPDATE:
+            peer.apply_remote_update(payload)
+        elif kind == AWARENESS:
+            peer.apply_remote_awareness(payload)
+        elif kind == DIFF:
+            if payload[:ID_BYTES] == self.id:
+                peer.apply_remote_update(payload[ID_BYTES:])
+        elif kind == QUERY:
+            size, pos = _varuint(payload, 0)
+            their_sv, their_digest = payload[pos : pos + size], payload[pos + size :]
+            mine, theirs = peer.state_vector(), decode_state_vector(their_sv)
+            my_clocks = decode_state_vector(mine)
+            if has_more(my_clocks, theirs) or delete_digest(peer, mine) != their_digest:
+                self._send(doc_key, DIFF, sender + peer.diff(their_sv))
+            if has_more(theirs, my_clocks):
+                self._query(doc_key)  # they have something we lack: ask now, not next round
