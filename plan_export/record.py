@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
+from jsonschema.exceptions import ValidationError, best_match
 
 from board.plan import (
     Action,
@@ -78,11 +78,35 @@ def _pointer(parts: object) -> str:
     return "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}" for p in parts)  # type: ignore[union-attr]
 
 
+def _describe(error: ValidationError) -> str:
+    """What is wrong, in words that never repeat the (possibly personal) value itself."""
+    rule = error.validator_value
+    words = {
+        "required": "is required",
+        "type": f"must be of type {rule}",
+        "enum": f"must be one of {', '.join(map(str, rule))}" if isinstance(rule, list) else "",
+        "const": f"must be {rule!r}",
+        "maxLength": f"is longer than {rule} characters",
+        "minLength": "must not be empty",
+        "pattern": "must not be empty" if rule == "\\S" else "does not have the required form",
+        "format": f"is not a valid {rule}",
+        "maxItems": f"has more than {rule} entries",
+        "minimum": f"must be at least {rule}",
+        "maximum": f"must be at most {rule}",
+    }.get(str(error.validator))
+    if words:
+        return words
+    return error.message[:200] if error.validator == "additionalProperties" else "is invalid"
+
+
 def validate_record(data: object) -> None:
     """Raise :class:`RecordError` unless ``data`` is a valid record (schema and references)."""
     error = best_match(_validator().iter_errors(data))
     if error is not None:
-        raise RecordError(_pointer(error.absolute_path), error.message[:300])
+        path = list(error.absolute_path)
+        if error.validator == "required" and isinstance(error.instance, dict):
+            path.append(next(p for p in error.validator_value if p not in error.instance))
+        raise RecordError(_pointer(path), _describe(error))
     assert isinstance(data, dict)
     ids: dict[str, set[str]] = {}
     for name in COLLECTIONS:
