@@ -35,6 +35,18 @@ def upgrade() -> None:
         sa.Column("created", TS, nullable=False),
     )
     op.create_table(
+        "sessions",
+        sa.Column("id_hash", sa.String(64), primary_key=True),
+        sa.Column(
+            "user_id",
+            sa.String(32),
+            sa.ForeignKey("users.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("expires", TS, nullable=False),
+    )
+    op.create_index("ix_sessions_user_id", "sessions", ["user_id"])
+    op.create_table(
         "teams",
         sa.Column("id", sa.String(32), primary_key=True),
         sa.Column("name", sa.String(120), nullable=False, unique=True),
@@ -42,11 +54,15 @@ def upgrade() -> None:
     op.create_table(
         "team_members",
         sa.Column(
-            "team_id", sa.String(32), sa.ForeignKey("teams.id", ondelete="CASCADE"),
+            "team_id",
+            sa.String(32),
+            sa.ForeignKey("teams.id", ondelete="CASCADE"),
             primary_key=True,
         ),
         sa.Column(
-            "user_id", sa.String(32), sa.ForeignKey("users.id", ondelete="CASCADE"),
+            "user_id",
+            sa.String(32),
+            sa.ForeignKey("users.id", ondelete="CASCADE"),
             primary_key=True,
         ),
     )
@@ -72,7 +88,9 @@ def upgrade() -> None:
         "join_codes",
         sa.Column("code_hash", sa.String(64), primary_key=True),
         sa.Column(
-            "meeting_id", sa.String(32), sa.ForeignKey("meetings.id", ondelete="CASCADE"),
+            "meeting_id",
+            sa.String(32),
+            sa.ForeignKey("meetings.id", ondelete="CASCADE"),
             nullable=False,
         ),
         sa.Column("role", sa.String(20), nullable=False),
@@ -97,7 +115,9 @@ def upgrade() -> None:
     op.create_table(
         "sections",
         sa.Column(
-            "case_id", sa.String(32), sa.ForeignKey("cases.id", ondelete="CASCADE"),
+            "case_id",
+            sa.String(32),
+            sa.ForeignKey("cases.id", ondelete="CASCADE"),
             primary_key=True,
         ),
         sa.Column("scope", sa.String(32), primary_key=True),
@@ -129,6 +149,17 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop in reverse order of the foreign keys (a table's indexes go with it)."""
-    for table in ("audit_log", "consents", "sections", "participants", "join_codes",
-                  "meetings", "cases", "team_members", "teams", "users"):
+    for table in (
+        "audit_log",
+        "consents",
+        "sections",
+        "participants",
+        "join_codes",
+        "meetings",
+        "cases",
+        "team_members",
+        "teams",
+        "sessions",
+        "users",
+    ):
         op.drop_table(table)

@@ -25,6 +25,7 @@ class Grant:
     name: str = ""
     subject: str = ""  # who: account id or "token:edit"/"token:view"; never the token
     scopes: frozenset[str] = frozenset()  # restricted sections (doc "board_id:scope") allowed
+    section: str | None = None  # the section this connection is in; None: the main document
 
 
 class Denied(Exception):

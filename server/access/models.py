@@ -29,6 +29,21 @@ class User(Base):
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Session(Base):
+    """A signed-in browser; the cookie carries the id, the row holds its SHA-256 hash.
+
+    Signing out deletes the row, so a copied cookie stops working at once.
+    """
+
+    __tablename__ = "sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    expires: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Team(Base):
     """A team of professionals; it sees the cases it owns."""
 

@@ -1,0 +1,124 @@
+"""``app.state.access``: the authoriser for WebSockets and HTTP, and live re-granting.
+
+Three kinds of credentials reach a board:
+- a board's own edit/view token (``tavle board create``): coordinator / observer;
+- a join token from ``POST /api/join`` (``Authorization: Bearer`` or ``?token=``);
+- a professional's session cookie (the WebSocket must then come from our own origin).
+All three end in :func:`server.access.policy.resolve`-style decisions, and every
+change of rights calls :meth:`AccessService.regrant` so open connections follow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.requests import HTTPConnection
+
+from server.access import casedb, joincodes, policy
+from server.access.audit import Audit
+from server.access.grants import Denied, Grant, TokenAccess, token_of
+from server.access.policy import CaseFacts
+from server.access.sessions import SESSION_COOKIE, Account, SessionCodec, account_of_session
+from server.access.times import utcnow
+from server.protocol import CloseCode
+
+
+def same_origin(conn: HTTPConnection) -> bool:
+    """True when the request's Origin (if any) names this host; browsers always send it on WS."""
+    origin = conn.headers.get("origin")
+    if origin is None:
+        return conn.scope["type"] == "http"
+    return urlsplit(origin).netloc.lower() == conn.headers.get("host", "").lower()
+
+
+class AccessService:
+    """Decides every Grant; holds the session codec and the server secret for join codes."""
+
+    def __init__(self, store: Any, rooms: Any, audit: Audit, codec: SessionCodec, secret: bytes):
+        self.store = store
+        self.rooms = rooms
+        self.audit = audit
+        self.codec = codec
+        self.secret = secret
+        self.tokens = TokenAccess(store)
+        self.join_failures = joincodes.FailureLimit()
+        self.login_failures = joincodes.FailureLimit()
+
+    # ---- who is asking ------------------------------------------------------------------------
+    def session_id(self, conn: HTTPConnection) -> str | None:
+        return self.codec.session_id(conn.cookies.get(SESSION_COOKIE))
+
+    async def account(self, conn: HTTPConnection) -> Account | None:
+        """The signed-in professional of a request, or None."""
+        session_id = self.session_id(conn)
+        if session_id is None:
+            return None
+        return await self.store.run(lambda c: account_of_session(c, session_id))
+
+    async def facts(self, board_id: str) -> CaseFacts | None:
+        return await self.store.run(lambda c: casedb.load_facts(c, board_id))
+
+    # ---- the authoriser (docs/ARCHITECTURE.md, "Grants") --------------------------------------
+    async def authorize(self, conn: HTTPConnection, board_id: str, scope: str | None) -> Grant:
+        """The Grant of a WebSocket or HTTP request on a board (or its section), or Denied."""
+        grant = await self._grant(conn, board_id)
+        if scope is not None:
+            if scope not in grant.scopes:
+                raise Denied(CloseCode.FORBIDDEN, "section not allowed")
+            grant = replace(grant, section=scope)
+        if conn.scope["type"] == "websocket":
+            await self.audit.record(
+                "open",
+                board_id=board_id,
+                actor=grant.name or grant.subject,
+                detail={"role": grant.role, "section": scope} if scope else {"role": grant.role},
+            )
+        return grant
+
+    async def _grant(self, conn: HTTPConnection, board_id: str) -> Grant:
+        token = token_of(conn)
+        if token:
+            found = await self.store.run(
+                lambda c: casedb.person_by_token(c, joincodes.token_hash(token))
+            )
+            if found is None:
+                grant = await self.tokens.grant_for_token(board_id, token)
+                facts = await self.facts(board_id)
+                if facts is not None and grant.role == "coordinator":
+                    grant = replace(grant, scopes=facts.sections)
+                return grant
+            person_id, person_board = found
+            facts = await self.facts(board_id) if person_board == board_id else None
+            if facts is None:
+                raise Denied(CloseCode.UNAUTHORIZED, "bad token")
+            grant = policy.grant_for_person(facts, person_id, utcnow())
+            if grant is None:
+                raise Denied(CloseCode.UNAUTHORIZED, "token expired or revoked")
+            return grant
+        account = await self.account(conn)
+        if account is None:
+            raise Denied(CloseCode.UNAUTHORIZED, "no token")
+        if not same_origin(conn):
+            raise Denied(CloseCode.FORBIDDEN, "cross-site request")
+        facts = await self.facts(board_id)
+        if facts is None:
+            raise Denied(CloseCode.UNKNOWN_BOARD, "unknown case")
+        grant = policy.grant_for_user(facts, account.id, utcnow())
+        if grant is None:
+            raise Denied(CloseCode.FORBIDDEN, "no access or no consent")
+        return grant
+
+    # ---- after a change -----------------------------------------------------------------------
+    async def regrant(self, board_id: str, *, close_all: bool = False) -> None:
+        """Re-evaluate every open connection of the board now (None closes it with 4403)."""
+        facts = None if close_all else await self.facts(board_id)
+        now = utcnow()
+
+        def fresh(current: Grant) -> Grant | None:
+            if close_all:
+                return None
+            return policy.resolve(facts, current, now)
+
+        await self.rooms.regrant(board_id, fresh)
