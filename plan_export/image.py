@@ -1,0 +1,476 @@
+"""The board as a picture: PNG (aggdraw, antialiased) and SVG, of the whole board or one frame.
+
+Drawing happens in two steps so both formats show the same thing: :func:`scene`
+turns clean elements (``board.read.read_elements``) into a list of pixel-space
+operations — the look follows the browser's renderer (static/src/canvas) — and a
+backend paints them. Strokes are outlined with perfect-freehand using the
+browser's options, so a picture and the screen draw the same shape. A stroke
+thinner than ``FREEHAND_MIN_PX`` on the picture is drawn as a round-capped
+polyline of its mean pressure width instead: the difference is below a pixel and
+the pure-Python outline costs ~0.5 ms per stroke (see bench/export_bench.py).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+import aggdraw
+from perfect_freehand import get_stroke
+from PIL import Image
+
+from board.elements import bounds
+from board.plan import Plan
+from plan_export.text import FONT_BOLD, FONT_REGULAR, clean, drawable, font, wrap
+
+# Same values as static/src/canvas/freehand.js and render.js.
+FREEHAND = {"thinning": 0.6, "smoothing": 0.5, "streamline": 0.5}
+HIGHLIGHTER_ALPHA = 0.4
+NOTE_FILLS = {
+    "yellow": "#fff3a3",
+    "pink": "#ffc9de",
+    "blue": "#c7e3ff",
+    "green": "#c9f2c7",
+    "orange": "#ffd8a8",
+    "purple": "#e2d1ff",
+    "white": "#ffffff",
+}
+INK = "#1d3557"
+TEXT_INK = "#222222"
+FREEHAND_MIN_PX = 4.0
+MARGIN = 200  # board units around the content
+LINE_HEIGHT = 1.25
+MAX_SIDE = 16_384  # pixels; a larger picture is scaled down to fit
+MAX_PIXELS = 40_000_000
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+class UnknownFrame(LookupError):
+    """The requested frame id is not a frame on this board."""
+
+
+@dataclass
+class Op:
+    """One drawing operation in picture pixels."""
+
+    kind: str  # poly | line | rect | ellipse | text
+    points: list[float] = field(default_factory=list)  # poly/line: x,y…; rect/ellipse/text: box
+    fill: str | None = None
+    fill_alpha: float = 1.0
+    stroke: str | None = None
+    stroke_width: float = 0.0
+    stroke_alpha: float = 1.0
+    lines: list[str] = field(default_factory=list)  # text
+    size: float = 0.0  # text: font pixels
+    bold: bool = False
+
+
+@dataclass
+class Scene:
+    width: int
+    height: int
+    ops: list[Op]
+
+
+def _colour(value: object, default: str = INK) -> str:
+    return value if isinstance(value, str) and _COLOUR.fullmatch(value) else default
+
+
+def _box(el: dict) -> tuple[float, float, float, float] | None:
+    """The element's visible box in board units, including the ink's width."""
+    if el["type"] == "text":
+        lines = el["text"].split("\n")
+        size = el["size"]
+        width = max(font(50).getlength(line) for line in lines) * size / 50
+        return el["x"], el["y"], el["x"] + width, el["y"] + len(lines) * size * LINE_HEIGHT
+    box = bounds(el)
+    if box is None:
+        return None
+    pad = el.get("width", 0) / 2 + (el["width"] * 3 + 60 if el.get("shape") == "arrow" else 0)
+    return box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad
+
+
+def _union(boxes: Iterable[tuple[float, float, float, float]]) -> tuple[float, ...] | None:
+    boxes = list(boxes)
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def card_text(ref: dict, plan: Plan) -> str:
+    """The text a card shows, read from the plan (never copied into the element)."""
+    kind, ref_id = ref.get("kind"), ref.get("id")
+    if kind == "own_goal":
+        return plan.own_goal.text
+    if kind == "goal":
+        return next((g.title for g in plan.goals if g.id == ref_id), "")
+    if kind == "action":
+        return next((a.what for a in plan.actions if a.id == ref_id), "")
+    if kind == "participant":
+        p = plan.participant(ref_id)
+        return "\n".join(x for x in (p.name, p.organisation) if x) if p else ""
+    return next((a.text for a in plan.agreements if a.id == ref_id), "")
+
+
+def _edge_point(box: tuple[float, ...], tx: float, ty: float) -> tuple[float, float]:
+    """Where the line from the box's centre towards (tx, ty) leaves the box."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    dx, dy = tx - cx, ty - cy
+    if not dx and not dy:
+        return cx, cy
+    hw, hh = (box[2] - box[0]) / 2, (box[3] - box[1]) / 2
+    s = min(hw / abs(dx) if dx else math.inf, hh / abs(dy) if dy else math.inf)
+    return cx + dx * min(s, 1), cy + dy * min(s, 1)
+
+
+class _Painter:
+    """Builds the operations for one picture: board units in, pixels out."""
+
+    def __init__(self, origin: tuple[float, float], k: float, plan: Plan) -> None:
+        self.x0, self.y0 = origin
+        self.k = k  # pixels per board unit
+        self.plan = plan
+        self.ops: list[Op] = []
+
+    def xy(self, x: float, y: float) -> list[float]:
+        return [(x - self.x0) * self.k, (y - self.y0) * self.k]
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> list[float]:
+        return self.xy(min(x0, x1), min(y0, y1)) + self.xy(max(x0, x1), max(y0, y1))
+
+    def stroke(self, el: dict) -> None:
+        pts = el["points"]
+        if not pts:
+            return
+        colour = _colour(el["color"])
+        highlighter = el["tool"] == "highlighter"
+        alpha = HIGHLIGHTER_ALPHA if highlighter else 1.0
+        thinning = 0.0 if highlighter else FREEHAND["thinning"]
+        triples = [(pts[i], pts[i + 1], pts[i + 2] / 1000) for i in range(0, len(pts), 3)]
+        width_px = el["width"] * self.k
+        if width_px < FREEHAND_MIN_PX:
+            mean_p = sum(p for _, _, p in triples) / len(triples)
+            diameter = width_px * (1 - 2 * thinning * (0.5 - mean_p))
+            flat = [c for x, y, _ in triples for c in self.xy(x, y)]
+            if len(flat) == 2:
+                flat += flat
+            self.ops.append(
+                Op("line", flat, stroke=colour, stroke_width=diameter, stroke_alpha=alpha)
+            )
+            return
+        outline = get_stroke(
+            triples,
+            size=el["width"],
+            thinning=thinning,
+            smoothing=FREEHAND["smoothing"],
+            streamline=FREEHAND["streamline"],
+            simulate_pressure=False,
+            last=True,
+        )
+        flat = [c for x, y in outline for c in self.xy(x, y)]
+        if len(flat) >= 6:
+            self.ops.append(Op("poly", flat, fill=colour, fill_alpha=alpha))
+
+    def arrow_head(self, x0: float, y0: float, x1: float, y1: float, width: float, colour: str):
+        a, length = math.atan2(y1 - y0, x1 - x0), width * 3 + 60
+        pts = [x1, y1]
+        for turn in (-0.45, 0.45):
+            pts += [x1 - length * math.cos(a + turn), y1 - length * math.sin(a + turn)]
+        self.ops.append(
+            Op("poly", [c for i in range(0, 6, 2) for c in self.xy(*pts[i : i + 2])], fill=colour)
+        )
+
+    def line(self, x0: float, y0: float, x1: float, y1: float, el: dict, arrow: bool) -> None:
+        colour = _colour(el["color"])
+        self.ops.append(
+            Op(
+                "line",
+                self.xy(x0, y0) + self.xy(x1, y1),
+                stroke=colour,
+                stroke_width=el["width"] * self.k,
+            )
+        )
+        if arrow:
+            self.arrow_head(x0, y0, x1, y1, el["width"], colour)
+
+    def shape(self, el: dict) -> None:
+        x, y, w, h = el["x"], el["y"], el["w"], el["h"]
+        if el["shape"] in ("line", "arrow"):
+            self.line(x, y, x + w, y + h, el, el["shape"] == "arrow")
+            return
+        fill = _colour(el["fill"]) if el["fill"] else None
+        self.ops.append(
+            Op(
+                el["shape"],
+                self.box(x, y, x + w, y + h),
+                fill=fill,
+                stroke=_colour(el["color"]),
+                stroke_width=el["width"] * self.k,
+            )
+        )
+
+    def text(
+        self, x: float, y: float, lines: list[str], size: float, colour: str, bold: bool = False
+    ) -> None:
+        px = size * self.k
+        if px >= 1 and any(lines):
+            self.ops.append(Op("text", self.xy(x, y), fill=colour, lines=lines, size=px, bold=bold))
+
+    def box_text(self, el: dict, text: str, fill: str, ink: str, note: bool) -> None:
+        x, y, w, h = el["x"], el["y"], el["w"], el["h"]
+        if note:
+            self.ops.append(
+                Op(
+                    "rect",
+                    self.box(x + 20, y + 30, x + w + 20, y + h + 30),
+                    fill="#000000",
+                    fill_alpha=0.12,
+                )
+            )
+        self.ops.append(
+            Op(
+                "rect",
+                self.box(x, y, x + w, y + h),
+                fill=fill,
+                stroke="#000000" if note else INK,
+                stroke_alpha=0.25 if note else 1.0,
+                stroke_width=(10 if note else 20) * self.k,
+            )
+        )
+        size = max(80, min(200, h / 6))
+        px = size * self.k
+        if px < 1:
+            return
+        room = max(1, int((h - 160) // (size * LINE_HEIGHT)))
+        lines = wrap(drawable(clean(text)), max(px, (w - 160) * self.k), font(round(px)), room)
+        self.text(x + 80, y + 80, lines, size, ink)
+
+    def frame(self, el: dict) -> None:
+        x, y, w, h = el["x"], el["y"], el["w"], el["h"]
+        self.ops.append(
+            Op(
+                "rect",
+                self.box(x, y, x + w, y + h),
+                fill=INK,
+                fill_alpha=0.04,
+                stroke="#8a99ad",
+                stroke_width=15 * self.k,
+            )
+        )
+        px = 220 * self.k
+        if px >= 1:
+            title = wrap(
+                drawable(clean(el["title"], 200), bold=True),
+                max(px, (w - 200) * self.k),
+                font(round(px), bold=True),
+                1,
+            )
+            self.text(x + 100, y + 100, title, 220, INK, bold=True)
+
+    def element(self, el: dict) -> None:
+        kind = el["type"]
+        if kind == "stroke":
+            self.stroke(el)
+        elif kind == "shape":
+            self.shape(el)
+        elif kind == "note":
+            self.box_text(
+                el,
+                el["text"],
+                NOTE_FILLS.get(el["color"], NOTE_FILLS["yellow"]),
+                TEXT_INK,
+                note=True,
+            )
+        elif kind == "card":
+            self.box_text(el, card_text(el["ref"], self.plan), "#ffffff", INK, note=False)
+        elif kind == "frame":
+            self.frame(el)
+        elif kind == "text":
+            lines = drawable(clean(el["text"])).split("\n")
+            self.text(el["x"], el["y"], lines, el["size"], _colour(el["color"], TEXT_INK))
+
+
+def scene(
+    elements: list[dict], plan: Plan, *, frame: str | None = None, scale: float = 1.0
+) -> Scene:
+    """Lay out the board (or the frame with id ``frame``) at ``scale`` × CSS pixels.
+
+    Raises :class:`UnknownFrame` for a frame id that is not a frame of this board.
+    """
+    if not (math.isfinite(scale) and 0 < scale <= 8):
+        raise ValueError("scale must be between 0 and 8")
+    boxes = {el["id"]: b for el in elements if (b := _box(el)) is not None}
+    if frame is not None:
+        chosen = next((el for el in elements if el["id"] == frame and el["type"] == "frame"), None)
+        if chosen is None:
+            raise UnknownFrame(frame)
+        area = boxes[frame]
+        drawn = [
+            el
+            for el in elements
+            if el["type"] == "connector" or (el["id"] in boxes and _overlaps(boxes[el["id"]], area))
+        ]
+    else:
+        drawn = elements
+        area = _union(boxes[el["id"]] for el in elements if el["id"] in boxes) or (0, 0, 4000, 3000)
+        area = (area[0] - MARGIN, area[1] - MARGIN, area[2] + MARGIN, area[3] + MARGIN)
+    span_w, span_h = max(area[2] - area[0], 10), max(area[3] - area[1], 10)
+    k = scale / 10
+    fit = min(
+        1.0,
+        MAX_SIDE / (span_w * k),
+        MAX_SIDE / (span_h * k),
+        math.sqrt(MAX_PIXELS / (span_w * k * span_h * k)),
+    )
+    k *= fit
+    painter = _Painter((area[0], area[1]), k, plan)
+    connectors = []
+    for el in sorted(drawn, key=lambda e: (e["z"], e["created"], e["id"])):
+        if el["type"] == "connector":
+            connectors.append(el)
+        else:
+            painter.element(el)
+    for el in connectors:  # on top, like the browser
+        a, b = boxes.get(el["from"]), boxes.get(el["to"])
+        if a and b:
+            x0, y0 = _edge_point(a, (b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
+            x1, y1 = _edge_point(b, (a[0] + a[2]) / 2, (a[1] + a[3]) / 2)
+            painter.line(x0, y0, x1, y1, el, el["arrow"])
+    return Scene(max(1, int(span_w * k)), max(1, int(span_h * k)), painter.ops)
+
+
+# ---- PNG -----------------------------------------------------------------------------
+
+
+def _alpha(value: float) -> int:
+    return max(0, min(255, round(value * 255)))
+
+
+def paint_png(sc: Scene, compress_level: int = 6) -> bytes:
+    """Paint a scene on an opaque white picture with aggdraw and encode it as PNG."""
+    image = Image.new("RGB", (sc.width, sc.height), "white")
+    draw = aggdraw.Draw(image)
+    fonts: dict[tuple[str, int, bool], aggdraw.Font] = {}
+    for op in sc.ops:
+        brush = aggdraw.Brush(op.fill, _alpha(op.fill_alpha)) if op.fill else None
+        pen = (
+            aggdraw.Pen(op.stroke, max(op.stroke_width, 0.5), _alpha(op.stroke_alpha))
+            if op.stroke
+            else None
+        )
+        if op.kind == "poly":
+            draw.polygon(op.points, brush)
+        elif op.kind == "line":
+            draw.line(op.points, pen)
+        elif op.kind == "rect":
+            draw.rectangle(op.points, *(x for x in (pen, brush) if x))
+        elif op.kind == "ellipse":
+            draw.ellipse(op.points, *(x for x in (pen, brush) if x))
+        elif op.kind == "text":
+            key = (op.fill or TEXT_INK, round(op.size), op.bold)
+            if key not in fonts:
+                fonts[key] = aggdraw.Font(
+                    key[0], str(FONT_BOLD if op.bold else FONT_REGULAR), key[1]
+                )
+            x, y = op.points[0], op.points[1]
+            for i, line in enumerate(op.lines):
+                if line:
+                    draw.text((x, y + i * op.size * LINE_HEIGHT), line, fonts[key])
+    draw.flush()
+    out = io.BytesIO()
+    image.save(out, "PNG", compress_level=compress_level, dpi=(96, 96))
+    return out.getvalue()
+
+
+def render_png(
+    elements: list[dict],
+    plan: Plan,
+    *,
+    frame: str | None = None,
+    scale: float = 1.0,
+    compress_level: int = 6,
+) -> bytes:
+    """PNG bytes of the board or one frame."""
+    return paint_png(scene(elements, plan, frame=frame, scale=scale), compress_level)
+
+
+# ---- SVG -----------------------------------------------------------------------------
+
+
+def _num(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _paint_attrs(op: Op) -> str:
+    parts = [f'fill="{op.fill}"' if op.fill else 'fill="none"']
+    if op.fill and op.fill_alpha < 1:
+        parts.append(f'fill-opacity="{_num(op.fill_alpha * 100)}%"')
+    if op.stroke:
+        parts.append(f'stroke="{op.stroke}" stroke-width="{_num(max(op.stroke_width, 0.5))}"')
+        if op.stroke_alpha < 1:
+            parts.append(f'stroke-opacity="{_num(op.stroke_alpha * 100)}%"')
+    return " ".join(parts)
+
+
+def _svg_op(op: Op) -> str:
+    p = [_num(v) for v in op.points]
+    if op.kind == "poly":
+        return f'<polygon points="{" ".join(p)}" {_paint_attrs(op)}/>'
+    if op.kind == "line":
+        return (
+            f'<polyline points="{" ".join(p)}" {_paint_attrs(op)} '
+            'stroke-linecap="round" stroke-linejoin="round"/>'
+        )
+    if op.kind in ("rect", "ellipse"):
+        x0, y0, x1, y1 = op.points
+        if op.kind == "rect":
+            geo = f'x="{p[0]}" y="{p[1]}" width="{_num(x1 - x0)}" height="{_num(y1 - y0)}"'
+            return f"<rect {geo} {_paint_attrs(op)}/>"
+        geo = (
+            f'cx="{_num((x0 + x1) / 2)}" cy="{_num((y0 + y1) / 2)}" '
+            f'rx="{_num((x1 - x0) / 2)}" ry="{_num((y1 - y0) / 2)}"'
+        )
+        return f"<ellipse {geo} {_paint_attrs(op)}/>"
+    weight = ' font-weight="bold"' if op.bold else ""
+    ascent = op.size * 0.93  # DejaVu Sans: baseline below the top of the line
+    spans = "".join(
+        f'<tspan x="{p[0]}" y="{_num(op.points[1] + ascent + i * op.size * LINE_HEIGHT)}">'
+        f"{escape(line)}</tspan>"
+        for i, line in enumerate(op.lines)
+    )
+    return (
+        f'<text font-family="DejaVu Sans, sans-serif" font-size="{_num(op.size)}"'
+        f'{weight} fill="{op.fill}" xml:space="preserve">{spans}</text>'
+    )
+
+
+def paint_svg(sc: Scene, title: str = "") -> str:
+    """A standalone SVG document of the scene, every user text XML-escaped."""
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{sc.width}" height="{sc.height}" '
+        f'viewBox="0 0 {sc.width} {sc.height}">'
+    )
+    label = f"<title>{escape(clean(title, 200))}</title>" if title else ""
+    body = "".join(_svg_op(op) for op in sc.ops)
+    return f'{head}{label}<rect width="100%" height="100%" fill="#ffffff"/>{body}</svg>\n'
+
+
+def render_svg(
+    elements: list[dict], plan: Plan, *, frame: str | None = None, scale: float = 1.0
+) -> str:
+    """SVG text of the board or one frame."""
+    return paint_svg(scene(elements, plan, frame=frame, scale=scale), plan.title)
