@@ -1,0 +1,290 @@
+"""Scale-out: several processes share rooms over real Redis and real PostgreSQL.
+
+Bus tests put two :class:`RedisBus` instances (two "processes": each has its
+own id) in front of real pycrdt docs; server tests run two real ``tavle serve``
+processes on one fresh PostgreSQL database and Redis, with a y-websocket client
+on each. Redis outages are real: a private ``redis-server`` is stopped and
+started again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pycrdt import Doc, Map
+from sqlalchemy import create_engine, text
+
+from server.bus import LocalBus, RedisBus, make_bus
+from server.config import Settings
+from tests.conftest import free_port, port_open, require
+from tests.yclient import YClient, connected
+
+pytestmark = pytest.mark.scaleout
+ROUND = 0.2  # anti-entropy interval in these tests
+
+
+class DocPeer:
+    """A BusPeer over a real pycrdt Doc that records what the bus delivered."""
+
+    def __init__(self) -> None:
+        self.doc = Doc()
+        self.map = self.doc.get("m", type=Map)
+        self.remote_updates = 0
+        self.awareness: list[bytes] = []
+
+    def apply_remote_update(self, update: bytes) -> None:
+        self.remote_updates += 1
+        self.doc.apply_update(update)
+
+    def apply_remote_awareness(self, payload: bytes) -> None:
+        self.awareness.append(payload)
+
+    def state_vector(self) -> bytes:
+        return self.doc.get_state()
+
+    def diff(self, state_vector: bytes) -> bytes:
+        return self.doc.get_update(state_vector)
+
+    def change(self, fn: Callable[[Map], object]) -> bytes:
+        """Edit the doc locally; returns the update (published or not by the caller)."""
+        before = self.doc.get_state()
+        fn(self.map)
+        return self.doc.get_update(before)
+
+    def content(self) -> dict:
+        return self.map.to_py() or {}
+
+
+async def until(check: Callable[[], bool], timeout: float = 10.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not check():
+            await asyncio.sleep(0.02)
+
+
+class PrivateRedis:
+    """A redis-server of this test alone, so stopping it disturbs nobody else."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.port = free_port()
+        self.workdir = workdir
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+            + ["--appendonly", "no", "--dir", str(self.workdir)],
+            stdout=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            if port_open("127.0.0.1", self.port):
+                return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    require(shutil.which("redis-server") is not None, "redis-server")
+    server = PrivateRedis(tmp_path / "redis")
+    server.start()
+    yield server
+    server.stop()
+
+
+async def started_buses(url: str, n: int = 2) -> list[RedisBus]:
+    buses = [RedisBus(Settings(redis_url=url, anti_entropy_seconds=ROUND)) for _ in range(n)]
+    for bus in buses:
+        await bus.start()
+    return buses
+
+
+def doc_key() -> str:
+    return f"test-{uuid.uuid4().hex}"
+
+
+# ---- the bus --------------------------------------------------------------------------------
+def test_make_bus_chooses_by_redis_url() -> None:
+    assert isinstance(make_bus(Settings()), LocalBus)
+    assert isinstance(make_bus(Settings(redis_url="redis://127.0.0.1:6379/0")), RedisBus)
+
+
+async def test_updates_and_awareness_reach_the_other_process_only(redis_url: str) -> None:
+    a, b = await started_buses(redis_url)
+    key, pa, pb = doc_key(), DocPeer(), DocPeer()
+    try:
+        await a.join(key, pa)
+        await b.join(key, pb)
+        a.publish_update(key, pa.change(lambda m: m.__setitem__("x", 1)))
+        a.publish_awareness(key, b"\x00")
+        await until(lambda: pb.content() == {"x": 1.0} and pb.awareness == [b"\x00"])
+        b.publish_update(key, pb.change(lambda m: m.__setitem__("y", 2)))
+        await until(lambda: pa.content() == {"x": 1.0, "y": 2.0})
+        assert pa.awareness == []  # its own awareness never came back to it
+    finally:
+        for bus in (a, b):
+            await bus.close()
+
+
+async def test_a_process_joining_late_gets_the_state_of_the_others(redis_url: str) -> None:
+    a, b = await started_buses(redis_url)
+    key, pa, pb = doc_key(), DocPeer(), DocPeer()
+    try:
+        await a.join(key, pa)
+        pa.change(lambda m: m.update({"old": 1, "older": 2}))  # never published
+        await b.join(key, pb)
+        await until(lambda: pb.content() == {"old": 1.0, "older": 2.0})
+    finally:
+        for bus in (a, b):
+            await bus.close()
+
+
+async def test_anti_entropy_repairs_lost_updates_and_deletes_then_goes_quiet(
+    redis_url: str,
+) -> None:
+    a, b = await started_buses(redis_url)
+    key, pa, pb = doc_key(), DocPeer(), DocPeer()
+    try:
+        await a.join(key, pa)
+        await b.join(key, pb)
+        a.publish_update(key, pa.change(lambda m: m.update({"keep": 1, "drop": 2})))
+        await until(lambda: pb.content() == {"keep": 1.0, "drop": 2.0})
+        # "lost" messages: changes made but never published, on both sides
+        pa.change(lambda m: m.pop("drop"))  # a delete: it does not move the state vector
+        pb.change(lambda m: m.__setitem__("from_b", 3))
+        want = {"keep": 1.0, "from_b": 3.0}
+        await until(lambda: pa.content() == want and pb.content() == want)
+
+        await asyncio.sleep(2 * ROUND)  # let in-flight answers land
+        before = (pa.remote_updates, pb.remote_updates)
+        await asyncio.sleep(4 * ROUND)
+        assert (pa.remote_updates, pb.remote_updates) == before  # in sync: nobody answers
+    finally:
+        for bus in (a, b):
+            await bus.close()
+
+
+async def test_the_bus_survives_a_redis_outage(private_redis: PrivateRedis) -> None:
+    a, b = await started_buses(private_redis.url)
+    key, pa, pb = doc_key(), DocPeer(), DocPeer()
+    try:
+        await a.join(key, pa)
+        await b.join(key, pb)
+        private_redis.stop()
+        a.publish_update(key, pa.change(lambda m: m.__setitem__("during_a", 1)))
+        b.publish_update(key, pb.change(lambda m: m.__setitem__("during_b", 2)))
+        await asyncio.sleep(3 * ROUND)
+        assert "during_a" not in pb.content()  # nothing can cross while Redis is down
+        private_redis.start()
+        want = {"during_a": 1.0, "during_b": 2.0}
+        await until(lambda: pa.content() == want and pb.content() == want, timeout=20)
+        a.publish_update(key, pa.change(lambda m: m.__setitem__("after", 3)))
+        await until(lambda: pb.content().get("after") == 3.0)
+    finally:
+        for bus in (a, b):
+            await bus.close()
+
+
+# ---- two real servers ---------------------------------------------------------------------
+def content(client: YClient) -> dict:
+    return client.doc.get("m", type=Map).to_py() or {}
+
+
+def stored(pg: str, room: str) -> tuple[int, int]:
+    """(rows, distinct rows) of the room's update log."""
+    engine = create_engine(pg)
+    try:
+        with engine.connect() as conn:
+            q = text(
+                "SELECT count(*), count(DISTINCT md5(data)) FROM doc_updates WHERE doc_key = :k"
+            )
+            rows, distinct = conn.execute(q, {"k": room}).one()
+            return rows, distinct
+    finally:
+        engine.dispose()
+
+
+def cluster_env(pg: str, redis: str) -> dict[str, str]:
+    return {
+        "TAVLE_DATABASE_URL": pg,
+        "TAVLE_REDIS_URL": redis,
+        "TAVLE_ANTI_ENTROPY_SECONDS": str(ROUND),
+        "TAVLE_COMPACT_EVERY": "100000",  # keep every logged update countable
+    }
+
+
+async def test_two_servers_share_a_board(server_factory, pg_db: str, redis_url: str) -> None:
+    env = cluster_env(pg_db, redis_url)
+    one, two = server_factory(env=env), server_factory(env=env)
+    board = one.create_board()
+    room, token = board["board_id"], board["edit_token"]
+    logged_at_creation = stored(pg_db, room)[0]
+
+    a = await connected(one.ws, room, token)
+    b = await connected(two.ws, room, token)
+    for i in range(30):
+        await a.set_key(f"a{i}", i)
+        await b.set_key(f"b{i}", i)
+    want = {**{f"a{i}": float(i) for i in range(30)}, **{f"b{i}": float(i) for i in range(30)}}
+    await a.wait_for(lambda: content(a) == want, timeout=10)
+    await b.wait_for(lambda: content(b) == want, timeout=10)
+
+    await a.set_awareness('{"user": {"name": "Mette"}}')
+    await b.wait_for(lambda: len(b.awareness.entries) == 1)
+    assert next(iter(b.awareness.entries.values())).state == '{"user": {"name": "Mette"}}'
+
+    await a.close()
+    await b.close()
+    one.stop()  # a clean stop flushes the log
+    two.stop()
+    rows, distinct = stored(pg_db, room)
+    assert rows == distinct == logged_at_creation + 60  # each update stored exactly once
+
+    again = [server_factory(env=env), server_factory(env=env)]
+    fresh = [await connected(s.ws, room, token) for s in again]
+    for client in fresh:
+        assert content(client) == want
+        await client.close()
+
+
+async def test_two_servers_converge_after_a_redis_outage(
+    server_factory, pg_db: str, private_redis: PrivateRedis
+) -> None:
+    env = cluster_env(pg_db, private_redis.url)
+    one, two = server_factory(env=env), server_factory(env=env)
+    board = one.create_board()
+    room, token = board["board_id"], board["edit_token"]
+    a = await connected(one.ws, room, token)
+    b = await connected(two.ws, room, token)
+    await a.set_key("before", 1)
+    await b.wait_for(lambda: content(b).get("before") == 1)
+
+    private_redis.stop()
+    await a.set_key("during_a", 2)
+    await b.set_key("during_b", 3)
+    await asyncio.sleep(3 * ROUND)
+    private_redis.start()
+
+    want = {"before": 1.0, "during_a": 2.0, "during_b": 3.0}
+    await a.wait_for(lambda: content(a) == want, timeout=20)
+    await b.wait_for(lambda: content(b) == want, timeout=20)
+    await a.set_key("after", 4)
+    await b.wait_for(lambda: content(b).get("after") == 4)
+    await a.close()
+    await b.close()
