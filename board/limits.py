@@ -23,6 +23,9 @@ from board.fields import clean_item
 from board.read import META_FIELDS, PLAN_FIELDS, clean_plan_item
 
 REPAIR_ORIGIN = "tavle-guard"
+# transaction origins whose changes are not a client's: the guard's own repairs, server
+# edits (rooms.edit), loading from the store, updates relayed from another process
+TRUSTED_ORIGINS = frozenset({REPAIR_ORIGIN, "server", "store", "remote"})
 ROLE_PREFIX = "role: "
 CITIZEN_ONLY_FIELD = "agreed_at"
 
@@ -53,7 +56,7 @@ class Guard:
 
     def _collect(self, name: str, events: list) -> None:
         for event in events:
-            if event.transaction.origin == REPAIR_ORIGIN:
+            if event.transaction.origin in TRUSTED_ORIGINS:
                 continue
             if event.path:
                 self._before.setdefault((name, str(event.path[0])), UNKNOWN)
@@ -63,7 +66,8 @@ class Guard:
                 self._before.setdefault((name, key), old)
 
     def accept(self) -> None:
-        """Trust every change made so far (call after a server edit of your own)."""
+        """Trust every change made so far: for changes that are not a client's but were made
+        in a transaction whose origin is not in :data:`TRUSTED_ORIGINS`."""
         self._before.clear()
 
     def close(self) -> None:
@@ -136,11 +140,13 @@ class Guard:
             if clean[CITIZEN_ONLY_FIELD] != agreed_before:
                 problems.append(f"{ROLE_PREFIX}only the citizen may agree to {name}/{key[:80]}")
                 clean[CITIZEN_ONLY_FIELD] = agreed_before
-        if clean == current:
-            return current
-        if not found and set(clean) != set(current):  # type: ignore[arg-type]
+                return clean
+        if found:
+            return clean
+        if set(clean) != set(current):  # type: ignore[arg-type]
             problems.append(f"{name}/{key[:80]}: unknown keys removed")
-        return clean  # or only whole numbers rounded: repaired without a problem
+            return clean
+        return current  # at most numbers that readers round: left as the client wrote them
 
     def _check_singleton(self, name: str, key: str, current: object, problems: list[str]) -> object:
         field = _SINGLETON_FIELDS[name].get(key)

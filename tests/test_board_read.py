@@ -181,5 +181,20 @@ def test_guard_limits_repair_in_one_server_transaction() -> None:
     assert origins[-1] == REPAIR_ORIGIN
     members.unobserve(subscription)
     put_item(doc, Participant(id="p9", name="Ny fagperson", organisation="PPR"))
-    guard.accept()  # a trusted server edit is not checked
+    guard.accept()  # a trusted change is not checked
     assert guard.after_update("observer") == []
+
+
+def test_guard_leaves_server_edits_and_rounding_alone() -> None:
+    doc = example_doc()
+    guard = Guard(doc)
+    goals = doc.get(schema.GOALS, type=Map)
+    with doc.transaction(origin="server"):  # e.g. rooms.edit or a relayed update
+        goals["g-fritid"] = {**goals["g-fritid"], "agreed_at": "2026-11-23T10:00:00Z"}
+    note = {"id": "n", "type": "note", "z": 1, "author": "Mette", "created": 1, "x": 10.5,
+            "y": 20, "w": 300, "h": 200, "text": "Husk", "color": "pink"}
+    doc.get(schema.ELEMENTS, type=Map)["n"] = note
+    assert guard.after_update("professional") == []
+    assert goals["g-fritid"]["agreed_at"] == "2026-11-23T10:00:00Z"
+    assert doc.get(schema.ELEMENTS, type=Map)["n"]["x"] == 10.5  # readers round it
+    assert read_elements(doc)[0][0]["x"] == 10
