@@ -1,0 +1,342 @@
+"""Sync benchmark: the same load against ``tavle serve`` and the y-websocket 2.x server.
+
+One invocation starts each server in turn (fresh temporary data directory, nothing
+else of ours running in it), creates the rooms (Tavle: one board per room, clients use
+its edit token), runs ``bench/loadgen.mjs`` against it, stops it, and prints one row per
+server plus the ratios Tavle / y-websocket. The servers never run at the same time:
+they share the machine's cores with the load generator.
+
+    .venv/bin/python -m bench.sync_bench --rooms 60 --clients 8 --rate 10 --duration 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+LOADGEN = ROOT / "bench" / "loadgen.mjs"
+YWS_SERVER = ROOT / "node_modules" / "y-websocket" / "bin" / "server.cjs"
+TAVLE = "tavle"
+YWS = "y-websocket"
+
+
+@dataclass
+class Load:
+    rooms: int
+    clients: int
+    rate: float
+    duration: float
+    drain: float
+
+
+@dataclass
+class Server:
+    """A running server under test: its process, base WebSocket URL and log file."""
+
+    name: str
+    proc: subprocess.Popen
+    port: int
+    data_dir: Path
+
+    @property
+    def http(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(server: Server, path: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.proc.poll() is not None:
+            raise RuntimeError(f"{server.name} exited early: {server_log(server)}")
+        try:
+            with urllib.request.urlopen(server.http + path, timeout=1) as r:  # noqa: S310
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{server.name} did not start: {server_log(server)}")
+
+
+def server_log(server: Server) -> str:
+    path = server.data_dir / "server.log"
+    return path.read_text(errors="replace")[-3000:] if path.exists() else ""
+
+
+@contextmanager
+def running(name: str, argv: list[str], env: dict[str, str], port: int) -> Iterator[Server]:
+    """Start ``argv`` in a fresh temporary directory; stop it (and remove the dir) after."""
+    with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
+        data_dir = Path(tmp)
+        with open(data_dir / "server.log", "wb") as log:
+            proc = subprocess.Popen(
+                argv, cwd=data_dir, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+            server = Server(name, proc, port, data_dir)
+            try:
+                yield server
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+
+
+@contextmanager
+def tavle_server(command: str | None) -> Iterator[Server]:
+    """``tavle serve`` (or ``command`` with ``{port}`` filled in) on SQLite in a temp dir."""
+    port = free_port()
+    if command:
+        argv = shlex.split(command.format(port=port))
+    else:
+        argv = [str(VENV_BIN / "tavle"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with tempfile.TemporaryDirectory(prefix="bench-tavle-data-") as data:
+        env = {**os.environ, "TAVLE_DATA_DIR": data, "PYTHONPATH": str(ROOT)}
+        with running(TAVLE, argv, env, port) as server:
+            wait_http(server, "/healthz")
+            yield server
+
+
+@contextmanager
+def yws_server() -> Iterator[Server]:
+    """The y-websocket 2.x reference server (in memory; it accepts any room name)."""
+    port = free_port()
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port)}
+    env.pop("YPERSISTENCE", None)
+    with running(YWS, ["node", str(YWS_SERVER)], env, port) as server:
+        wait_http(server, "/")
+        yield server
+
+
+def create_board(server: Server, title: str) -> dict[str, str]:
+    """One Tavle board over ``POST /api/boards``; ``tavle board create`` if that is refused."""
+    request = urllib.request.Request(  # noqa: S310 - always http://127.0.0.1
+        server.http + "/api/boards",
+        data=json.dumps({"title": title}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as r:  # noqa: S310
+            return json.loads(r.read())
+    except urllib.error.HTTPError:
+        env = {**os.environ, "TAVLE_DATA_DIR": str(server.data_dir)}
+        out = subprocess.run(
+            [str(VENV_BIN / "tavle"), "board", "create", "--title", title],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return json.loads(out)
+
+
+def room_urls(server: Server, rooms: int) -> list[str]:
+    if server.name == TAVLE:
+        boards = [create_board(server, f"Bench {i}") for i in range(rooms)]
+        return [f"{server.ws}/ws/boards/{b['board_id']}?token={b['edit_token']}" for b in boards]
+    return [f"{server.ws}/bench-{i}?token=bench" for i in range(rooms)]
+
+
+def run_load(server: Server, load: Load) -> dict:
+    """Run the load generator against ``server``; its JSON result plus the server's name."""
+    urls = room_urls(server, load.rooms)
+    config = {
+        "urls": urls,
+        "clients": load.clients,
+        "rate": load.rate,
+        "duration": load.duration,
+        "drain": load.drain,
+        "serverPid": server.proc.pid,
+        "clockTicks": os.sysconf("SC_CLK_TCK"),
+    }
+    config_path = server.data_dir / "loadgen.json"
+    config_path.write_text(json.dumps(config))
+    done = subprocess.run(
+        ["node", str(LOADGEN), str(config_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=load.duration + load.drain + 180,
+    )
+    if done.returncode != 0 or not done.stdout.strip():
+        raise RuntimeError(f"load generator failed: {done.stderr[-3000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["server"] = server.name
+    if server.proc.poll() is not None:
+        result["serverExited"] = server.proc.returncode
+    return result
+
+
+def per_thousand(ms: float | None, deliveries: int) -> float | None:
+    return None if ms is None or deliveries == 0 else 1000 * ms / deliveries
+
+
+def row(r: dict) -> list[str]:
+    lat = r["latencyMs"]
+    pct = 100 * r["delivered"] / r["expected"] if r["expected"] else 0.0
+    window_s = r["windowMs"] / 1000
+    lg = r["loadgen"]
+
+    def ms(v: float | None) -> str:
+        return "-" if v is None else f"{v:.1f}"
+
+    return [
+        r["server"],
+        f"{r['delivered']}/{r['expected']} ({pct:.2f}%)",
+        ms(lat["p50"]),
+        ms(lat["p99"]),
+        ms(lat["max"]),
+        ms(per_thousand(r["serverCpuMs"], r["delivered"])),
+        f"{100 * r['serverCpuMs'] / 1000 / window_s:.0f}%",
+        f"{r['serverRssKiB'] / 1024:.0f}",
+        f"{ms(per_thousand(lg['cpuMs'], r['delivered']))} ({lg['eventLoopUtilization']:.2f})",
+        f"{100 * r['otherCpuMs'] / 1000 / window_s:.0f}%",
+    ]
+
+
+HEADER = [
+    "server",
+    "delivered/expected",
+    "p50 ms",
+    "p99 ms",
+    "max ms",
+    "CPU ms/1k deliv.",
+    "server CPU",
+    "RSS MiB",
+    "loadgen ms/1k (ELU)",
+    "others' CPU",
+]
+
+
+def table(rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in [HEADER, *rows]) for i in range(len(HEADER))]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
+        for r in [HEADER, *rows]
+    ]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def problems(r: dict) -> list[str]:
+    """What went wrong in a run besides slowness (lost, doubled, misrouted, closed)."""
+    out = []
+    for key in ("duplicates", "outOfOrder", "foreign", "incompleteUpdates"):
+        if r[key]:
+            out.append(f"{key}={r[key]}")
+    if r["connected"] != r["rooms"] * r["clients"]:
+        out.append(f"connected={r['connected']}/{r['rooms'] * r['clients']}")
+    if r["closesDuringRun"]:
+        out.append(f"closes={r['closesDuringRun']}")
+    if "serverExited" in r:
+        out.append(f"server exited with {r['serverExited']}")
+    return out
+
+
+def ratios(tavle: dict, yws: dict) -> str:
+    def ratio(a: float | None, b: float | None) -> str:
+        return "-" if not a or not b else f"{a / b:.2f}"
+
+    t_cpu = per_thousand(tavle["serverCpuMs"], tavle["delivered"])
+    y_cpu = per_thousand(yws["serverCpuMs"], yws["delivered"])
+    parts = [
+        f"CPU/1k {ratio(t_cpu, y_cpu)}",
+        f"p50 {ratio(tavle['latencyMs']['p50'], yws['latencyMs']['p50'])}",
+        f"p99 {ratio(tavle['latencyMs']['p99'], yws['latencyMs']['p99'])}",
+        f"max {ratio(tavle['latencyMs']['max'], yws['latencyMs']['max'])}",
+        f"RSS {ratio(tavle['serverRssKiB'], yws['serverRssKiB'])}",
+    ]
+    met = (
+        t_cpu is not None
+        and y_cpu is not None
+        and t_cpu <= y_cpu
+        and (tavle["latencyMs"]["p99"] or 0) <= (yws["latencyMs"]["p99"] or 0)
+        and tavle["delivered"] == tavle["expected"]
+        and not problems(tavle)
+    )
+    return f"Tavle / y-websocket: {', '.join(parts)}; target met: {'yes' if met else 'no'}"
+
+
+def report(results: list[dict], load: Load, load_before: float) -> str:
+    lines = [
+        f"load: {load.rooms} rooms × {load.clients} clients × {load.rate:g} updates/s "
+        f"for {load.duration:g} s (loopback, {os.cpu_count()} cores, "
+        f"load average before {load_before:.2f})",
+        table([row(r) for r in results]),
+    ]
+    for r in results:
+        if problems(r):
+            lines.append(f"{r['server']}: " + ", ".join(problems(r)))
+    by_name = {r["server"]: r for r in results}
+    if TAVLE in by_name and YWS in by_name:
+        lines.append(ratios(by_name[TAVLE], by_name[YWS]))
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--rooms", type=int, default=60)
+    p.add_argument("--clients", type=int, default=8, help="clients per room")
+    p.add_argument("--rate", type=float, default=10, help="updates per second per client")
+    p.add_argument("--duration", type=float, default=20, help="seconds of sending")
+    p.add_argument("--drain", type=float, default=5, help="max seconds to wait for stragglers")
+    p.add_argument(
+        "--servers", default=f"{YWS},{TAVLE}", help=f"comma list, run in order ({YWS},{TAVLE})"
+    )
+    p.add_argument(
+        "--tavle-command",
+        help="start Tavle with this command instead of `tavle serve` ({port} is filled in)",
+    )
+    p.add_argument("--json", type=Path, help="also write the raw results here")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if shutil.which("node") is None or not YWS_SERVER.exists():
+        print("sync_bench: needs node and node_modules (make install)", file=sys.stderr)
+        return 2
+    load = Load(args.rooms, args.clients, args.rate, args.duration, args.drain)
+    servers = {TAVLE: lambda: tavle_server(args.tavle_command), YWS: yws_server}
+    load_before = os.getloadavg()[0]
+    results = []
+    for name in args.servers.split(","):
+        with servers[name.strip()]() as server:
+            print(f"[sync_bench] {name}: running {args.duration:g} s …", file=sys.stderr)
+            results.append(run_load(server, load))
+    print(report(results, load, load_before))
+    if args.json:
+        args.json.write_text(json.dumps({"load": vars(load), "results": results}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
