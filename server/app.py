@@ -17,8 +17,8 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from server import sync_endpoint
-from server.access.grants import TokenAccess
-from server.api import boards
+from server.access.setup import access_middleware, install_access
+from server.api import audit, auth, boards, cases, consent, join
 from server.bus import make_bus
 from server.config import Settings
 from server.rooms import RoomRegistry
@@ -49,10 +49,17 @@ def build_routes() -> list[BaseRoute]:
         Route("/", page("index.html")),
         Route("/board/{board_id}", page("board.html")),
         Route("/join", page("join.html")),
+        Route("/login", page("login.html")),
+        Route("/cases", page("cases.html")),
         Mount("/static", app=StaticFiles(directory=STATIC, check_dir=False), name="static"),
     ]
     routes += sync_endpoint.routes
     routes += boards.routes
+    routes += auth.routes
+    routes += cases.routes
+    routes += join.routes
+    routes += consent.routes
+    routes += audit.routes
     return routes
 
 
@@ -70,7 +77,7 @@ def create_app(settings: Settings) -> Starlette:
         app.state.store = store
         app.state.bus = bus
         app.state.rooms = rooms
-        app.state.access = TokenAccess(store)
+        install_access(app, store, rooms, settings)
         try:
             yield
         finally:
@@ -78,6 +85,8 @@ def create_app(settings: Settings) -> Starlette:
             await bus.close()
             await store.close()
 
-    app = Starlette(routes=build_routes(), lifespan=lifespan)
+    app = Starlette(
+        routes=build_routes(), lifespan=lifespan, middleware=access_middleware(settings)
+    )
     app.state.settings = settings
     return app

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy import Connection, delete, insert, inspect, or_, select, update
+from sqlalchemy.sql import column as column_clause
+from sqlalchemy.sql import table as table_clause
 
 from server.access.accounts import new_id
 from server.access.audit import insert_event
 from server.access.models import (
-    AuditEvent,
     Case,
     Consent,
     JoinCode,
@@ -398,14 +399,28 @@ def withdraw_consent(conn: Connection, case_id: str, consent_id: str) -> str | N
 def erase_case(conn: Connection, case: CaseRow, actor: str) -> None:
     """Delete every row of the case (the board's documents go through the Store).
 
-    The audit rows of the board name the family, so they go too; one anonymous
-    tombstone records that a case was erased, by whom (an account), and when.
+    Besides the access tables, any other table with a ``board_id`` or ``case_id``
+    column (plan versions, team-board links…) is cleared for this case, found by
+    reflection so that tables added later are not forgotten. The audit rows of
+    the board name the family, so they go too; one anonymous tombstone records
+    that a case was erased, by whom (an account), and when.
     """
     meetings = select(Meeting.id).where(Meeting.case_id == case.id)
     conn.execute(delete(JoinCode).where(JoinCode.meeting_id.in_(meetings)))
     for table in (Meeting, Participant, Section, Consent):
         conn.execute(delete(table).where(table.case_id == case.id))
-    conn.execute(delete(AuditEvent).where(AuditEvent.board_id == case.board_id))
+    keys = {"board_id": case.board_id, "case_id": case.id}
+    inspector = inspect(conn)
+    for name in inspector.get_table_names():
+        if name == Case.__tablename__:
+            continue
+        columns = {c["name"] for c in inspector.get_columns(name)} & keys.keys()
+        for column in columns:
+            conn.execute(
+                delete(table_clause(name, column_clause(column))).where(
+                    column_clause(column) == keys[column]
+                )
+            )
     conn.execute(delete(Case).where(Case.id == case.id))
     conn.execute(delete(Board).where(Board.id == case.board_id))
     insert_event(conn, "case_erased", actor=actor)

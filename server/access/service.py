@@ -63,7 +63,7 @@ class AccessService:
     # ---- the authoriser (docs/ARCHITECTURE.md, "Grants") --------------------------------------
     async def authorize(self, conn: HTTPConnection, board_id: str, scope: str | None) -> Grant:
         """The Grant of a WebSocket or HTTP request on a board (or its section), or Denied."""
-        grant = await self._grant(conn, board_id)
+        grant = await self.grant_for(conn, board_id)
         if scope is not None:
             if scope not in grant.scopes:
                 raise Denied(CloseCode.FORBIDDEN, "section not allowed")
@@ -77,7 +77,8 @@ class AccessService:
             )
         return grant
 
-    async def _grant(self, conn: HTTPConnection, board_id: str) -> Grant:
+    async def grant_for(self, conn: HTTPConnection, board_id: str) -> Grant:
+        """The caller's grant on the whole board (no section, no audit): for HTTP routes."""
         token = token_of(conn)
         if token:
             found = await self.store.run(

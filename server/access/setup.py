@@ -1,0 +1,29 @@
+"""Wiring of the access part into the app: the security middleware and ``app.state``.
+
+``create_app`` calls :func:`access_middleware` when it builds the app and
+:func:`install_access` in its lifespan, once the store and rooms exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.middleware import Middleware
+
+from server.access.audit import Audit
+from server.access.keys import load_secret
+from server.access.service import AccessService
+from server.access.sessions import SessionCodec
+from server.config import Settings
+from server.security import SecurityMiddleware
+
+
+def access_middleware(settings: Settings) -> list[Middleware]:
+    return [Middleware(SecurityMiddleware, codec=SessionCodec(load_secret(settings)))]
+
+
+def install_access(app: Any, store: Any, rooms: Any, settings: Settings) -> None:
+    """Set ``app.state.audit`` and ``app.state.access`` (the authoriser)."""
+    secret = load_secret(settings)
+    app.state.audit = Audit(store)
+    app.state.access = AccessService(store, rooms, app.state.audit, SessionCodec(secret), secret)

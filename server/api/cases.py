@@ -1,0 +1,257 @@
+"""Cases over HTTP: list and create, meetings, participants, roles, sections, erasure.
+
+A case is one citizen or family: one plan board that lives across meetings.
+Every change of rights re-grants the board's open connections at once
+(``AccessService.regrant``) and is written to the audit log.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from server.access import casedb
+from server.access.accounts import (
+    AccountError,
+    account_by_username,
+    clean_text,
+    team_by_name,
+    team_ids,
+)
+from server.access.models import MEETING_KINDS, ROLES
+from server.access.policy import MANAGES_SHARING, write_right
+from server.access.sessions import Account
+from server.access.times import meeting_span
+from server.access.web import ApiError, access_of, actor, api, bad, case_and_grant, json_body
+from server.api.boards import BadBoardRequest, check_request, template_filler
+
+MAX_MEETING_MINUTES = 8 * 60
+
+
+def _text(value: object, what: str, limit: int = 120) -> str:
+    try:
+        return clean_text(value, what, limit)
+    except AccountError as err:
+        raise bad(str(err)) from err
+
+
+async def _signed_in(request: Request) -> Account:
+    account = await access_of(request).account(request)
+    if account is None:
+        raise ApiError(401, "access.not_signed_in")
+    return account
+
+
+@api
+async def list_cases(request: Request) -> Response:
+    account = await _signed_in(request)
+    store = access_of(request).store
+    cases = await store.run(lambda c: casedb.cases_for_user(c, account.id))
+    return JSONResponse({"cases": cases})
+
+
+@api
+async def create_case(request: Request) -> Response:
+    """A coordinator (any team member) opens a case for their team; they coordinate it."""
+    account = await _signed_in(request)
+    access = access_of(request)
+    body = await json_body(request)
+    alias = _text(body.get("alias"), "alias")
+    team_name = _text(body.get("team"), "team")
+    try:
+        title, template = check_request(alias, body.get("template"))
+    except BadBoardRequest as err:
+        raise bad(str(err)) from err
+    team_id = await access.store.run(lambda c: team_by_name(c, team_name))
+    mine = await access.store.run(lambda c: team_ids(c, account.id))
+    if team_id is None or team_id not in mine:
+        raise ApiError(403, "access.not_allowed")
+    board_id, _edit, _view = await access.store.create_board(title=title, template=template)
+    fill = template_filler(template)
+    if fill is not None:
+        await request.app.state.rooms.edit(board_id, fill)
+    case_id = await access.store.run(
+        lambda c: casedb.insert_case(c, board_id, alias, team_id, account.id)
+    )
+    await access.audit.record("case_created", board_id=board_id, actor=account.name)
+    return JSONResponse({"id": case_id, "board_id": board_id}, status_code=201)
+
+
+@api
+async def get_case(request: Request) -> Response:
+    case, grant = await case_and_grant(request)
+    detail = await access_of(request).store.run(lambda c: casedb.case_detail(c, case))
+    detail["me"] = {"role": grant.role, "can_write": grant.can_write, "name": grant.name}
+    if grant.role not in MANAGES_SHARING:
+        detail = {k: detail[k] for k in ("id", "board_id", "alias", "meetings", "me")}
+    return JSONResponse(detail)
+
+
+@api
+async def delete_case(request: Request) -> Response:
+    """Erasure: close every connection, delete the documents, then every row of the case."""
+    case, grant = await case_and_grant(request, "coordinator")
+    access = access_of(request)
+    await access.regrant(case.board_id, close_all=True)
+    await access.store.delete_doc_prefix(case.board_id)
+    await access.store.run(lambda c: casedb.erase_case(c, case, grant.subject))
+    return JSONResponse({"erased": case.id})
+
+
+@api
+async def add_meeting(request: Request) -> Response:
+    case, grant = await case_and_grant(request, "coordinator")
+    body = await json_body(request)
+    kind = body.get("kind")
+    if kind not in MEETING_KINDS:
+        raise bad(f"kind must be one of {', '.join(MEETING_KINDS)}")
+    minutes = body.get("minutes", 120)
+    if not isinstance(minutes, int) or not 5 <= minutes <= MAX_MEETING_MINUTES:
+        raise bad(f"minutes must be a whole number from 5 to {MAX_MEETING_MINUTES}")
+    try:
+        start, end = meeting_span(str(body.get("date")), str(body.get("time")), minutes)
+    except ValueError as err:
+        raise bad("date must be YYYY-MM-DD and time HH:MM") from err
+    access = access_of(request)
+    meeting_id = await access.store.run(lambda c: casedb.add_meeting(c, case.id, kind, start, end))
+    await access.audit.record(
+        "meeting_scheduled", board_id=case.board_id, actor=actor(grant), detail={"kind": kind}
+    )
+    return JSONResponse(
+        {"id": meeting_id, "starts_at": start.isoformat(), "ends_at": end.isoformat()},
+        status_code=201,
+    )
+
+
+def _role_and_write(body: dict) -> tuple[str, bool]:
+    role = body.get("role")
+    if role not in ROLES or role == "coordinator":
+        raise bad("role must be one of " + ", ".join(r for r in ROLES if r != "coordinator"))
+    can_write = body.get("can_write")
+    if can_write is not None and not isinstance(can_write, bool):
+        raise bad("can_write must be true or false")
+    return role, write_right(role, can_write)
+
+
+@api
+async def add_participant(request: Request) -> Response:
+    """Place a professional's account on the case with a role (their scopes follow)."""
+    case, grant = await case_and_grant(request, "coordinator")
+    body = await json_body(request)
+    role, can_write = _role_and_write(body)
+    access = access_of(request)
+    username = _text(body.get("username"), "username", 64)
+    account = await access.store.run(lambda c: account_by_username(c, username))
+    if account is None:
+        raise ApiError(404, "access.not_found")
+    person_id = await access.store.run(
+        lambda c: casedb.add_participant(
+            c, case.id, account.name, role, can_write, user_id=account.id
+        )
+    )
+    await access.audit.record(
+        "participant_added",
+        board_id=case.board_id,
+        actor=actor(grant),
+        detail={"participant": account.name, "role": role},
+    )
+    await access.regrant(case.board_id)
+    return JSONResponse({"id": person_id, "role": role, "can_write": can_write}, status_code=201)
+
+
+@api
+async def set_role(request: Request) -> Response:
+    """Change a participant's role: open connections follow at once."""
+    case, grant = await case_and_grant(request, "coordinator")
+    person_id = request.path_params["pid"]
+    role, can_write = _role_and_write(await json_body(request))
+    access = access_of(request)
+    name = await access.store.run(lambda c: casedb.person_name(c, case.id, person_id))
+    done = await access.store.run(lambda c: casedb.set_role(c, case.id, person_id, role, can_write))
+    if not done:
+        raise ApiError(404, "access.not_found")
+    await access.regrant(case.board_id)
+    await access.audit.record(
+        "role_changed",
+        board_id=case.board_id,
+        actor=actor(grant),
+        detail={"participant": name, "role": role, "can_write": can_write},
+    )
+    return JSONResponse({"id": person_id, "role": role, "can_write": can_write})
+
+
+@api
+async def set_scopes(request: Request) -> Response:
+    """Which restricted sections a participant sees: the coordinator or the citizen decides."""
+    case, grant = await case_and_grant(request, *MANAGES_SHARING)
+    person_id = request.path_params["pid"]
+    scopes = (await json_body(request)).get("scopes")
+    if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
+        raise bad("scopes must be a list of section ids")
+    access = access_of(request)
+    facts = await access.facts(case.board_id)
+    unknown = set(scopes) - (facts.sections if facts else frozenset())
+    if unknown:
+        raise bad("unknown section")
+    name = await access.store.run(lambda c: casedb.person_name(c, case.id, person_id))
+    done = await access.store.run(lambda c: casedb.set_scopes(c, case.id, person_id, set(scopes)))
+    if not done:
+        raise ApiError(404, "access.not_found")
+    await access.regrant(case.board_id)
+    await access.audit.record(
+        "sharing_changed",
+        board_id=case.board_id,
+        actor=actor(grant),
+        detail={"participant": name, "sections": sorted(scopes)},
+    )
+    return JSONResponse({"id": person_id, "scopes": sorted(scopes)})
+
+
+@api
+async def remove_participant(request: Request) -> Response:
+    """Revoke: the participant row and its token go; open connections close at once."""
+    case, grant = await case_and_grant(request, "coordinator")
+    person_id = request.path_params["pid"]
+    access = access_of(request)
+    name = await access.store.run(lambda c: casedb.person_name(c, case.id, person_id))
+    if not await access.store.run(lambda c: casedb.revoke(c, case.id, person_id)):
+        raise ApiError(404, "access.not_found")
+    await access.regrant(case.board_id)
+    await access.audit.record(
+        "participant_removed",
+        board_id=case.board_id,
+        actor=actor(grant),
+        detail={"participant": name},
+    )
+    return JSONResponse({"removed": person_id})
+
+
+@api
+async def add_section(request: Request) -> Response:
+    """A restricted section: its own document ``{board_id}:{scope}``, seen by chosen people."""
+    case, grant = await case_and_grant(request, *MANAGES_SHARING)
+    title = _text((await json_body(request)).get("title"), "title")
+    access = access_of(request)
+    scope = await access.store.run(lambda c: casedb.add_section(c, case.id, title))
+    await access.regrant(case.board_id)
+    await access.audit.record(
+        "section_created", board_id=case.board_id, actor=actor(grant), detail={"section": scope}
+    )
+    return JSONResponse(
+        {"scope": scope, "room": f"{case.board_id}:{scope}", "title": title}, status_code=201
+    )
+
+
+routes: list[BaseRoute] = [
+    Route("/api/cases", list_cases, methods=["GET"]),
+    Route("/api/cases", create_case, methods=["POST"]),
+    Route("/api/cases/{case_id}", get_case, methods=["GET"]),
+    Route("/api/cases/{case_id}", delete_case, methods=["DELETE"]),
+    Route("/api/cases/{case_id}/meetings", add_meeting, methods=["POST"]),
+    Route("/api/cases/{case_id}/participants", add_participant, methods=["POST"]),
+    Route("/api/cases/{case_id}/participants/{pid}/role", set_role, methods=["POST"]),
+    Route("/api/cases/{case_id}/participants/{pid}/scopes", set_scopes, methods=["POST"]),
+    Route("/api/cases/{case_id}/participants/{pid}", remove_participant, methods=["DELETE"]),
+    Route("/api/cases/{case_id}/sections", add_section, methods=["POST"]),
+]
