@@ -27,7 +27,10 @@ function focusedKey(root) {
 function restoreFocus(root, key) {
   if (!key) return;
   const el = root.querySelector(`[data-focus="${CSS.escape(key)}"]`);
-  if (el && !el.disabled) el.focus({ preventScroll: true });
+  if (!el) return;
+  // "Flyt ned" on the last place is disabled after the move: its neighbour takes the focus
+  const target = el.disabled ? el.parentElement.querySelector("button:not(:disabled)") : el;
+  target?.focus({ preventScroll: true });
 }
 
 /** The citizen's toolbar "Enig" on the canvas: agree to the selected cards' proposals. */

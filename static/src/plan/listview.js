@@ -59,7 +59,7 @@ export function renderList(ctx, plan) {
     block("plan-l-agreements", t("plan.agreements"),
       plan.agreements.length ? h("ul", {}, plan.agreements.map((a) => h("li", {}, h("span", { text: a.text }),
         facts([
-          [t("plan.follow_up_by"), personName(plan, a.follow_up_by)],
+          [t("plan.follow_up_by"), personName(t, plan, a.follow_up_by)],
           [t("plan.date"), showDate(a.date)],
         ].filter(([, v]) => v))))) : none(t)),
     block("plan-l-meeting", t("plan.next_meeting"),

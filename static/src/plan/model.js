@@ -106,7 +106,8 @@ export function proposer(plan, role, user) {
   if (role === "citizen") return null;
   const name = (user?.name || "").trim().toLowerCase();
   const me = name && plan.participants.find((p) => p.name.trim().toLowerCase() === name);
-  return me ? me.id : user?.name || user?.id || role || "professional";
+  if (me) return me.id;
+  return name && name !== "?" ? user.name.trim() : ROLES.includes(role) ? role : "professional";
 }
 
 /** Replace one item with its old value plus `patch` (one plain object per item). */

@@ -190,7 +190,7 @@ function agreementsSection(ctx, plan) {
     plan.agreements.length
       ? h("ul", { class: "plan-agreements" }, plan.agreements.map((a) => h("li", {},
         h("span", { text: a.text }),
-        a.follow_up_by ? h("span", { class: "plan-meta", text: ` ${t("plan.follow_up_by")}: ${personName(plan, a.follow_up_by)}` }) : null,
+        a.follow_up_by ? h("span", { class: "plan-meta", text: ` ${t("plan.follow_up_by")}: ${personName(t, plan, a.follow_up_by)}` }) : null,
         a.date ? h("span", { class: "plan-meta", text: ` ${showDate(a.date)}` }) : null)))
       : h("p", { class: "plan-empty", text: t("plan.empty") }),
     ctx.canWrite ? button("agreement:add", t("plan.add_agreement"), () => forms.agreementForm(ctx, plan)) : null);

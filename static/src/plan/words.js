@@ -1,11 +1,16 @@
 // Plan items in words, shared by the panel and the list view so both say the same.
 import { showDate, showStampDate } from "./dates.js";
-import { isProposal } from "./model.js";
+import { ROLES, isProposal } from "./model.js";
 
-/** A participant's name by id (a dangling or free-text reference shows as given). */
-export function personName(plan, id) {
+/**
+ * A participant's name by id. A proposer without a participant entry is stored by
+ * display name or by role ("coordinator"), shown as the role's word.
+ */
+export function personName(t, plan, id) {
   if (!id) return "";
-  return plan.participants.find((p) => p.id === id)?.name ?? id;
+  const found = plan.participants.find((p) => p.id === id);
+  if (found) return found.name;
+  return ROLES.includes(id) ? t(`role.${id}`) : id;
 }
 
 export function goalTitle(plan, id) {
@@ -14,7 +19,7 @@ export function goalTitle(plan, id) {
 
 /** "Forslag fra Mette" / "Aftalt 23-11-2026" / "" for the citizen's own item. */
 export function agreementState(t, plan, item) {
-  if (isProposal(item)) return t("plan.proposed_by", { name: personName(plan, item.proposed_by) });
+  if (isProposal(item)) return t("plan.proposed_by", { name: personName(t, plan, item.proposed_by) });
   if (item.proposed_by && item.agreed_at) return t("plan.agreed_on", { date: showStampDate(item.agreed_at) });
   return "";
 }
@@ -25,7 +30,7 @@ export const quoted = (t, text) => t("plan.quoted", { text });
 /** [label, value] pairs describing an action; empty values left out. */
 export function actionFacts(t, plan, a) {
   return [
-    [t("plan.who"), personName(plan, a.owner) || t("plan.nobody")],
+    [t("plan.who"), personName(t, plan, a.owner) || t("plan.nobody")],
     [t("plan.by"), showDate(a.due) || t("plan.not_set")],
     [t("plan.status"), t(`status.${a.status}`)],
     [t("plan.goal"), goalTitle(plan, a.goal)],

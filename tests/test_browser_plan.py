@@ -1,0 +1,226 @@
+"""The plan panel and the plain list view in a real Chromium against a real ``tavle serve``.
+
+Two pages on one board stand for two devices in a meeting: a professional proposes,
+the citizen agrees on their own device, and a status change travels between them
+within a second. Also: the list view by keyboard only, and hostile text shown as text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.conftest import ServerProcess
+
+LIVE = 1000  # ms: a change on one device shows on the other within a second
+
+
+@pytest.fixture
+def pages(browser: Browser) -> Iterator[Callable[[ServerProcess, str, str], Page]]:
+    """Open the board page in a fresh context each (own storage, like its own device)."""
+    opened: list[tuple[Page, list[str]]] = []
+
+    def open_board(server: ServerProcess, board_id: str, token: str) -> Page:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        opened.append((page, errors))
+        page.goto(f"{server.http}/board/{board_id}#token={token}")
+        expect(page.locator("#plan .plan-panel")).to_be_visible()
+        expect(page.locator("#conn")).to_have_text("Forbundet")
+        return page
+
+    yield open_board
+    for page, errors in opened:
+        page.context.close()
+        assert errors == [], errors
+
+
+def citizen_token(server: ServerProcess, board_id: str) -> str:
+    """A token whose grant is role ``citizen`` on the board (see the access work)."""
+    raise NotImplementedError
+
+
+def submit_dialog(page: Page) -> None:
+    page.locator("dialog[open] button[type=submit]").click()
+    expect(page.locator("dialog[open]")).to_have_count(0)
+
+
+def propose_goal(page: Page, title: str) -> None:
+    page.get_by_role("button", name="Tilføj mål", exact=True).click()
+    page.get_by_label("Hvad er målet?").fill(title)
+    page.get_by_label("Hvornår").select_option("next")
+    submit_dialog(page)
+
+
+def propose_action(page: Page, what: str, goal: str, owner: str, due: str) -> None:
+    page.get_by_role("button", name="Tilføj opgave", exact=True).click()
+    dialog = page.locator("dialog[open]")
+    dialog.get_by_label("Hvad skal gøres?").fill(what)
+    dialog.get_by_label("Mål", exact=True).select_option(label=goal)
+    dialog.get_by_label("Hvem", exact=True).select_option("__new__")
+    dialog.get_by_label("Navn").fill(owner)
+    dialog.get_by_label("Arbejdssted").fill("Jobcenter Hillerød")
+    dialog.get_by_label("Senest").fill(due)
+    expect(dialog.locator(".plan-hint").first).to_have_text(re.compile(r"\d{2}-\d{2}-\d{4}"))
+    submit_dialog(page)
+
+
+def card(page: Page, title: str):
+    return page.locator(
+        "#plan .plan-panel .plan-card", has=page.locator(".plan-card-title", has_text=title)
+    )
+
+
+def lane(page: Page, field: str, value: str):
+    return page.locator(f"#plan .plan-lane[data-field={field}][data-value={value}]")
+
+
+def test_professional_proposes_citizen_agrees_and_status_is_live(server, pages) -> None:
+    board = server.create_board("Sofies plan")
+    pro = pages(server, board["board_id"], board["edit_token"])
+    citizen = pages(server, board["board_id"], citizen_token(server, board["board_id"]))
+
+    propose_goal(pro, "Få et fast job")
+    propose_action(pro, "Ring til jobcentret", "Få et fast job", "Mette Hansen", "2026-12-07")
+
+    # the professional's items are proposals on both devices; a card for each is on the canvas
+    for page in (pro, citizen):
+        expect(card(page, "Få et fast job").locator(".plan-badge-proposal")).to_contain_text(
+            "Forslag"
+        )
+        action = card(page, "Ring til jobcentret")
+        expect(action.locator(".plan-badge-proposal")).to_contain_text("Forslag")
+        expect(action).to_contain_text("Mette Hansen")
+        expect(action).to_contain_text("07-12-2026")
+        expect(action).not_to_contain_text("2026-12-07")
+    cards = pro.evaluate(
+        "() => [...window.__tavle.doc.getMap('elements').values()]"
+        ".filter((e) => e.type === 'card').map((e) => e.ref.kind).sort()"
+    )
+    assert cards == ["action", "goal"]
+    # only the citizen is asked to agree
+    expect(pro.get_by_role("button", name=re.compile("^Enig"))).to_have_count(0)
+    citizen.get_by_role("button", name="Enig i: Få et fast job").click()
+    citizen.get_by_role("button", name="Enig i: Ring til jobcentret").click()
+
+    today = datetime.now(UTC).strftime("%d-%m-%Y")
+    for title in ("Få et fast job", "Ring til jobcentret"):
+        expect(card(pro, title).locator(".plan-badge-agreed")).to_have_text(f"Aftalt {today}")
+        expect(card(pro, title).locator(".plan-badge-proposal")).to_have_count(0)
+
+    # status by tapping on one device shows on the other within a second
+    pro.get_by_role("button", name=re.compile("Ring til jobcentret. Tryk for at skifte")).click()
+    expect(lane(citizen, "status", "in_progress")).to_contain_text(
+        "Ring til jobcentret", timeout=LIVE
+    )
+    # and by dragging the card into another lane on the citizen's device
+    grip = card(citizen, "Ring til jobcentret").locator(".plan-grip")
+    grip.drag_to(lane(citizen, "status", "done"))
+    expect(lane(pro, "status", "done")).to_contain_text("Ring til jobcentret", timeout=LIVE)
+    expect(lane(pro, "status", "in_progress")).not_to_contain_text("Ring til jobcentret")
+
+
+def tab_to(page: Page, selector: str, limit: int = 200) -> None:
+    """Press Tab until the focused element matches ``selector`` (keyboard only)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement?.matches(s) ?? false", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def type_into_dialog(page: Page, values: list[str]) -> None:
+    """Fill the open dialog's fields in Tab order with ``values`` and submit with Enter."""
+    for i, value in enumerate(values):
+        if i:
+            page.keyboard.press("Tab")
+        page.keyboard.type(value)
+    page.keyboard.press("Enter")
+    expect(page.locator("dialog[open]")).to_have_count(0)
+
+
+def test_plan_by_keyboard_only_and_list_view(server, pages) -> None:
+    board = server.create_board("Tastatur")
+    page = pages(server, board["board_id"], board["edit_token"])
+
+    tab_to(page, "[data-focus='goal:add']")
+    page.keyboard.press("Enter")
+    type_into_dialog(page, ["Bo for mig selv"])
+    tab_to(page, "[data-focus='goal:add']")
+    page.keyboard.press("Enter")
+    type_into_dialog(page, ["Lære at lave mad"])
+    goals = page.locator("#plan .plan-lane[data-value=now] .plan-card-title")
+    expect(goals).to_have_text(["Bo for mig selv", "Lære at lave mad"])
+
+    # rank by keyboard: "Flyt ned" moves the goal and keeps the focus on its button
+    tab_to(page, "button[aria-label='Flyt ned: Bo for mig selv']")
+    page.keyboard.press("Enter")
+    expect(goals).to_have_text(["Lære at lave mad", "Bo for mig selv"])
+    # it is last now, so "Flyt ned" is disabled and its neighbour "Flyt op" has the focus
+    assert (
+        page.evaluate("document.activeElement.getAttribute('aria-label')")
+        == "Flyt op: Bo for mig selv"
+    )
+
+    tab_to(page, "[data-focus='action:add']")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Søg om boligstøtte")
+    page.keyboard.press("Tab")  # goal
+    page.keyboard.press("Tab")  # owner
+    page.keyboard.press("Tab")  # due date (native field: day, month, year)
+    page.keyboard.type("07122026")
+    page.keyboard.press("Enter")
+    expect(page.locator("dialog[open]")).to_have_count(0)
+
+    tab_to(page, "[data-plan='list-toggle']")
+    page.keyboard.press("Enter")
+    listview = page.locator("#plan-list-view")
+    expect(listview).to_be_visible()
+    expect(page.locator("#plan .plan-panel")).to_be_hidden()
+    assert page.evaluate("document.activeElement.textContent") == "Planen som liste"
+    headings = listview.locator("h2")
+    expect(headings).to_have_text(
+        ["Planen som liste", "Mit mål", "Mål", "Opgaver", "Netværk", "Aftaler", "Næste møde"]
+    )
+    expect(listview.locator("h3", has_text="Nu")).to_have_count(1)
+    expect(listview.locator("ul > li strong")).to_contain_text(
+        ["Lære at lave mad", "Bo for mig selv"]
+    )
+    task = listview.locator("li", has_text="Søg om boligstøtte")
+    expect(task.locator("dl")).to_contain_text("Ikke startet")
+    expect(task.locator("dd").nth(1)).to_have_text(re.compile(r"^\d{2}-\d{2}-\d{4}$"))
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", listview.inner_text())
+    # back to the panel by keyboard
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.dataset.plan") == "list-toggle"
+    page.keyboard.press("Enter")
+    expect(page.locator("#plan .plan-panel")).to_be_visible()
+
+
+HOSTILE = '<img src=x onerror="window.__pwned=1">'
+
+
+def test_hostile_text_is_shown_as_text(server, pages) -> None:
+    board = server.create_board("Fjendtlig")
+    pro = pages(server, board["board_id"], board["edit_token"])
+    other = pages(server, board["board_id"], board["edit_token"])
+
+    pro.get_by_role("button", name="Ret: Mit mål").click()
+    pro.locator("dialog[open] textarea").fill(HOSTILE)
+    submit_dialog(pro)
+    propose_goal(pro, HOSTILE)
+    propose_action(pro, HOSTILE, HOSTILE, HOSTILE, "2026-12-07")
+
+    for page in (pro, other):
+        expect(page.locator("#plan .plan-own-goal")).to_have_text(f"»{HOSTILE}«")
+        expect(card(page, HOSTILE).first).to_be_visible()
+        page.get_by_role("button", name="Vis som liste").click()
+        expect(page.locator("#plan-list-view")).to_contain_text(HOSTILE)
+        assert page.locator("#plan img, body > img").count() == 0
+        assert page.evaluate("window.__pwned") is None
