@@ -15,6 +15,7 @@ from pycrdt import Doc
 
 from server.api.boards import BadBoardRequest, check_request, create_board, template_filler
 from server.config import Settings
+from server.plan_io import add_plan_commands
 from server.store import Store
 
 
@@ -25,6 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     create.add_argument("--title", required=True, help="the board's title")
     create.add_argument("--template", default="blank", help="template name (default blank)")
     create.set_defaults(func=run_create)
+    add_plan_commands(board)
     parser.set_defaults(func=lambda _args: parser.print_help() or 2)
 
 

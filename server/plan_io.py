@@ -1,0 +1,120 @@
+"""``tavle board import`` / ``tavle board export``: plan records in and out of the store.
+
+Import checks the whole record (schema and references) and builds the board
+document in memory BEFORE anything is created, so a bad file creates nothing.
+The new board is written through the Store (create the board row, append the
+document as its first update); a running server loads it from there. Export
+reads the board's document from the store and prints the checked plan record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from pycrdt import Doc
+
+from board.read import read_plan
+from board.templates import TEMPLATES, apply_template
+from board.write import now_stamp, write_meta, write_plan
+from plan_export.record import RecordError, plan_to_record, record_to_plan
+from server.api.boards import create_board
+from server.config import Settings
+from server.store import Store
+
+
+class PlanIOError(Exception):
+    """A refusal with a message for the person at the terminal."""
+
+
+def add_plan_commands(board: argparse._SubParsersAction) -> None:
+    """Add ``import`` and ``export`` to the ``tavle board`` sub-parser."""
+    imp = board.add_parser("import", help="create a board from a plan record (JSON)")
+    imp.add_argument("file", help="plan record file (JSON), or - for standard input")
+    imp.add_argument("--title", default="", help="board title (default: the plan's title)")
+    imp.add_argument("--template", default="blank", choices=list(TEMPLATES),
+                     help="draw this template around the plan (default blank)")
+    imp.set_defaults(func=run_import)
+    exp = board.add_parser("export", help="print a board's plan record")
+    exp.add_argument("board_id", metavar="BOARD")
+    exp.add_argument("--format", choices=["json"], default="json")
+    exp.set_defaults(func=run_export)
+
+
+def board_from_record(data: object, *, title: str = "", template: str = "blank") -> tuple[str, Doc]:
+    """``(title, document)`` for a plan record; raises RecordError naming the wrong field."""
+    plan = record_to_plan(data)
+    title = (title or plan.title or plan.citizen.alias or plan.citizen.name or "Plan").strip()
+    doc = Doc()
+    write_meta(doc, title=title[:200], template=template)
+    write_plan(doc, plan)
+    apply_template(doc, template)
+    return title[:200], doc
+
+
+def _read_json(file: str) -> object:
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise PlanIOError(f"{file}: cannot read the file ({type(err).__name__})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise PlanIOError(f"{file}: not JSON (line {err.lineno}, column {err.colno})") from None
+
+
+async def _store_board(settings: Settings, title: str, template: str, doc: Doc) -> dict:
+    store = Store(settings)
+    await store.start()
+    try:
+        created = await create_board(store, title, template)
+        store.append(created["board_id"], doc.get_update())
+    finally:
+        await store.close()
+    return created
+
+
+async def export_record(settings: Settings, board_id: str) -> tuple[dict, list[str]]:
+    """The plan record of a stored board and the problems met reading it."""
+    store = Store(settings)
+    await store.start()
+    try:
+        if await store.get_board(board_id) is None:
+            raise PlanIOError(f"no board {board_id!r}")
+        updates = await store.load(board_id)
+    finally:
+        await store.close()
+    doc = Doc()
+    with doc.transaction():
+        for update in updates:
+            doc.apply_update(update)
+    plan, problems = read_plan(doc)
+    return plan_to_record(plan, board_id=board_id, exported_at=now_stamp()), problems
+
+
+def run_import(args: argparse.Namespace) -> int:
+    try:
+        title, doc = board_from_record(
+            _read_json(args.file), title=args.title, template=args.template
+        )
+    except (PlanIOError, RecordError) as err:
+        print(f"tavle board import: refused, nothing was created: {err}", file=sys.stderr)
+        return 2
+    created = asyncio.run(_store_board(Settings.from_env(), title, args.template, doc))
+    print(json.dumps(created))
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    try:
+        record, problems = asyncio.run(export_record(Settings.from_env(), args.board_id))
+    except PlanIOError as err:
+        print(f"tavle board export: {err}", file=sys.stderr)
+        return 1
+    for problem in problems:
+        print(f"tavle board export: skipped: {problem}", file=sys.stderr)
+    print(json.dumps(record, ensure_ascii=False, indent=2))
+    return 0
