@@ -53,7 +53,8 @@ def _font_chars(path: Path) -> frozenset[int]:
 def drawable(text: str, bold: bool = False) -> str:
     """Drop characters the shipped font has no glyph for (they would draw as boxes)."""
     chars = _font_chars(FONT_BOLD if bold else FONT_REGULAR)
-    return "".join(c for c in text if ord(c) in chars or c == "\n")
+    kept = "".join(c for c in text if ord(c) in chars or c == "\n")
+    return _SPACES.sub(" ", kept) if len(kept) < len(text) else kept
 
 
 @cache
