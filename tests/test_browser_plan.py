@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import ServerProcess
+from tests.test_access_support import Api, join, join_code, make_user, new_case, open_meeting
 
 LIVE = 1000  # ms: a change on one device shows on the other within a second
 
@@ -41,9 +42,20 @@ def pages(browser: Browser) -> Iterator[Callable[[ServerProcess, str, str], Page
         assert errors == [], errors
 
 
-def citizen_token(server: ServerProcess, board_id: str) -> str:
-    """A token whose grant is role ``citizen`` on the board (see the access work)."""
-    raise NotImplementedError
+def meeting_tokens(server: ServerProcess) -> tuple[str, str, str]:
+    """``(board_id, professional token, citizen token)``, made as in a real meeting: the
+    coordinator opens a case and a meeting; the citizen joins with a citizen code, the
+    professional joins and is given the professional role by the coordinator."""
+    make_user(server, "koord", "Kommunen", "Team Nord", name="Karen Koordinator")
+    koord = Api(server)
+    assert koord.login("koord").status_code == 200
+    case = new_case(koord, "Sofies plan")
+    meeting = open_meeting(koord, case["id"])
+    citizen = join(server, join_code(koord, meeting, "citizen"), "Sofie").json()
+    pro = join(server, join_code(koord, meeting), "Mette Hansen").json()
+    role_url = f"/api/cases/{case['id']}/participants/{pro['participant_id']}/role"
+    assert koord.post(role_url, {"role": "professional", "can_write": True}).status_code == 200
+    return case["board_id"], pro["token"], citizen["token"]
 
 
 def submit_dialog(page: Page) -> None:
@@ -82,9 +94,9 @@ def lane(page: Page, field: str, value: str):
 
 
 def test_professional_proposes_citizen_agrees_and_status_is_live(server, pages) -> None:
-    board = server.create_board("Sofies plan")
-    pro = pages(server, board["board_id"], board["edit_token"])
-    citizen = pages(server, board["board_id"], citizen_token(server, board["board_id"]))
+    board_id, pro_token, citizen_token = meeting_tokens(server)
+    pro = pages(server, board_id, pro_token)
+    citizen = pages(server, board_id, citizen_token)
 
     propose_goal(pro, "Få et fast job")
     propose_action(pro, "Ring til jobcentret", "Få et fast job", "Mette Hansen", "2026-12-07")
