@@ -77,7 +77,7 @@ def insert_event(
 def entries_for_board(conn: Connection, board_id: str) -> list[AuditEntry]:
     rows = conn.execute(
         select(AuditEvent).where(AuditEvent.board_id == board_id).order_by(AuditEvent.id)
-    ).scalars()
+    ).all()
     return [
         AuditEntry(
             r.id, r.at, r.event, r.board_id, r.actor, json.loads(r.detail) if r.detail else None

@@ -106,14 +106,14 @@ def load_facts(conn: Connection, board_id: str) -> CaseFacts | None:
             p.token_expires,
             p.token_hash is not None,
         )
-        for p in conn.execute(select(Participant).where(Participant.case_id == case.id)).scalars()
+        for p in conn.execute(select(Participant).where(Participant.case_id == case.id)).all()
     }
     user_ids = set(team_users) | {case.coordinator_id}
     user_ids |= {p.user_id for p in people.values() if p.user_id}
     users = conn.execute(select(User.id, User.org, User.name).where(User.id.in_(user_ids))).all()
     consents = tuple(
         ConsentFact(c.org, c.expires, c.withdrawn_at is not None)
-        for c in conn.execute(select(Consent).where(Consent.case_id == case.id)).scalars()
+        for c in conn.execute(select(Consent).where(Consent.case_id == case.id)).all()
     )
     sections = frozenset(
         conn.execute(select(Section.scope).where(Section.case_id == case.id)).scalars()
@@ -169,11 +169,11 @@ def case_detail(conn: Connection, case: CaseRow) -> dict[str, Any]:
         }
         for p in conn.execute(
             select(Participant).where(Participant.case_id == case.id).order_by(Participant.created)
-        ).scalars()
+        ).all()
     ]
     sections = [
         {"scope": s.scope, "title": s.title}
-        for s in conn.execute(select(Section).where(Section.case_id == case.id)).scalars()
+        for s in conn.execute(select(Section).where(Section.case_id == case.id)).all()
     ]
     return {
         "id": case.id,
@@ -192,7 +192,7 @@ def meetings_of(conn: Connection, case_id: str) -> list[dict[str, Any]]:
         {"id": m.id, "kind": m.kind, "starts_at": _iso(m.starts_at), "ends_at": _iso(m.ends_at)}
         for m in conn.execute(
             select(Meeting).where(Meeting.case_id == case_id).order_by(Meeting.starts_at)
-        ).scalars()
+        ).all()
     ]
 
 
@@ -361,7 +361,7 @@ def consents_of(conn: Connection, case_id: str) -> list[dict[str, Any]]:
         }
         for c in conn.execute(
             select(Consent).where(Consent.case_id == case_id).order_by(Consent.given_at)
-        ).scalars()
+        ).all()
     ]
 
 
