@@ -101,6 +101,8 @@ def _describe(error: ValidationError) -> str:
 
 def validate_record(data: object) -> None:
     """Raise :class:`RecordError` unless ``data`` is a valid record (schema and references)."""
+    if isinstance(data, dict) and data.get("record_version") != RECORD_VERSION:
+        raise RecordError("/record_version", f"must be {RECORD_VERSION} (the version this reads)")
     error = best_match(_validator().iter_errors(data))
     if error is not None:
         path = list(error.absolute_path)

@@ -55,7 +55,7 @@ def board_from_record(data: object, *, title: str = "", template: str = "blank")
     return title[:200], doc
 
 
-def _read_json(file: str) -> object:
+def read_json(file: str) -> object:
     try:
         text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
@@ -98,7 +98,7 @@ async def export_record(settings: Settings, board_id: str) -> tuple[dict, list[s
 def run_import(args: argparse.Namespace) -> int:
     try:
         title, doc = board_from_record(
-            _read_json(args.file), title=args.title, template=args.template
+            read_json(args.file), title=args.title, template=args.template
         )
     except (PlanIOError, RecordError) as err:
         print(f"tavle board import: refused, nothing was created: {err}", file=sys.stderr)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
+import re
 import sqlite3
 import subprocess
 from pathlib import Path
 
+import pytest
 from pycrdt import Map
 
 from board import schema
 from board.read import read_elements, read_plan
-from plan_export.record import COLLECTIONS, plan_to_record, validate_record
+from plan_export.record import COLLECTIONS, RecordError, plan_to_record, validate_record
+from server.plan_io import PlanIOError, board_from_record, read_json
 from tests.conftest import ROOT, VENV_BIN
 from tests.yclient import connected
 
@@ -83,18 +85,12 @@ def test_the_guard_in_the_live_server_keeps_agreement_for_the_citizen(server) ->
 
 def test_invalid_files_are_refused_naming_the_field_and_create_nothing(server, tmp_path) -> None:
     before = board_count(server.data_dir)
-    bad = copy.deepcopy(json.loads(EXAMPLE.read_text(encoding="utf-8")))
+    bad = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     bad["actions"][3]["owner"] = "p-nobody"
-    cases = {
-        "owner.json": (json.dumps(bad), "/actions/3/owner"),
-        "broken.json": ('{"record_version": 1,', "not JSON (line 1"),
-        "version.json": (json.dumps({**bad, "record_version": 7}), "/record_version"),
-    }
-    for name, (content, words) in cases.items():
-        (tmp_path / name).write_text(content, encoding="utf-8")
-        result = server.cli("board", "import", str(tmp_path / name), check=False)
-        assert result.returncode == 2 and result.stdout == ""
-        assert "nothing was created" in result.stderr and words in result.stderr
+    (tmp_path / "bad.json").write_text(json.dumps(bad), encoding="utf-8")
+    result = server.cli("board", "import", str(tmp_path / "bad.json"), check=False)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "nothing was created" in result.stderr and "/actions/3/owner" in result.stderr
     assert board_count(server.data_dir) == before
     missing = server.cli("board", "export", "no-such-board", check=False)
     assert missing.returncode == 1 and "no board" in missing.stderr
@@ -110,3 +106,18 @@ def test_a_refused_import_leaves_a_fresh_data_directory_empty(tmp_path) -> None:
     )
     assert result.returncode == 2 and "/own_goal: is required" in result.stderr
     assert not data.exists() or not any(data.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ('{"record_version": 1,', "not JSON (line 1"),
+        ('{"record_version": 7}', "/record_version: must be 1"),
+        ("[]", "/: must be of type object"),
+    ],
+)
+def test_board_from_record_refuses_before_building(tmp_path, content: str, words: str) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises((PlanIOError, RecordError), match=re.escape(words)):
+        board_from_record(read_json(str(path)))
