@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import ServerProcess
+from tests.conftest import ROOT, ServerProcess
 from tests.test_access_support import Api, join, join_code, make_user, new_case, open_meeting
 
 LIVE = 1000  # ms: a change on one device shows on the other within a second
@@ -26,7 +26,10 @@ def pages(browser: Browser) -> Iterator[Callable[[ServerProcess, str, str], Page
     opened: list[tuple[Page, list[str]]] = []
 
     def open_board(server: ServerProcess, board_id: str, token: str) -> Page:
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
+        # bypass_csp: axe-core is injected, and escaping is proven without the CSP safety net
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, locale="da-DK", bypass_csp=True
+        )
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -126,6 +129,16 @@ def test_professional_proposes_citizen_agrees_and_status_is_live(server, pages) 
         expect(card(pro, title).locator(".plan-badge-agreed")).to_have_text(f"Aftalt {today}")
         expect(card(pro, title).locator(".plan-badge-proposal")).to_have_count(0)
 
+    # the citizen adds a step of their own (no proposal); horizon by drag shows on the other
+    citizen.get_by_role("button", name="Tilføj delmål til: Få et fast job").click()
+    citizen.get_by_label("Hvad er målet?").fill("Lave et CV")
+    submit_dialog(citizen)
+    step = card(pro, "Få et fast job").locator(".plan-subgoals .plan-card")
+    expect(step).to_contain_text("Lave et CV", timeout=LIVE)
+    expect(step.locator(".plan-badge")).to_have_count(0)
+    card(pro, "Få et fast job").locator(".plan-grip").first.drag_to(lane(pro, "horizon", "now"))
+    expect(lane(citizen, "horizon", "now")).to_contain_text("Få et fast job", timeout=LIVE)
+
     # status by tapping on one device shows on the other within a second
     pro.get_by_role("button", name=re.compile("Ring til jobcentret. Tryk for at skifte")).click()
     expect(lane(citizen, "status", "in_progress")).to_contain_text(
@@ -136,6 +149,31 @@ def test_professional_proposes_citizen_agrees_and_status_is_live(server, pages) 
     grip.drag_to(lane(citizen, "status", "done"))
     expect(lane(pro, "status", "done")).to_contain_text("Ring til jobcentret", timeout=LIVE)
     expect(lane(pro, "status", "in_progress")).not_to_contain_text("Ring til jobcentret")
+
+
+def axe_problems(page: Page) -> list[str]:
+    """Serious or critical accessibility violations inside the plan panel (axe-core)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(ROOT / "node_modules" / "axe-core" / "axe.min.js"))
+    found = page.evaluate("axe.run('#plan').then((r) => r.violations)")
+    return [
+        f"{v['id']}: {v['nodes'][0]['html']}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def small_targets(page: Page) -> list[str]:
+    """Visible controls in the plan panel smaller than 44 × 44 CSS pixels."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('#plan button, #plan select, #plan input')]
+          .filter((el) => el.offsetParent !== null)
+          .filter((el) => {
+            const r = el.getBoundingClientRect();
+            return r.width < 44 || r.height < 44;
+          })
+          .map((el) => el.outerHTML.slice(0, 80))"""
+    )
 
 
 def tab_to(page: Page, selector: str, limit: int = 200) -> None:
@@ -190,6 +228,9 @@ def test_plan_by_keyboard_only_and_list_view(server, pages) -> None:
     page.keyboard.press("Enter")
     expect(page.locator("dialog[open]")).to_have_count(0)
 
+    assert small_targets(page) == []
+    assert axe_problems(page) == []
+
     tab_to(page, "[data-plan='list-toggle']")
     page.keyboard.press("Enter")
     listview = page.locator("#plan-list-view")
@@ -208,6 +249,7 @@ def test_plan_by_keyboard_only_and_list_view(server, pages) -> None:
     expect(task.locator("dl")).to_contain_text("Ikke startet")
     expect(task.locator("dd").nth(1)).to_have_text(re.compile(r"^\d{2}-\d{2}-\d{4}$"))
     assert not re.search(r"\d{4}-\d{2}-\d{2}", listview.inner_text())
+    assert axe_problems(page) == []
     # back to the panel by keyboard
     page.keyboard.press("Shift+Tab")
     assert page.evaluate("document.activeElement.dataset.plan") == "list-toggle"
