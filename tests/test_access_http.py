@@ -9,6 +9,7 @@ import httpx
 
 from tests.test_access_support import (
     Api,
+    cli_user,
     join,
     join_code,
     make_user,
@@ -45,6 +46,9 @@ def test_login_me_logout_and_wrong_password(world) -> None:  # noqa: F811
 
 def test_user_create_refuses_bad_input_and_keeps_password_off_the_command_line(world) -> None:  # noqa: F811
     server, _apis = world
+    created = cli_user(server, "cli-bruger", "Kommunen", "Team Nord", name="Cli Bruger")
+    assert created["username"] == "cli-bruger" and "password" not in created
+    assert Api(server).login("cli-bruger").status_code == 200
     done = server.cli("user", "create", "koord", "--name", "X", "--org", "Y", check=False)
     assert done.returncode == 2  # stdin is empty: too short a password, nothing created
     help_text = server.cli("user", "create", "--help").stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,14 +16,17 @@ from pycrdt import create_sync_message
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from server.access.accounts import create_user
 from server.access.times import LOCAL
+from server.config import Settings
+from server.store.engine import make_engine
 from tests.conftest import ROOT, VENV_BIN, ServerProcess
 from tests.yclient import YClient
 
 PASSWORD = "korrekt-hest-batteri-9"
 
 
-def make_user(server: ServerProcess, username: str, org: str, *teams: str, name: str = "") -> dict:
+def cli_user(server: ServerProcess, username: str, org: str, *teams: str, name: str = "") -> dict:
     """``tavle user create`` with the password on stdin, as an administrator would run it."""
     args = [str(VENV_BIN / "tavle"), "user", "create", username, "--name", name or username.title()]
     args += ["--org", org, *sum((["--team", t] for t in teams), [])]
@@ -30,7 +34,18 @@ def make_user(server: ServerProcess, username: str, org: str, *teams: str, name:
         args, cwd=ROOT, env=server.env(), input=PASSWORD + "\n", capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
-    return {"username": username, "org": org}
+    return json.loads(done.stdout)
+
+
+def make_user(server: ServerProcess, username: str, org: str, *teams: str, name: str = "") -> None:
+    """The same account as ``tavle user create`` makes, written straight into the server's
+    database file (a CLI process per account costs seconds on a busy machine)."""
+    engine = make_engine(Settings(data_dir=server.data_dir))
+    try:
+        with engine.begin() as conn:
+            create_user(conn, username, PASSWORD, name or username.title(), org, list(teams))
+    finally:
+        engine.dispose()
 
 
 class Api:
