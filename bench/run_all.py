@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-BENCHMARKS = ("sync_bench", "render_bench", "export_bench")
+BENCHMARKS = ("sync_bench", "render_bench", "export_bench", "board_bench")
 
 
 def main() -> int:

@@ -34,7 +34,13 @@ def points(value: object) -> list[int]:
     if not isinstance(value, list):
         raise Invalid(f"expected a list of numbers, got {describe(value)}")
     usable = min(len(value) - len(value) % 3, 3 * schema.MAX_STROKE_POINTS)
-    clean = [coord(v) for v in value[:usable]]
+    body = value[:usable]
+    try:  # fast path: Yjs runtimes hand numbers back as floats
+        clean = [int(v) if v.is_integer() else round(v) for v in body]
+    except (AttributeError, ValueError, OverflowError):  # not floats, NaN or infinite
+        clean = [coord(v) for v in body]
+    if clean and (min(clean) < -schema.MAX_COORD or max(clean) > schema.MAX_COORD):
+        raise Invalid(f"a point lies outside ±{schema.MAX_COORD}")
     if usable != len(value):
         raise Invalid("ragged or too long; repaired", clean)
     return clean

@@ -50,20 +50,26 @@ class Guard:
         self._doc = doc
         self._maps = {name: doc.get(name, type=Map) for name in schema.ALL_MAPS}
         self._before: dict[tuple[str, str], object] = {}
+        # item counts kept up to date from the events: len() of a big Y.Map is O(n)
+        self._counts = {name: len(self._maps[name]) for name in schema.COLLECTIONS}
         self._subscriptions = [
             (m, m.observe_deep(partial(self._collect, name))) for name, m in self._maps.items()
         ]
 
     def _collect(self, name: str, events: list) -> None:
         for event in events:
-            if event.transaction.origin in TRUSTED_ORIGINS:
-                continue
+            trusted = event.transaction.origin in TRUSTED_ORIGINS
             if event.path:
-                self._before.setdefault((name, str(event.path[0])), UNKNOWN)
+                if not trusted:
+                    self._before.setdefault((name, str(event.path[0])), UNKNOWN)
                 continue
             for key, change in event.keys.items():
-                old = MISSING if change.get("action") == "add" else change.get("oldValue")
-                self._before.setdefault((name, key), old)
+                action = change.get("action")
+                if name in self._counts:
+                    self._counts[name] += {"add": 1, "delete": -1}.get(action, 0)
+                if not trusted:
+                    old = MISSING if action == "add" else change.get("oldValue")
+                    self._before.setdefault((name, key), old)
 
     def accept(self) -> None:
         """Trust every change made so far: for changes that are not a client's but were made
@@ -111,7 +117,7 @@ class Guard:
                 key for (n, key), before in changed.items()
                 if n == name and before is MISSING and key in self._maps[name]
             ]
-            excess = len(self._maps[name]) - schema.MAX_ITEMS[name] if added else 0
+            excess = self._counts[name] - schema.MAX_ITEMS[name] if added else 0
             over.update((name, key) for key in added[max(0, len(added) - excess):] if excess > 0)
         return over
 
