@@ -21,22 +21,23 @@ LIVE = 1000  # ms: a change on one device shows on the other within a second
 
 
 @pytest.fixture
-def pages(browser: Browser) -> Iterator[Callable[[ServerProcess, str, str], Page]]:
+def pages(browser: Browser) -> Iterator[Callable[..., Page]]:
     """Open the board page in a fresh context each (own storage, like its own device)."""
     opened: list[tuple[Page, list[str]]] = []
 
-    def open_board(server: ServerProcess, board_id: str, token: str) -> Page:
+    def open_board(server: ServerProcess, board_id: str, token: str, lang: str = "da") -> Page:
         # bypass_csp: axe-core is injected, and escaping is proven without the CSP safety net
         context = browser.new_context(
             viewport={"width": 1280, "height": 900}, locale="da-DK", bypass_csp=True
         )
+        context.add_init_script(f"localStorage.setItem('tavle.lang', '{lang}')")
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         opened.append((page, errors))
         page.goto(f"{server.http}/board/{board_id}#token={token}")
         expect(page.locator("#plan .plan-panel")).to_be_visible()
-        expect(page.locator("#conn")).to_have_text("Forbundet")
+        expect(page.locator("#conn")).to_have_text({"da": "Forbundet", "en": "Connected"}[lang])
         return page
 
     yield open_board
@@ -260,10 +261,10 @@ def test_plan_by_keyboard_only_and_list_view(server, pages) -> None:
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
 
-def test_hostile_text_is_shown_as_text(server, pages) -> None:
+def test_hostile_text_is_shown_as_text_and_observer_reads_in_english(server, pages) -> None:
     board = server.create_board("Fjendtlig")
     pro = pages(server, board["board_id"], board["edit_token"])
-    other = pages(server, board["board_id"], board["edit_token"])
+    observer = pages(server, board["board_id"], board["view_token"], lang="en")
 
     pro.get_by_role("button", name="Ret: Mit mål").click()
     pro.locator("dialog[open] textarea").fill(HOSTILE)
@@ -271,10 +272,20 @@ def test_hostile_text_is_shown_as_text(server, pages) -> None:
     propose_goal(pro, HOSTILE)
     propose_action(pro, HOSTILE, HOSTILE, HOSTILE, "2026-12-07")
 
-    for page in (pro, other):
-        expect(page.locator("#plan .plan-own-goal")).to_have_text(f"»{HOSTILE}«")
+    expect(observer.locator("#plan .plan-own-goal")).to_have_text(f"“{HOSTILE}”")
+    expect(pro.locator("#plan .plan-own-goal")).to_have_text(f"»{HOSTILE}«")
+    for page in (pro, observer):
         expect(card(page, HOSTILE).first).to_be_visible()
-        page.get_by_role("button", name="Vis som liste").click()
-        expect(page.locator("#plan-list-view")).to_contain_text(HOSTILE)
         assert page.locator("#plan img, body > img").count() == 0
         assert page.evaluate("window.__pwned") is None
+    # the observer reads, in English: nothing to edit, only "Show on board" to look
+    expect(card(observer, HOSTILE).last).to_contain_text("Suggestion from")
+    buttons = observer.locator("#plan .plan-panel button")
+    expect(buttons).to_have_text(["Show on board"])
+    expect(buttons).to_have_attribute("aria-label", f"Show on board: {HOSTILE}")
+    observer.get_by_role("button", name="Show as list").click()
+    listview = observer.locator("#plan-list-view")
+    expect(listview.locator("h2").nth(1)).to_have_text("What I want")
+    expect(listview).to_contain_text(HOSTILE)
+    expect(listview).to_contain_text("07-12-2026")
+    expect(listview).to_contain_text("Not started")

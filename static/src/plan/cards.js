@@ -63,13 +63,21 @@ export function placeCard(ctx, ref) {
   });
 }
 
-/** Show the plan item's card on the canvas, when the canvas can. */
-export function focusCard(ctx, kind, id) {
-  if (typeof ctx.canvas?.focusElement !== "function") return false;
-  let cardId = null;
-  ctx.doc.getMap("elements").forEach((el, key) => {
-    if (el?.type === "card" && el.ref?.kind === kind && el.ref?.id === id) cardId = key;
+/** The element id of a card showing plan item (kind, id), or null. */
+function cardOf(doc, kind, id) {
+  let found = null;
+  doc.getMap("elements").forEach((el, key) => {
+    if (el?.type === "card" && el.ref?.kind === kind && (el.ref?.id ?? null) === id) found = key;
   });
-  if (cardId) ctx.canvas.focusElement(cardId);
+  return found;
+}
+
+export const hasCard = (doc, kind, id) => cardOf(doc, kind, id) !== null;
+
+/** Show the plan item's card on the canvas (putting one there first if it has none). */
+export function focusCard(ctx, kind, id) {
+  if (!cardOf(ctx.doc, kind, id) && ctx.canWrite) placeCard(ctx, { kind, id });
+  const cardId = cardOf(ctx.doc, kind, id);
+  if (cardId && typeof ctx.canvas?.focusElement === "function") ctx.canvas.focusElement(cardId);
   return Boolean(cardId);
 }

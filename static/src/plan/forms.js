@@ -4,7 +4,7 @@
 import { h, field, select, uid } from "./dom.js";
 import { showDate } from "./dates.js";
 import * as model from "./model.js";
-import { placeCard } from "./cards.js";
+import { hasCard, placeCard } from "./cards.js";
 
 const NEW_PERSON = "__new__";
 
@@ -178,7 +178,10 @@ export function ownGoalForm(ctx, plan) {
     h("p", { class: "plan-hint", text: t("plan.own_goal_hint") }),
     field(t("plan.own_goal"), area("text", plan.ownGoal)),
   ];
-  openForm(ctx, t("plan.own_goal"), controls, (v) => model.setOwnGoal(ctx.doc, v.text));
+  openForm(ctx, t("plan.own_goal"), controls, (v) => {
+    model.setOwnGoal(ctx.doc, v.text);
+    if (v.text && !hasCard(ctx.doc, "own_goal", null)) placeCard(ctx, { kind: "own_goal", id: null });
+  });
 }
 
 export function meetingForm(ctx, plan) {

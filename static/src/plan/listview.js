@@ -43,6 +43,9 @@ export function renderList(ctx, plan) {
   return [
     block("plan-l-own", t("plan.own_goal"),
       plan.ownGoal ? h("blockquote", {}, h("p", { text: quoted(t, plan.ownGoal) })) : h("p", { text: t("plan.own_goal_empty") })),
+    ["dreams", "resources", "challenges"].map((key) => (plan[key].length
+      ? block(`plan-l-${key}`, t(`plan.${key}`), h("ul", {}, plan[key].map((x) => h("li", { text: x }))))
+      : null)),
     block("plan-l-goals", t("plan.goals"),
       top.length ? HORIZONS.map((hz) => {
         const list = top.filter((g) => g.horizon === hz);

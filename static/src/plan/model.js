@@ -82,12 +82,19 @@ export function readPlan(doc) {
     follow_up_by: ref(a.follow_up_by),
     date: storeDate(a.date),
   }));
+  const texts = (key) => {
+    const v = m.plan.get(key);
+    return Array.isArray(v) ? v.filter((x) => typeof x === "string" && x) : [];
+  };
   const ownGoal = m.plan.get("own_goal");
   const meeting = m.plan.get("next_meeting");
   const citizen = m.plan.get("citizen");
   return {
     ownGoal: isObject(ownGoal) ? str(ownGoal.text) : "",
     citizen: isObject(citizen) ? str(citizen.alias) || str(citizen.name) : "",
+    dreams: texts("dreams"),
+    resources: texts("resources"),
+    challenges: texts("challenges"),
     nextMeeting: isObject(meeting)
       ? { date: storeDate(meeting.date), time: str(meeting.time), place: str(meeting.place) }
       : { date: null, time: "", place: "" },
