@@ -345,6 +345,16 @@ def add_section(conn: Connection, case_id: str, title: str) -> str:
     return scope
 
 
+def section_titles(conn: Connection, board_id: str) -> list[tuple[str, str]]:
+    rows = conn.execute(
+        select(Section.scope, Section.title)
+        .join(Case, Case.id == Section.case_id)
+        .where(Case.board_id == board_id)
+        .order_by(Section.title)
+    ).all()
+    return [(r.scope, r.title) for r in rows]
+
+
 # ---- consent ------------------------------------------------------------------------------
 def consents_of(conn: Connection, case_id: str) -> list[dict[str, Any]]:
     now = utcnow()

@@ -243,7 +243,23 @@ async def add_section(request: Request) -> Response:
     )
 
 
+@api
+async def board_sections(request: Request) -> Response:
+    """The restricted sections the caller may open on a board: ``[{scope, title, room}]``."""
+    board_id = request.path_params["board_id"]
+    access = access_of(request)
+    grant = await access.grant_for(request, board_id)
+    titles = await access.store.run(lambda c: casedb.section_titles(c, board_id))
+    sections = [
+        {"scope": scope, "title": title, "room": f"{board_id}:{scope}"}
+        for scope, title in titles
+        if scope in grant.scopes
+    ]
+    return JSONResponse({"sections": sections})
+
+
 routes: list[BaseRoute] = [
+    Route("/api/boards/{board_id}/sections", board_sections, methods=["GET"]),
     Route("/api/cases", list_cases, methods=["GET"]),
     Route("/api/cases", create_case, methods=["POST"]),
     Route("/api/cases/{case_id}", get_case, methods=["GET"]),

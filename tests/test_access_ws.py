@@ -1,0 +1,233 @@
+"""Rights on live connections: role changes, consent, restricted sections, erasure.
+
+Real server, real WebSocket clients (pycrdt on the y-websocket protocol); every
+received frame is searched for marker strings that must never arrive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+import httpx
+from pycrdt import Map
+
+from tests.test_access_support import (
+    CookieClient,
+    join,
+    join_code,
+    new_case,
+    open_meeting,
+    world,  # noqa: F401 - the module's fixture
+)
+from tests.yclient import YClient, connected
+
+
+def note(marker: str, key: str = "n1") -> dict:
+    return {
+        "id": key,
+        "type": "note",
+        "x": 0,
+        "y": 0,
+        "w": 1600,
+        "h": 1200,
+        "z": 1,
+        "text": marker,
+        "color": "yellow",
+        "author": "test",
+        "created": 0,
+    }
+
+
+def put_note(doc, marker: str, key: str = "n1") -> None:
+    doc.get("elements", type=Map)[key] = note(marker, key)
+
+
+def elements(client: YClient) -> dict:
+    return client.doc.get("elements", type=Map).to_py() or {}
+
+
+def arrived(client: YClient, marker: str) -> bool:
+    return any(marker.encode() in frame for frame in client.frames)
+
+
+async def cookie_client(server, room: str, api, origin: str | None = "") -> CookieClient:
+    client = CookieClient(server, room, api.cookie, server.http if origin == "" else origin)
+    return await client.connect()
+
+
+async def test_role_downgrade_takes_write_away_at_once(world) -> None:  # noqa: F811
+    server, apis = world
+    koord = apis["koord"]
+    case = new_case(koord, "Familien Nedgradering")
+    code = join_code(koord, open_meeting(koord, case["id"]))
+    joined = join(server, code, "Morfar").json()
+    board = case["board_id"]
+    relative = await connected(server.ws, board, joined["token"])
+    watcher = await cookie_client(server, board, koord)
+    await asyncio.wait_for(watcher.synced.wait(), 5)
+    await relative.edit(lambda doc: put_note(doc, "før nedgradering"))
+    await watcher.wait_for(lambda: "n1" in elements(watcher))
+    role_url = f"/api/cases/{case['id']}/participants/{joined['participant_id']}/role"
+    response = koord.post(role_url, {"role": "relative", "can_write": False})
+    assert response.status_code == 200
+    # the very next update of the open connection is refused: closed 4403, not fanned out
+    await relative.edit(lambda doc: put_note(doc, "EFTER-NEDGRADERING", "n2"))
+    assert await relative.wait_closed() == 4403
+    await asyncio.sleep(0.3)
+    assert not arrived(watcher, "EFTER-NEDGRADERING")
+    # reconnecting gives a read-only connection that still receives the board
+    again = await connected(server.ws, board, joined["token"])
+    assert "n1" in elements(again)
+    assert koord.get(f"/api/cases/{case['id']}/audit").json()["entries"][-1]["event"] == (
+        "role_changed"
+    )
+    for client in (again, watcher):
+        await client.close()
+
+
+async def test_consent_gates_professionals_and_withdrawal_closes_them(world) -> None:  # noqa: F811
+    server, apis = world
+    koord, jobc = apis["koord"], apis["jobc"]
+    case = new_case(koord, "Familien Samtykke WS")
+    board = case["board_id"]
+    refused = await cookie_client(server, board, jobc)
+    assert await refused.wait_closed() == 4403
+    consent = koord.post(
+        f"/api/cases/{case['id']}/consents", {"org": "Jobcenter", "given_by": "Borgeren"}
+    ).json()
+    professional = await cookie_client(server, board, jobc)
+    await asyncio.wait_for(professional.synced.wait(), 5)
+    # a cookie sent by a page of another site does not open the board
+    cross_site = await cookie_client(server, board, jobc, origin="https://evil.example")
+    assert await cross_site.wait_closed() == 4403
+    withdrawn = koord.post(f"/api/cases/{case['id']}/consents/{consent['id']}/withdraw")
+    assert withdrawn.status_code == 200
+    assert await professional.wait_closed(2) == 4403
+    assert (await cookie_client(server, board, jobc)).close_code in (None, 4403)
+    events = [e["event"] for e in koord.get(f"/api/cases/{case['id']}/audit").json()["entries"]]
+    assert events.count("open") == 1 and "consent_withdrawn" in events
+
+
+async def test_restricted_section_bytes_never_reach_other_clients(world) -> None:  # noqa: F811
+    server, apis = world
+    koord = apis["koord"]
+    case = new_case(koord, "Familien Afsnit")
+    board = case["board_id"]
+    section = koord.post(f"/api/cases/{case['id']}/sections", {"title": "Mors afsnit"}).json()
+    room = section["room"]
+    meeting = open_meeting(koord, case["id"])
+    citizen = join(server, join_code(koord, meeting, "citizen"), "Mor").json()
+    allowed = join(server, join_code(koord, meeting), "Moster").json()
+    other = join(server, join_code(koord, meeting), "Nabo").json()
+    # the citizen decides who sees her section
+    share = httpx.post(
+        f"{server.http}/api/cases/{case['id']}/participants/{allowed['participant_id']}/scopes",
+        json={"scopes": [section["scope"]]},
+        headers={"Authorization": f"Bearer {citizen['token']}"},
+    )
+    assert share.status_code == 200
+    outsider_main = await connected(server.ws, board, other["token"])
+    outsider_section = await YClient(server.ws, room, other["token"]).connect()
+    assert await outsider_section.wait_closed() == 4403
+    writer = await connected(server.ws, room, citizen["token"])
+    reader = await connected(server.ws, room, allowed["token"])
+    marker = "HEMMELIG-7f3a9c"
+    await writer.edit(lambda doc: put_note(doc, marker))
+    await writer.edit(lambda doc: put_note(doc, "offentlig note", "pub"))
+    main_writer = await connected(server.ws, board, citizen["token"])
+    await main_writer.edit(lambda doc: put_note(doc, "OFFENTLIG-MARKER", "pub"))
+    await reader.wait_for(lambda: arrived(reader, marker))
+    await outsider_main.wait_for(lambda: arrived(outsider_main, "OFFENTLIG-MARKER"))
+    # a late joiner without the scope: the main board arrives, the section never does
+    late = await connected(server.ws, board, other["token"])
+    await asyncio.sleep(0.3)
+    for client in (outsider_main, outsider_section, late):
+        assert not arrived(client, marker)
+    assert arrived(late, "OFFENTLIG-MARKER")
+    # the section list names only what a participant may open
+    def sections(token: str) -> list[str]:
+        listed = httpx.get(
+            f"{server.http}/api/boards/{board}/sections",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        return [s["room"] for s in listed.json()["sections"]]
+
+    assert sections(allowed["token"]) == [room] and sections(other["token"]) == []
+    # taking the scope back closes the reader's section connection at once
+    unshare = koord.post(
+        f"/api/cases/{case['id']}/participants/{allowed['participant_id']}/scopes", {"scopes": []}
+    )
+    assert unshare.status_code == 200
+    assert await reader.wait_closed(2) == 4403
+    for client in (outsider_main, writer, main_writer, late):
+        await client.close()
+
+
+async def test_revoked_participant_is_closed_and_cannot_return(world) -> None:  # noqa: F811
+    server, apis = world
+    koord = apis["koord"]
+    case = new_case(koord, "Familien Fjern")
+    joined = join(server, join_code(koord, open_meeting(koord, case["id"])), "Gæst").json()
+    guest = await connected(server.ws, case["board_id"], joined["token"])
+    removed = koord.delete(f"/api/cases/{case['id']}/participants/{joined['participant_id']}")
+    assert removed.status_code == 200
+    assert await guest.wait_closed(2) == 4403
+    again = await YClient(server.ws, case["board_id"], joined["token"]).connect()
+    assert await again.wait_closed() == 4401
+
+
+def all_text(db_path) -> list[tuple[str, str]]:
+    """Every (table, cell) of the database whose text or bytes contain anything."""
+    found = []
+    with sqlite3.connect(db_path) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            for row in conn.execute(f'SELECT * FROM "{table}"'):  # noqa: S608 - our own names
+                for cell in row:
+                    if isinstance(cell, bytes | str):
+                        found.append((table, cell))
+    return found
+
+
+async def test_erasure_leaves_no_row_with_the_case_data(world) -> None:  # noqa: F811
+    server, apis = world
+    koord = apis["koord"]
+    marker = "SLETMIG9b2"
+    case = new_case(koord, f"Familien {marker}")
+    board = case["board_id"]
+    section = koord.post(f"/api/cases/{case['id']}/sections", {"title": f"Afsnit {marker}"}).json()
+    koord.post(f"/api/cases/{case['id']}/consents", {"org": "Skolen", "given_by": f"Mor {marker}"})
+    joined = join(server, join_code(koord, open_meeting(koord, case["id"]), "citizen"), marker)
+    citizen = joined.json()
+    main = await connected(server.ws, board, citizen["token"])
+    private = await connected(server.ws, section["room"], citizen["token"])
+    await main.edit(lambda doc: put_note(doc, f"note {marker}"))
+    await private.edit(lambda doc: put_note(doc, f"privat {marker}"))
+    await asyncio.sleep(0.5)  # group commit
+    db = server.data_dir / "tavle.db"
+
+    def holders() -> set[str]:
+        return {
+            table
+            for table, cell in all_text(db)
+            if (marker.encode() in cell if isinstance(cell, bytes) else marker in cell)
+            or (board.encode() in cell if isinstance(cell, bytes) else board in cell)
+        }
+
+    assert {"cases", "participants", "consents", "sections", "doc_updates"} <= holders()
+    assert koord.delete(f"/api/cases/{case['id']}").status_code == 200
+    assert await main.wait_closed(2) == 4403 and await private.wait_closed(2) == 4403
+    await asyncio.sleep(0.3)
+    assert holders() == set()
+    with sqlite3.connect(db) as conn:
+        tombstone = conn.execute(
+            "SELECT event, board_id FROM audit_log ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    assert tombstone == ("case_erased", None)
+    assert koord.get(f"/api/cases/{case['id']}").status_code == 404
+    gone = await YClient(server.ws, board, citizen["token"]).connect()
+    assert await gone.wait_closed() in (4401, 4404)
+    # an unloading room must not write the erased document back
+    await asyncio.sleep(float(6))
+    assert holders() == set()
