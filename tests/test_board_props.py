@@ -17,7 +17,8 @@ from board import schema
 from board.elements import ELEMENT_FIELDS
 from board.limits import Guard
 from board.read import ITEM_FIELDS, read_elements, read_plan
-from plan_export.record import plan_to_record
+from board.write import write_plan
+from plan_export.record import plan_to_record, record_to_plan
 
 # few keys, so that references often hit an item; some keys are not valid ids at all
 KEYS = st.sampled_from(["k1", "k2", "k3", "k1", "k2", "k3", "k4", "x" * 70, ""])
@@ -98,7 +99,7 @@ ELEMENT_OPS = [
     for kind, fields in ELEMENT_FIELDS.items()
 ]
 OPS = st.lists(st.one_of(ANY_OP, *ITEM_OPS, *ELEMENT_OPS), max_size=30)
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def apply_ops(doc: Doc, ops: list) -> None:
@@ -177,3 +178,16 @@ def test_guard_undoes_everything_an_observer_writes(setup: list, ops: list) -> N
     if ops and any(name != "junk" for name, _, _ in ops):
         assert after == before
     assert all(p.startswith("role: ") for p in problems)
+
+
+@FAST
+@given(OPS)
+def test_what_is_read_writes_back_and_round_trips_as_a_record(ops: list) -> None:
+    doc = Doc()
+    apply_ops(doc, ops)
+    plan, _ = read_plan(doc)
+    again = Doc()
+    write_plan(again, plan)
+    reread, problems = read_plan(again)
+    assert problems == [] and reread == plan
+    assert record_to_plan(plan_to_record(plan)) == plan
