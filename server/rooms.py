@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 from collections import deque
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from typing import Any, Protocol
 
 from pycrdt import Doc
 
+from board.limits import Guard, close_code
 from server.access.grants import Grant
 from server.config import Settings
 from server.protocol import (
@@ -50,14 +50,6 @@ class Socket(Protocol):
     async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
 
 
-def _load_guard() -> Callable[[Doc], Any] | None:
-    """The board guard (board/limits.py) when that module exists."""
-    try:
-        return importlib.import_module("board.limits").Guard
-    except ModuleNotFoundError:
-        return None
-
-
 class Connection:
     """One client socket: its grant, its bounded send queue and its single writer task."""
 
@@ -73,6 +65,7 @@ class Connection:
         "awareness_ids",
         "label",
         "closer",
+        "room",
     )
 
     def __init__(self, socket: Socket, grant: Grant, limit: int, label: str) -> None:
@@ -87,6 +80,7 @@ class Connection:
         self.awareness_ids: set[int] = set()
         self.label = label  # "room/role" for log lines; never a token
         self.closer: asyncio.Task[None] | None = None
+        self.room: Room | None = None
 
     def start(self) -> None:
         self.writer = asyncio.get_running_loop().create_task(self._write())
@@ -102,7 +96,9 @@ class Connection:
         self.wakeup.set()
 
     def close(self, code: int, reason: str) -> None:
-        """Close with ``code``: pending frames are dropped, the socket closed by a task."""
+        """Close with ``code``: pending frames are dropped, the room forgets the connection
+        at once (not when the socket finally closes: a stuck client may take until the
+        keep-alive ping times out), and a task sends the close frame."""
         if self.closing is not None:
             return
         self.closing = (code, reason)
@@ -110,7 +106,10 @@ class Connection:
         log.info("closing %s: %d %s", self.label, code, reason)
         if self.writer is not None:
             self.writer.cancel()  # it may be blocked sending to a slow client
-        self.closer = asyncio.get_running_loop().create_task(self._close_socket(code, reason))
+        loop = asyncio.get_running_loop()
+        if self.room is not None:
+            loop.call_soon(self.room.detach, self)  # not now: we may be inside a fan-out loop
+        self.closer = loop.create_task(self._close_socket(code, reason))
 
     async def _close_socket(self, code: int, reason: str) -> None:
         with contextlib.suppress(Exception):
@@ -149,7 +148,7 @@ class Room:
         self.connections: set[Connection] = set()
         self.clients: set[Connection] = set()  # the broadcast set: handshake done
         self.awareness = AwarenessTable()
-        self.guard: Any = None
+        self.guard: Guard | None = None
         self.size = 0  # encoded size estimate: exact after load, + each update since
         self.logged = 0  # updates in the store's log since the last snapshot
         self._full: bytes | None = None
@@ -163,9 +162,7 @@ class Room:
                 self.doc.apply_update(update)
         self.size = len(self.full_update())
         self.logged = len(updates)
-        guard_cls = _load_guard()
-        if guard_cls is not None:
-            self.guard = guard_cls(self.doc)
+        self.guard = Guard(self.doc)
 
     def full_update(self) -> bytes:
         """The whole document as one update (encoded at most once per change)."""
@@ -233,7 +230,6 @@ class Room:
             self.size = len(self.full_update())
             if self.size + len(update) > limit:
                 raise ProtocolError(CloseCode.TOO_LARGE, "board too large")
-        before = self.doc.get_state() if self.guard is not None else b""
         try:
             self.doc.apply_update(update)
         except ValueError as exc:
@@ -241,21 +237,20 @@ class Room:
         self.size += len(update)
         self.accept(update, out, conn)
         if self.guard is not None:
-            self._check(conn, before)
+            self._check(self.guard, conn)
 
-    def _check(self, conn: Connection, before: bytes) -> None:
+    def _check(self, guard: Guard, conn: Connection) -> None:
         """Run the board guard; fan out its repair and close the client if it found problems."""
         after = self.doc.get_state()
-        problems: list[str] = self.guard.after_update(conn.grant.role)
+        problems = guard.after_update(conn.grant.role)
         if not problems:
             return
         repair = self.doc.get_update(after)
         if repair != EMPTY_UPDATE:
             self.accept(repair, update_frame(repair), None)
         log.warning("board guard in %s: %s", conn.label, "; ".join(problems[:5]))
-        role = any(p.startswith("role") for p in problems)
-        code = CloseCode.FORBIDDEN if role else CloseCode.TOO_LARGE
-        raise ProtocolError(code, "role policy" if role else "board limits")
+        code = close_code(problems)
+        raise ProtocolError(code, "role policy" if code == CloseCode.FORBIDDEN else "board limits")
 
     def accept(self, update: bytes, frame: bytes, sender: Connection | None) -> None:
         """An update made here (client or server edit): fan out, log, publish, notify."""
@@ -282,8 +277,12 @@ class Room:
     def attach(self, conn: Connection) -> None:
         self.cancel_unload()
         self.connections.add(conn)
+        conn.room = self
 
     def detach(self, conn: Connection) -> None:
+        """Forget ``conn`` and announce its awareness removal (once; safe to repeat)."""
+        if conn not in self.connections:
+            return
         self.connections.discard(conn)
         self.clients.discard(conn)
         removal = self.awareness.remove(list(conn.awareness_ids))
@@ -301,7 +300,8 @@ class Room:
     # ---- BusPeer ---------------------------------------------------------------------------
     def apply_remote_update(self, update: bytes) -> None:
         """An update accepted by another process: apply and fan out; no store, no republish."""
-        self.doc.apply_update(update)
+        with self.doc.transaction(origin="remote"):
+            self.doc.apply_update(update)
         self.size += len(update)
         self._changed()
         self._fan_out(update_frame(update), None)

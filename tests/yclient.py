@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
+import httpx
 from pycrdt import (
     Doc,
     Map,
@@ -24,6 +26,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from server.protocol import AwarenessTable, awareness_frame
+from tests.conftest import ServerProcess
 
 
 class YClient:
@@ -143,3 +146,20 @@ async def connected(base_ws: str, room: str, token: str) -> YClient:
     async with asyncio.timeout(5):
         await client.synced.wait()
     return client
+
+
+def create_board(http_base: str, title: str = "Testtavle") -> dict:
+    """A new board through ``POST /api/boards`` (faster than the CLI in a subprocess)."""
+    response = httpx.post(f"{http_base}/api/boards", json={"title": title}, timeout=10)
+    response.raise_for_status()
+    return response.json()
+
+
+@contextlib.contextmanager
+def running_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[ServerProcess]:
+    """A real ``tavle serve`` for a whole test module (one start instead of one per test)."""
+    srv = ServerProcess(data_dir=data_dir, env_extra=env or {}).start()
+    try:
+        yield srv
+    finally:
+        srv.stop()

@@ -5,13 +5,15 @@
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from typing import Any
 
+from pycrdt import Doc
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from board.templates import TEMPLATES, apply_template
 from server.access.grants import Denied
 
 MAX_TITLE = 200
@@ -19,14 +21,6 @@ MAX_TITLE = 200
 
 class BadBoardRequest(ValueError):
     """A board request that cannot be honoured; the message is safe to show."""
-
-
-def _templates() -> Any | None:
-    """board/templates.py when it exists (the board-model work provides it)."""
-    try:
-        return importlib.import_module("board.templates")
-    except ModuleNotFoundError:
-        return None
 
 
 def check_request(title: object, template: object) -> tuple[str, str]:
@@ -38,20 +32,14 @@ def check_request(title: object, template: object) -> tuple[str, str]:
     name = template or "blank"
     if not isinstance(name, str):
         raise BadBoardRequest("template must be a name")
-    module = _templates()
-    if module is not None and name not in module.TEMPLATES:
+    if name not in TEMPLATES:
         raise BadBoardRequest(f"unknown template {name!r}")
-    if module is None and name != "blank":
-        raise BadBoardRequest("templates are not available")
     return title.strip(), name
 
 
-def template_filler(name: str) -> Any | None:
-    """``fn(doc)`` filling a new board from template ``name``, or None for a blank board."""
-    module = _templates()
-    if module is None:
-        return None
-    return lambda doc: module.apply_template(doc, name)
+def template_filler(name: str) -> Callable[[Doc], object]:
+    """``fn(doc)`` drawing template ``name`` on a new board."""
+    return lambda doc: apply_template(doc, name)
 
 
 async def create_board(store: Any, title: str, template: str) -> dict[str, str]:
@@ -73,9 +61,7 @@ async def post_board(request: Request) -> Response:
         return JSONResponse({"error": str(err)}, status_code=400)
     state = request.app.state
     created = await create_board(state.store, title, template)
-    fill = template_filler(template)
-    if fill is not None:
-        await state.rooms.edit(created["board_id"], fill)
+    await state.rooms.edit(created["board_id"], template_filler(template))
     return JSONResponse(created, status_code=201)
 
 

@@ -35,10 +35,9 @@ async def _create(settings: Settings, title: str, template: str) -> dict[str, st
     await store.start()
     try:
         created = await create_board(store, title, template)
-        fill = template_filler(template)
-        if fill is not None:
-            doc = Doc()
-            fill(doc)
+        doc = Doc()
+        template_filler(template)(doc)
+        if doc.get_state() != b"\x00":  # the template drew something
             store.append(created["board_id"], doc.get_update())
     finally:
         await store.close()
