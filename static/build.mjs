@@ -2,11 +2,12 @@
 import { build } from "esbuild";
 
 await build({
-  entryPoints: ["static/src/main.js"],
+  // app: the board and start pages; access: the join, sign-in and case pages
+  entryPoints: { app: "static/src/main.js", access: "static/src/access/pages.js" },
   bundle: true,
   format: "esm",
   target: ["es2020"],
-  outfile: "static/dist/app.js",
+  outdir: "static/dist",
   sourcemap: true,
   minify: process.env.TAVLE_DEV ? false : true,
   logLevel: "warning",

@@ -100,5 +100,16 @@ def team_ids(conn: Connection, user_id: str) -> list[str]:
     )
 
 
+def team_names(conn: Connection, user_id: str) -> list[str]:
+    return list(
+        conn.execute(
+            select(Team.name)
+            .join(TeamMember, TeamMember.team_id == Team.id)
+            .where(TeamMember.user_id == user_id)
+            .order_by(Team.name)
+        ).scalars()
+    )
+
+
 def team_by_name(conn: Connection, name: str) -> str | None:
     return conn.execute(select(Team.id).where(Team.name == name.strip())).scalar_one_or_none()

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from server.access.accounts import check_login
+from server.access.accounts import check_login, team_names
 from server.access.sessions import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -88,7 +88,10 @@ async def me(request: Request) -> Response:
     account = await access.account(request)
     if account is None or session_id is None:
         raise ApiError(401, "access.not_signed_in")
-    return JSONResponse({"user": account.public(), "csrf": access.codec.csrf_token(session_id)})
+    teams = await access.store.run(lambda c: team_names(c, account.id))
+    return JSONResponse(
+        {"user": account.public(), "teams": teams, "csrf": access.codec.csrf_token(session_id)}
+    )
 
 
 routes: list[BaseRoute] = [
