@@ -48,6 +48,8 @@ from board.plan import (
 SHORT = text(schema.MAX_TITLE)
 LONG = text(schema.MAX_TEXT)
 REF = optional(ident)
+# a participant id, or the display name / role of a proposer who is not in the network
+PROPOSER = optional(text(schema.MAX_TITLE, required=True))
 
 ITEM_FIELDS: dict[str, tuple[Field, ...]] = {
     schema.PARTICIPANTS: (
@@ -73,7 +75,7 @@ ITEM_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("office", SHORT, ""),
         Field("parent", REF, None),
         Field("member", REF, None),
-        Field("proposed_by", REF, None),
+        Field("proposed_by", PROPOSER, None),
         Field("agreed_at", optional(timestamp), None),
         Field("status", choice(schema.GOAL_STATUSES), "active"),
         Field("created", optional(timestamp), None),
@@ -92,7 +94,7 @@ ITEM_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("note", LONG, ""),
         Field("expected_result", LONG, ""),
         Field("member", REF, None),
-        Field("proposed_by", REF, None),
+        Field("proposed_by", PROPOSER, None),
         Field("agreed_at", optional(timestamp), None),
         Field("rank", number(), 0.0),
         Field("created", optional(timestamp), None),
