@@ -174,6 +174,8 @@ class RedisBus:
         self._outbox: deque[tuple[bytes, bytes]] = deque(maxlen=OUTBOX_LIMIT)
         self._outbox_ready = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._connected = asyncio.Event()
+        self._closed = False
 
     # ---- life cycle ----
     async def start(self) -> None:
@@ -190,11 +192,20 @@ class RedisBus:
             (self._anti_entropy_loop, "bus-anti-entropy"),
         ]:
             self._tasks.append(loop.create_task(job(), name=name))
+        try:  # serve at once even if Redis is down; the receive loop keeps trying
+            await asyncio.wait_for(self._connected.wait(), SUBSCRIBE_WAIT)
+        except TimeoutError:
+            log.warning("bus: Redis not reachable at start; retrying in the background")
 
     async def close(self) -> None:
+        """Stop the loops. They also check ``_closed``: redis-py can swallow a cancellation
+        that lands inside one of its calls, and closing must never hang on that."""
+        self._closed = True
+        self._outbox_ready.set()
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=SUBSCRIBE_WAIT)
         self._tasks.clear()
         if self._client is not None:
             with contextlib.suppress(RedisError, OSError):
@@ -238,7 +249,7 @@ class RedisBus:
     async def _send_loop(self) -> None:
         """Publish queued frames in pipelined batches; a failed batch is dropped and logged."""
         assert self._client is not None
-        while True:
+        while not self._closed:
             await self._outbox_ready.wait()
             self._outbox_ready.clear()
             batch = list(self._outbox)
@@ -263,7 +274,7 @@ class RedisBus:
         self._send(doc_key, QUERY, _put_varuint(len(sv)) + sv + delete_digest(peer, sv))
 
     async def _anti_entropy_loop(self) -> None:
-        while True:
+        while not self._closed:
             await asyncio.sleep(self.settings.anti_entropy_seconds)
             for doc_key in list(self._peers):
                 try:
@@ -275,19 +286,20 @@ class RedisBus:
     async def _receive_loop(self) -> None:
         assert self._client is not None
         backoff, connected_before = 0.2, False
-        while True:
+        while not self._closed:
             pubsub = self._client.pubsub()
             try:
                 for event in self._subscribed.values():
                     event.clear()
                 await pubsub.subscribe(CONTROL, *self._subscribed)
                 self._pubsub = pubsub
+                self._connected.set()
                 if connected_before:
                     log.info("bus: reconnected to Redis; resynchronising %d docs", len(self._peers))
                     for doc_key in list(self._peers):
                         self._query(doc_key)
                 connected_before, backoff = True, 0.2
-                while True:
+                while not self._closed:
                     message = await pubsub.get_message(timeout=1.0)
                     if message is not None:
                         self._dispatch(message)
@@ -297,6 +309,7 @@ class RedisBus:
                 )
             finally:
                 self._pubsub = None
+                self._connected.clear()
                 with contextlib.suppress(RedisError, OSError):
                     await pubsub.aclose()
             await asyncio.sleep(backoff)

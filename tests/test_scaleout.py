@@ -220,6 +220,14 @@ def stored(pg: str, room: str) -> tuple[int, int]:
         engine.dispose()
 
 
+async def handshake_done(client: YClient) -> YClient:
+    """Wait until the client has answered the server's SyncStep1, so its later edits are
+    sent once, as updates, and not a second time inside that answer."""
+    await until(lambda: any(frame[:2] == b"\x00\x00" for frame in client.frames))
+    await asyncio.sleep(0.05)
+    return client
+
+
 def cluster_env(pg: str, redis: str) -> dict[str, str]:
     return {
         "TAVLE_DATABASE_URL": pg,
@@ -236,8 +244,8 @@ async def test_two_servers_share_a_board(server_factory, pg_db: str, redis_url: 
     room, token = board["board_id"], board["edit_token"]
     logged_at_creation = stored(pg_db, room)[0]
 
-    a = await connected(one.ws, room, token)
-    b = await connected(two.ws, room, token)
+    a = await handshake_done(await connected(one.ws, room, token))
+    b = await handshake_done(await connected(two.ws, room, token))
     for i in range(30):
         await a.set_key(f"a{i}", i)
         await b.set_key(f"b{i}", i)
