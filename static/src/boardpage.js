@@ -54,7 +54,7 @@ export async function startBoard({ t, lang }) {
   const canWrite = Boolean(grant.can_write) && !screen;
   document.body.classList.toggle("screen", screen);
   document.body.classList.toggle("citizen", role === "citizen");
-  const user = stableUser(grant.name);
+  const user = stableUser(grant.name || localStorage.getItem("tavle.name") || t("role." + grant.role));
 
   const doc = new Y.Doc();
   const offline = new IndexeddbPersistence("tavle-" + boardId, doc);
@@ -132,19 +132,36 @@ export async function startBoard({ t, lang }) {
   undo.on("stack-item-popped", () => refresh());
   refresh();
   bindKeys(renderer, tools, actions, canWrite);
+  nameField($("my-name"), user, presence, Boolean(grant.name));
   summonButton($("summon"), role, presence, t);
   screenToggle($("screen-toggle"), screen, t);
   $("join-code").hidden = !screen;
 
-  offline.once("synced", () => renderer.fit());
-  provider.once("sync", () => renderer.fit());
   mountPlan(ctx);
-  window.__tavle = { doc, provider, renderer, editor, tools, presence, undo, ctx, Y };
+  // a hook for tests and the benchmark; `ready` once the offline copy and the server are in
+  const hook = (window.__tavle = { doc, provider, renderer, editor, tools, presence, undo, ctx, Y, ready: false });
+  offline.once("synced", () => renderer.fit());
+  await Promise.all([offline.whenSynced, new Promise((ok) => provider.once("sync", ok))]);
+  renderer.fit();
+  hook.ready = true;
 }
 
 function fail(el, text) {
   el.textContent = text;
   el.hidden = false;
+}
+
+/** The name others see on my cursor; editable when the server gave none. */
+function nameField(input, user, presence, fixed) {
+  input.value = user.name;
+  input.readOnly = fixed;
+  input.addEventListener("change", () => {
+    const name = input.value.trim().slice(0, 200);
+    if (!name) return;
+    user.name = name;
+    localStorage.setItem("tavle.name", name);
+    presence.setUser(user);
+  });
 }
 
 function summonButton(b, role, presence, t) {

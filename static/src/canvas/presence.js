@@ -30,6 +30,12 @@ export class Presence {
     this.renderPeople();
   }
 
+  setUser(user) {
+    this.ui.user = user;
+    this.send({ user: { ...user, role: this.ui.role } });
+    this.renderPeople();
+  }
+
   /** Awareness updates at most every SEND_MS; the last one is never lost. */
   send(fields) {
     this.queued = { ...(this.queued || {}), ...fields };
@@ -159,7 +165,7 @@ export class Presence {
 
   renderPeople() {
     const { t, peopleEl } = this.ui;
-    const me = this.aw.getLocalState()?.user;
+    const me = this.ui.user;
     const rows = [[this.aw.clientID, { user: me }], ...this.others()];
     peopleEl.replaceChildren(...rows.map(([id, s]) => {
       const li = document.createElement("li");

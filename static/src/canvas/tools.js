@@ -66,7 +66,11 @@ export class Tools {
       this.penDown = true;
       this.lastPen = performance.now();
     }
-    this.r.canvas.setPointerCapture?.(e.pointerId);
+    try {
+      this.r.canvas.setPointerCapture(e.pointerId);
+    } catch {
+      /* a pointer the browser no longer knows (e.g. lifted already): nothing to capture */
+    }
     const [sx, sy] = this.point(e);
     this.pointers.set(e.pointerId, { sx, sy, type: e.pointerType });
     const touches = [...this.pointers.values()].filter((p) => p.type === "touch");
@@ -98,7 +102,7 @@ export class Tools {
     for (const ce of events.length ? events : [e]) {
       const [cx, cy] = this.point(ce);
       const [bx, by] = this.r.toBoard(cx, cy);
-      this.gesture.move(bx, by, ce, cx, cy);
+      this.gesture.move?.(bx, by, ce, cx, cy);
     }
   }
 

@@ -33,8 +33,9 @@ function button(t, key, label, onClick, extra = {}) {
   return b;
 }
 
-function group(t, labelKey, children) {
+function group(t, labelKey, children, onlyFor = null) {
   const g = document.createElement("div");
+  if (onlyFor) g.dataset.for = onlyFor;
   g.className = "group";
   g.setAttribute("role", "group");
   g.setAttribute("aria-label", t(labelKey));
@@ -59,11 +60,11 @@ export function buildToolbar(root, mode, { t, tools, actions }) {
       group(t, "tools.eraser", [
         button(t, "erase_part", t("tools.erase_part"), () => actions.eraserMode("part"), { icon: "◐" }),
         button(t, "erase_whole", t("tools.erase_whole"), () => actions.eraserMode("whole"), { icon: "●" }),
-      ]),
+      ], "eraser"),
       group(t, "tools.color", Object.entries(COLOURS).map(([name, hex]) =>
         button(t, "color-" + name, t("tools.color." + name), () => actions.color(hex), { swatch: hex, icon: "" }))),
       group(t, "tools.note_color", NOTE_COLOURS.map((name) =>
-        button(t, "note-" + name, t("tools.note." + name), () => actions.noteColor(name), { swatch: `var(--note-${name})`, icon: "" }))),
+        button(t, "note-" + name, t("tools.note." + name), () => actions.noteColor(name), { swatch: `var(--note-${name})`, icon: "" })), "note"),
       group(t, "tools.width", Object.entries(WIDTHS).map(([name, px]) =>
         button(t, "width-" + name, t("tools." + name), () => actions.width(px), { icon: { thin: "─", medium: "━", thick: "▬" }[name] }))),
       group(t, "tools.edit", ["undo", "redo", "delete", "duplicate", "front", "back"].map(act)),
@@ -72,6 +73,7 @@ export function buildToolbar(root, mode, { t, tools, actions }) {
   }
   root.replaceChildren(...groups);
   return function refresh() {
+    root.dataset.tool = tools.tool;
     for (const b of root.querySelectorAll("button")) {
       const k = b.dataset.key;
       let on = null;

@@ -1,0 +1,146 @@
+"""Helpers for browser tests of the board page: open a board, draw, read canvas pixels.
+
+Coordinates given to these helpers are CSS pixels relative to the canvas; board
+coordinates are converted with the page's own renderer so tests do not depend on
+the viewport a page happened to fit.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.conftest import ServerProcess
+
+CONNECTED = "document.getElementById('conn').dataset.state === 'connected'"
+READY = "window.__tavle && window.__tavle.ready"
+NAVY = (0x1D, 0x35, 0x57)
+RED = (0xE6, 0x39, 0x46)
+
+
+@pytest.fixture
+def opener(browser: Any, server: Any) -> Iterator:
+    """``opener(board, **kw)`` opens the board page; every context is closed afterwards."""
+    pages: list[Any] = []
+
+    def open_(board: dict, **kw: Any) -> Any:
+        pages.append(open_board(browser, server, board, **kw))
+        return pages[-1]
+
+    open_.browser = browser  # type: ignore[attr-defined]
+    yield open_
+    for p in pages:
+        p.context.close()
+
+
+def center_x(page: Any) -> float:
+    box = page.evaluate("window.__tavle.renderer.visibleBox()")
+    return (box[0] + box[2]) / 2
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One real ``tavle serve`` for a whole test module; each test makes its own board."""
+    s = ServerProcess(data_dir=tmp_path_factory.mktemp("board-server")).start()
+    yield s
+    s.stop()
+
+
+def new_board(server: ServerProcess, title: str = "Testtavle", template: str = "blank") -> dict:
+    """Create a board over HTTP (POST /api/boards), as the start page does."""
+    req = urllib.request.Request(  # noqa: S310 - our own http:// server
+        server.http + "/api/boards",
+        data=json.dumps({"title": title, "template": template}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(req, timeout=10) as res:  # noqa: S310 - our own http:// server
+        return json.load(res)
+
+
+def open_board(browser: Any, server: Any, board: dict, **context: Any) -> Any:
+    """A new browser context with the board page open, connected and synced.
+
+    ``bypass_csp``: Playwright's polling waits evaluate strings, which the page's strict
+    CSP forbids; one test loads the page without it and checks for CSP violations.
+    """
+    token = board[context.pop("token", "edit_token")]
+    query = context.pop("query", "")
+    context.setdefault("bypass_csp", True)
+    context.setdefault("viewport", {"width": 1280, "height": 800})
+    ctx = browser.new_context(**context)
+    page = ctx.new_page()
+    page.set_default_timeout(10000)
+    page.goto(f"{server.http}/board/{board['board_id']}{query}#token={token}")
+    page.wait_for_function(READY, timeout=15000)
+    page.wait_for_function(CONNECTED, timeout=15000)
+    return page
+
+
+def canvas_origin(page: Any) -> tuple[float, float]:
+    box = page.locator("#canvas").bounding_box()
+    return box["x"], box["y"]
+
+
+def drag(page: Any, points: list[tuple[float, float]], steps: int = 5) -> None:
+    """Press the mouse at the first canvas point, move through the rest, release."""
+    ox, oy = canvas_origin(page)
+    page.mouse.move(ox + points[0][0], oy + points[0][1])
+    page.mouse.down()
+    for x, y in points[1:]:
+        page.mouse.move(ox + x, oy + y, steps=steps)
+    page.mouse.up()
+
+
+def click(page: Any, x: float, y: float, **kw: Any) -> None:
+    ox, oy = canvas_origin(page)
+    page.mouse.click(ox + x, oy + y, **kw)
+
+
+def tool(page: Any, key: str) -> None:
+    page.locator(f'#toolbar button[data-key="{key}"]').click()
+
+
+def settle(page: Any) -> None:
+    """Wait until the next frame has been drawn."""
+    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def pixel(page: Any, x: float, y: float) -> tuple[int, int, int]:
+    """Colour of the canvas at CSS pixel (x, y)."""
+    settle(page)
+    rgb = page.evaluate(
+        """([x, y]) => {
+            const c = document.getElementById('canvas'), d = window.devicePixelRatio || 1;
+            const px = c.getContext('2d').getImageData(Math.round(x * d), Math.round(y * d), 1, 1);
+            return [...px.data].slice(0, 3);
+        }""",
+        [x, y],
+    )
+    return tuple(rgb)
+
+
+def near(rgb: tuple[int, ...], want: tuple[int, ...], tol: int = 40) -> bool:
+    return all(abs(a - b) <= tol for a, b in zip(rgb, want, strict=True))
+
+
+WHITE = (255, 255, 255)
+
+
+def elements(page: Any) -> list[dict]:
+    return page.evaluate("[...window.__tavle.doc.getMap('elements').values()]")
+
+
+def to_screen(page: Any, bx: float, by: float) -> tuple[float, float]:
+    return tuple(page.evaluate("([x, y]) => window.__tavle.renderer.toScreen(x, y)", [bx, by]))
+
+
+def stroke_mid(el: dict) -> tuple[float, float]:
+    """A board point on a stroke: its middle input point."""
+    n = len(el["points"]) // 3
+    i = n // 2 * 3
+    return el["points"][i], el["points"][i + 1]
