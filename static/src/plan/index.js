@@ -70,23 +70,15 @@ export function mountPlan(ctx) {
   const list = h("section", { id: listId, class: "plan-list", hidden: true, "aria-label": t("plan.list_title") }, listHeading, listBody);
   root.append(h("div", { class: "plan-bar" }, title, toggle), panel, list);
 
-  toggle.addEventListener("click", () => {
-    const showList = list.hidden;
-    list.hidden = !showList;
-    panel.hidden = showList;
-    title.hidden = showList;
-    toggle.setAttribute("aria-pressed", String(showList));
-    if (showList) listHeading.focus();
-  });
-
   let pending = false;
   const draw = () => {
     pending = false;
     if (isDragging()) return void setTimeout(schedule, 100);
     const plan = readPlan(ctx.doc);
     const key = focusedKey(root);
-    fill(panel, renderPanel(pc, plan));
-    fill(listBody, renderList(pc, plan));
+    // only the view on screen is drawn; the other is drawn when it is switched to
+    if (!panel.hidden) fill(panel, renderPanel(pc, plan));
+    if (!list.hidden) fill(listBody, renderList(pc, plan));
     restoreFocus(root, key);
   };
   const schedule = () => {
@@ -95,6 +87,16 @@ export function mountPlan(ctx) {
     setTimeout(draw, 0);
   };
   for (const name of WATCHED) ctx.doc.getMap(name).observe(schedule);
+  toggle.addEventListener("click", () => {
+    const showList = list.hidden;
+    list.hidden = !showList;
+    panel.hidden = showList;
+    title.hidden = showList;
+    toggle.setAttribute("aria-pressed", String(showList));
+    draw();
+    if (showList) listHeading.focus();
+  });
+
   draw();
 
   ctx.onAgree = () => agreeToSelection(pc);
