@@ -49,7 +49,7 @@ GARBAGE = st.recursive(
         st.dictionaries(st.one_of(st.sampled_from(FIELD_NAMES), st.text(max_size=5)), inner,
                         max_size=8),
     ),
-    max_leaves=25,
+    max_leaves=10,
 )
 REF = st.one_of(st.none(), KEYS)
 WORDS = st.sampled_from(["Få et job", "Æbler", "Ro på pengene", " ", "Emil"])
@@ -98,8 +98,8 @@ ELEMENT_OPS = [
     st.tuples(st.just(schema.ELEMENTS), KEYS, near_valid(fields, {"type": st.just(kind)}))
     for kind, fields in ELEMENT_FIELDS.items()
 ]
-OPS = st.lists(st.one_of(ANY_OP, *ITEM_OPS, *ELEMENT_OPS), max_size=30)
-FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+OPS = st.lists(st.one_of(ANY_OP, *ITEM_OPS, *ELEMENT_OPS), max_size=20)
+FAST = settings(max_examples=75, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def apply_ops(doc: Doc, ops: list) -> None:
