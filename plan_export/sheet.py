@@ -148,7 +148,7 @@ def build_sheet(
             for a in plan.actions
             if _shown(a, options) and (a.goal in chosen_ids or a.goal not in known)
         ]
-        tasks.sort(key=lambda a: (a.due is None, a.due or "", a.rank))
+        tasks.sort(key=lambda a: (a.status == "done", a.due is None, a.due or "", a.rank))
         sheet.tasks = [_task(plan, a, lang) for a in tasks]
     if "contacts" in sections:
         sheet.contacts = _contacts(plan, lang)

@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 
 from server import sync_endpoint
 from server.access.setup import access_middleware, install_access
-from server.api import audit, auth, boards, cases, consent, join
+from server.api import audit, auth, boards, cases, consent, exports, join
 from server.bus import make_bus
 from server.config import Settings
 from server.rooms import RoomRegistry
@@ -60,6 +60,7 @@ def build_routes() -> list[BaseRoute]:
     routes += join.routes
     routes += consent.routes
     routes += audit.routes
+    routes += exports.routes
     return routes
 
 
