@@ -151,7 +151,7 @@ def _familie(sheet: Sheet, plan: Plan, lang: str) -> None:
     """One lane per household member (dropping a card sets its ``member``), and one shared."""
     tops = plan.top_goals()
     columns = [
-        (f"{m.name} ({m.relation})" if m.relation else m.name,
+        (f"{m.name} – {m.relation}" if m.relation else m.name,
          {"field": "member", "value": m.id},
          [("goal", g.id) for g in tops if g.member == m.id])
         for m in plan.members

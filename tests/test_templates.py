@@ -91,7 +91,7 @@ def test_familie_has_a_lane_per_member_and_netvaerk_a_frame_per_organisation() -
     apply_template(doc, "familie")
     lanes = [e for e in read_elements(doc)[0] if e["type"] == "frame"]
     assert [f["lane"]["value"] for f in lanes if f["lane"]] == ["m1", "m2", "m3"]
-    assert "Emil (søn (14 år))" in {f["title"] for f in lanes}
+    assert "Emil – søn (14 år)" in {f["title"] for f in lanes}
     doc = plan_doc()
     apply_template(doc, "netvaerk")
     elements, _ = read_elements(doc)
