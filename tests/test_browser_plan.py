@@ -271,6 +271,19 @@ def test_hostile_text_is_shown_as_text_and_observer_reads_in_english(server, pag
     submit_dialog(pro)
     propose_goal(pro, HOSTILE)
     propose_action(pro, HOSTILE, HOSTILE, HOSTILE, "2026-12-07")
+    pro.get_by_role("button", name="Tilføj aftale").click()
+    pro.locator("dialog[open]").get_by_label("Aftalen").fill(HOSTILE)
+    pro.locator("dialog[open]").get_by_label("Hvem følger op").select_option(label=HOSTILE)
+    submit_dialog(pro)
+    pro.get_by_role("button", name="Ret: Næste møde").click()
+    pro.locator("dialog[open]").get_by_label("Dato").fill("2026-12-14")
+    pro.locator("dialog[open]").get_by_label("Klokken").fill("10:00")
+    pro.locator("dialog[open]").get_by_label("Sted").fill(HOSTILE)
+    submit_dialog(pro)
+    expect(pro.locator("#plan .plan-meeting")).to_have_text(f"14-12-2026 kl. 10.00, {HOSTILE}")
+    expect(pro.locator("#plan .plan-agreements li")).to_have_text(
+        f"{HOSTILE} Hvem følger op: {HOSTILE}"
+    )
 
     expect(observer.locator("#plan .plan-own-goal")).to_have_text(f"“{HOSTILE}”")
     expect(pro.locator("#plan .plan-own-goal")).to_have_text(f"»{HOSTILE}«")
@@ -289,3 +302,4 @@ def test_hostile_text_is_shown_as_text_and_observer_reads_in_english(server, pag
     expect(listview).to_contain_text(HOSTILE)
     expect(listview).to_contain_text("07-12-2026")
     expect(listview).to_contain_text("Not started")
+    expect(listview).to_contain_text(f"14-12-2026 at 10:00, {HOSTILE}")
