@@ -32,6 +32,7 @@ from board.fields import (
     text_list,
     timestamp,
 )
+from board.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from board.plan import (
     Action,
     Agreement,
@@ -149,7 +150,7 @@ META_FIELDS: tuple[Field, ...] = (
     Field("title", SHORT, ""),
     Field("template", SHORT, ""),
     Field("created", optional(timestamp), None),
-    Field("language", choice(schema.LANGUAGES), "da"),
+    Field("language", choice(LANGUAGES), DEFAULT_LANGUAGE),
 )
 
 # references that must point at an existing item: (map, field) -> target map

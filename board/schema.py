@@ -46,7 +46,6 @@ ROLES = ("citizen", "relative", "coordinator", "professional", "support", "obser
 CARD_KINDS = ("own_goal", "goal", "action", "participant", "agreement")
 GOAL_STATUSES = ("active", "completed", "cancelled")
 LANE_FIELDS = ("status", "horizon", "member")  # frame.lane.field
-LANGUAGES = ("da", "en")
 
 # server-side limits (validation refuses, reading skips beyond these)
 MAX_TEXT = 2000  # characters in one text field

@@ -18,7 +18,7 @@ from pycrdt import Doc, Map
 
 from board import schema
 from board.elements import INK, bounds
-from board.i18n import t
+from board.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from board.plan import Plan
 from board.read import read_elements, read_meta, read_plan
 
@@ -199,7 +199,7 @@ def apply_template(doc: Doc, name: str, lang: str = "da") -> list[str]:
     dy = min(b[1] for b in boxes) if boxes else 0
     top = max((e["z"] for e in existing), default=0)
     sheet = Sheet(dx=dx, dy=dy, z=top)
-    draw(sheet, plan, lang if lang in schema.LANGUAGES else "da")
+    draw(sheet, plan, lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
     meta, _ = read_meta(doc)
     with doc.transaction():
         elements = doc.get(schema.ELEMENTS, type=Map)
