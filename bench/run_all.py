@@ -1,8 +1,10 @@
 """``make bench``: run every benchmark in ``bench/``, one subprocess each, in turn.
 
-Each benchmark prints its own comparison. They run one after another (never at the
-same time) because they measure CPU on a shared machine; a benchmark that is not
-there yet is reported and skipped, one that fails makes the exit status non-zero.
+A benchmark is a module ``bench/<name>_bench.py`` that prints its own comparison;
+the known ones run first in a fixed order, any other found is run after them. They
+run one after another (never at the same time) because they measure CPU on a shared
+machine; a known one that is not there yet is reported and skipped, one that fails
+makes the exit status non-zero.
 """
 
 from __future__ import annotations
@@ -13,12 +15,18 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-BENCHMARKS = ("sync_bench", "render_bench", "export_bench", "board_bench")
+KNOWN = ("sync_bench", "render_bench", "export_bench", "board_bench")
+
+
+def benchmarks() -> list[str]:
+    """The known benchmarks in their order, then any other ``*_bench.py`` found."""
+    found = sorted(p.stem for p in BENCH.glob("*_bench.py"))
+    return [*KNOWN, *(name for name in found if name not in KNOWN)]
 
 
 def main() -> int:
     failed: list[str] = []
-    for name in BENCHMARKS:
+    for name in benchmarks():
         if not (BENCH / f"{name}.py").exists():
             print(f"== {name}: not present, skipped", flush=True)
             continue

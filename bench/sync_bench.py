@@ -200,7 +200,7 @@ def profiling(server: Server, path: Path | None, nice: int) -> Iterator[None]:
         yield
         return
     spy = shutil.which("py-spy") or str(VENV_BIN / "py-spy")
-    argv = [spy, "record", "--nonblocking", "--pid", str(server.proc.pid)]
+    argv = [spy, "record", "--rate", "200", "--pid", str(server.proc.pid)]
     proc = subprocess.Popen(
         [*argv, "--format", "raw", "-o", str(path)],
         stdout=subprocess.DEVNULL,
