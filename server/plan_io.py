@@ -17,7 +17,9 @@ from pathlib import Path
 
 from pycrdt import Doc
 
+from board.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from board.read import read_plan
+from board.schema import MAX_TITLE
 from board.templates import TEMPLATES, apply_template
 from board.write import now_stamp, write_meta, write_plan
 from plan_export.record import RecordError, plan_to_record, record_to_plan
@@ -37,6 +39,8 @@ def add_plan_commands(board: argparse._SubParsersAction) -> None:
     imp.add_argument("--title", default="", help="board title (default: the plan's title)")
     imp.add_argument("--template", default="blank", choices=list(TEMPLATES),
                      help="draw this template around the plan (default blank)")
+    imp.add_argument("--lang", default=DEFAULT_LANGUAGE, choices=list(LANGUAGES),
+                     help="language of the template's texts (default da)")
     imp.set_defaults(func=run_import)
     exp = board.add_parser("export", help="print a board's plan record")
     exp.add_argument("board_id", metavar="BOARD")
@@ -44,15 +48,17 @@ def add_plan_commands(board: argparse._SubParsersAction) -> None:
     exp.set_defaults(func=run_export)
 
 
-def board_from_record(data: object, *, title: str = "", template: str = "blank") -> tuple[str, Doc]:
+def board_from_record(
+    data: object, *, title: str = "", template: str = "blank", lang: str = DEFAULT_LANGUAGE
+) -> tuple[str, Doc]:
     """``(title, document)`` for a plan record; raises RecordError naming the wrong field."""
     plan = record_to_plan(data)
     title = (title or plan.title or plan.citizen.alias or plan.citizen.name or "Plan").strip()
     doc = Doc()
-    write_meta(doc, title=title[:200], template=template)
+    write_meta(doc, title=title[:MAX_TITLE], template=template, language=lang)
     write_plan(doc, plan)
-    apply_template(doc, template)
-    return title[:200], doc
+    apply_template(doc, template, lang)
+    return title[:MAX_TITLE], doc
 
 
 def read_json(file: str) -> object:
@@ -98,7 +104,7 @@ async def export_record(settings: Settings, board_id: str) -> tuple[dict, list[s
 def run_import(args: argparse.Namespace) -> int:
     try:
         title, doc = board_from_record(
-            read_json(args.file), title=args.title, template=args.template
+            read_json(args.file), title=args.title, template=args.template, lang=args.lang
         )
     except (PlanIOError, RecordError) as err:
         print(f"tavle board import: refused, nothing was created: {err}", file=sys.stderr)

@@ -13,7 +13,7 @@ import pytest
 from pycrdt import Map
 
 from board import schema
-from board.read import read_elements, read_plan
+from board.read import read_elements, read_meta, read_plan
 from plan_export.record import COLLECTIONS, RecordError, plan_to_record, validate_record
 from server.plan_io import PlanIOError, board_from_record, read_json
 from tests.conftest import ROOT, VENV_BIN
@@ -121,3 +121,14 @@ def test_board_from_record_refuses_before_building(tmp_path, content: str, words
     path.write_text(content, encoding="utf-8")
     with pytest.raises((PlanIOError, RecordError), match=re.escape(words)):
         board_from_record(read_json(str(path)))
+
+
+def test_board_from_record_builds_meta_plan_and_template() -> None:
+    record = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    title, doc = board_from_record(record, template="tre_kolonner", lang="en")
+    meta, problems = read_meta(doc)
+    assert title == "Familien Jensens plan" and problems == []
+    assert (meta["title"], meta["template"], meta["language"]) == (title, "tre_kolonner", "en")
+    assert by_id(plan_to_record(read_plan(doc)[0])) == by_id(record)
+    frames = {e["title"] for e in read_elements(doc)[0] if e["type"] == "frame"}
+    assert frames == {"What we worry about", "What works", "Next steps"}
