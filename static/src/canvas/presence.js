@@ -84,7 +84,8 @@ export class Presence {
       if (id === this.following) this.follow(null);
     }
     if (added.length || removed.length || updated.some((id) => this.changedUser(id))) this.renderPeople();
-    this.r.schedule();
+    // my own awareness changes as my view moves: that alone needs no redraw
+    if ([...added, ...updated, ...removed].some((id) => id !== this.aw.clientID)) this.r.requestFrame();
   }
 
   changedUser(id) {

@@ -4,6 +4,8 @@ import { bounds, boxEdgePoint, Grid, intersects, NOTE_FILLS } from "./geometry.j
 import { HIGHLIGHTER_ALPHA, strokePath } from "./freehand.js";
 
 const MIN_S = 0.005, MAX_S = 2;
+const CACHE_OVER_MS = 12; // full frames slower than this are cached for view-only frames
+const IDLE_MS = 250;
 const FONT = "system-ui, sans-serif";
 
 export class Renderer {
@@ -73,10 +75,17 @@ export class Renderer {
     this.canvas.height = Math.round(this.height * dpr);
     this.canvas.style.width = this.width + "px";
     this.canvas.style.height = this.height + "px";
+    this.cache = null;
     this.schedule();
   }
 
+  /** Redraw soon because something on the board changed (not only the view). */
   schedule() {
+    this.dirty = true;
+    this.requestFrame();
+  }
+
+  requestFrame() {
     if (this.pending) return;
     this.pending = true;
     requestAnimationFrame(() => {
@@ -102,7 +111,7 @@ export class Renderer {
 
   setView(ox, oy, s, quiet = false) {
     this.view = { ox, oy, s: Math.min(MAX_S, Math.max(MIN_S, s)) };
-    this.schedule();
+    this.requestFrame();
     if (!quiet) for (const fn of this.viewListeners) fn(this.view);
   }
 
@@ -161,18 +170,98 @@ export class Renderer {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.fillStyle = "#ffffff";
     ctx.fillRect(0, 0, this.width, this.height);
+    if (!this.dirty && this.cache && this.cache.cost > CACHE_OVER_MS) return this.drawCached(t0);
+    this.dirty = false;
     ctx.setTransform(dpr * s, 0, 0, dpr * s, -ox * s * dpr, -oy * s * dpr);
     const visible = this.visibleBox();
     const ids = this.culling ? [...this.grid.query(visible)] : [...this.items.keys()].filter((id) => !this.connectors.has(id));
     const shown = (this.culling ? ids.filter((id) => intersects(this.items.get(id).box, visible)) : ids).sort((a, b) => this.order(a, b));
-    for (const id of shown) if (!this.hidden.has(id)) this.drawItem(this.items.get(id));
+    this.drawList(shown);
     for (const id of this.connectors) this.drawConnector(this.items.get(id).el);
+    this.keepCache(performance.now() - t0);
+    this.finish(t0);
+  }
+
+  /** What is drawn over the elements every frame: live strokes, selection, overlays. */
+  finish(t0) {
     for (const el of this.live) this.drawItem({ el, box: bounds(el) });
     this.drawSelection();
-    for (const fn of this.overlays) fn(ctx, this);
+    for (const fn of this.overlays) fn(this.ctx, this);
     this.frames++;
     this.lastDrawMs = performance.now() - t0;
     for (const fn of this.afterDraw) fn(this);
+  }
+
+  /**
+   * A large board's elements are kept as a bitmap of the last full frame; while only the
+   * view moves (pan, zoom, follow) that bitmap is scaled and shifted, and the board is
+   * drawn in full again once the view rests for IDLE_MS.
+   */
+  keepCache(cost) {
+    if (cost <= CACHE_OVER_MS) {
+      this.cache = null;
+      return;
+    }
+    const c = this.cache?.canvas || document.createElement("canvas");
+    if (c.width !== this.canvas.width || c.height !== this.canvas.height) {
+      c.width = this.canvas.width;
+      c.height = this.canvas.height;
+    }
+    const cc = c.getContext("2d");
+    cc.clearRect(0, 0, c.width, c.height);
+    cc.drawImage(this.canvas, 0, 0);
+    this.cache = { canvas: c, ...this.view, w: this.width, h: this.height, cost };
+  }
+
+  drawCached(t0) {
+    const ctx = this.ctx, dpr = window.devicePixelRatio || 1, { ox, oy, s } = this.view, c = this.cache;
+    const k = s / c.s;
+    ctx.drawImage(c.canvas, (c.ox - ox) * s, (c.oy - oy) * s, c.w * k, c.h * k);
+    ctx.setTransform(dpr * s, 0, 0, dpr * s, -ox * s * dpr, -oy * s * dpr);
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => this.schedule(), IDLE_MS);
+    this.finish(t0);
+  }
+
+  /**
+   * Draw items in z order. Strokes too thin on screen to show their pressure shape are
+   * drawn as plain polylines, and runs of such strokes in one colour share one path.
+   */
+  drawList(ids) {
+    const ctx = this.ctx, s = this.view.s;
+    let batch = null;
+    const flush = () => {
+      if (!batch) return;
+      ctx.globalAlpha = batch.alpha;
+      ctx.strokeStyle = batch.color;
+      ctx.lineWidth = batch.width;
+      ctx.stroke(batch.path);
+      ctx.globalAlpha = 1;
+      batch = null;
+    };
+    ctx.lineCap = "round";
+    ctx.lineJoin = "round";
+    for (const id of ids) {
+      if (this.hidden.has(id)) continue;
+      const item = this.items.get(id), el = item.el;
+      if (el.type === "stroke" && el.width * s < 2.5) {
+        const alpha = el.tool === "highlighter" ? HIGHLIGHTER_ALPHA : 1;
+        const width = Math.max(el.width * 0.6, 1 / s);
+        if (!batch || batch.color !== el.color || batch.alpha !== alpha || batch.width !== width) {
+          flush();
+          batch = { color: el.color, alpha, width, path: new Path2D() };
+        }
+        const p = el.points;
+        batch.path.moveTo(p[0], p[1]);
+        const step = Math.max(3, 3 * Math.floor(2 / Math.max(s * 40, 0.01)));
+        for (let i = step; i < p.length; i += step) batch.path.lineTo(p[i], p[i + 1]);
+        batch.path.lineTo(p[p.length - 3], p[p.length - 2]);
+        continue;
+      }
+      flush();
+      this.drawItem(item);
+    }
+    flush();
   }
 
   drawItem(item) {
@@ -270,6 +359,7 @@ export class Renderer {
     ctx.lineWidth = shadow ? 10 : 20;
     ctx.strokeRect(el.x, el.y, el.w, el.h);
     const size = Math.max(80, Math.min(200, el.h / 6));
+    if (size * this.view.s < 4) return; // unreadably small: the coloured box is enough
     ctx.fillStyle = ink;
     ctx.font = `${size}px ${FONT}`;
     ctx.textBaseline = "top";
@@ -291,6 +381,7 @@ export class Renderer {
     ctx.strokeStyle = "#8a99ad";
     ctx.lineWidth = 15;
     ctx.strokeRect(el.x, el.y, el.w, el.h);
+    if (220 * this.view.s < 4) return;
     ctx.fillStyle = "#1d3557";
     ctx.font = `bold 220px ${FONT}`;
     ctx.textBaseline = "top";
