@@ -7,6 +7,7 @@ import json
 import re
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ from pycrdt import Map
 from board import schema
 from board.read import read_elements, read_meta, read_plan
 from plan_export.record import COLLECTIONS, RecordError, plan_to_record, validate_record
-from server.plan_io import PlanIOError, board_from_record, read_json
+from server.config import Settings
+from server.plan_io import PlanIOError, board_from_record, export_record, read_json
 from tests.conftest import ROOT, VENV_BIN
 from tests.yclient import connected
 
@@ -59,11 +61,13 @@ def test_import_then_a_running_server_serves_the_plan_and_export_follows_edits(s
         await client.close()
 
     asyncio.run(over_the_socket())
-    for _ in range(50):  # the room group-commits its log; the export reads the store
-        actions = {a["id"]: a for a in export(server, created["board_id"])["actions"]}
+    settings = Settings(data_dir=server.data_dir)
+    for _ in range(100):  # the room group-commits its log; the export reads the store
+        record, _ = asyncio.run(export_record(settings, created["board_id"]))
+        actions = {a["id"]: a for a in record["actions"]}
         if actions["a-praktik"]["status"] == "in_progress":
             break
-        asyncio.run(asyncio.sleep(0.1))
+        time.sleep(0.1)
     assert actions["a-praktik"]["status"] == "in_progress"
 
 
