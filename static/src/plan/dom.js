@@ -57,6 +57,6 @@ export function select(options, value, attrs = {}) {
   return h(
     "select",
     attrs,
-    options.map(([v, label]) => h("option", { value: v, selected: v === (value ?? "") , text: label })),
+    options.map(([v, label]) => h("option", { value: v, selected: v === (value ?? ""), text: label })),
   );
 }

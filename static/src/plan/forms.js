@@ -3,6 +3,7 @@
 // Native <dialog>: focus stays inside, Escape closes, focus returns to the opener.
 import { h, field, select, uid } from "./dom.js";
 import { showDate } from "./dates.js";
+import { vocab } from "./words.js";
 import * as model from "./model.js";
 import { hasCard, placeCard } from "./cards.js";
 
@@ -60,8 +61,6 @@ function dateField(ctx, label, name, value) {
   update();
   return field(label, input, hint);
 }
-
-const vocab = (t, prefix, values) => values.map((v) => [v, t(`${prefix}.${v}`)]);
 
 function goalOptions(t, plan) {
   return [["", t("plan.no_goal")], ...plan.goals.map((g) => [g.id, g.title])];

@@ -1,12 +1,12 @@
 // The plan panel: the citizen's own goal, goals in horizon lanes, actions in status
 // lanes, network, agreements and next meeting — editable, re-drawn from the document.
-import { h } from "./dom.js";
+import { h, select } from "./dom.js";
 import { showDate } from "./dates.js";
 import * as model from "./model.js";
 import { draggable } from "./drag.js";
 import { focusCard } from "./cards.js";
 import * as forms from "./forms.js";
-import { actionFacts, agreementState, meetingText, personName, quoted } from "./words.js";
+import { actionFacts, agreementState, meetingText, personName, quoted, vocab } from "./words.js";
 
 /** A button that keeps its focus across re-draws (matched by its `key`). */
 function button(key, label, onClick, attrs = {}) {
@@ -75,13 +75,13 @@ function goalCard(ctx, plan, goal, siblings) {
     write ? h("div", { class: "plan-card-tools" },
       goal.parent ? null : h("label", { class: "plan-inline-field" },
         h("span", { text: t("plan.horizon") }),
-        h("select", {
+        select(vocab(t, "horizon", model.HORIZONS), goal.horizon, {
           data: { focus: `${goal.id}:horizon` },
           on: { change: (e) => {
             const lane = plan.goals.filter((g) => !g.parent && g.horizon === e.target.value);
             model.placeItem(ctx.doc, "goals", lane, goal.id, lane.length, { horizon: e.target.value });
           } },
-        }, model.HORIZONS.map((hz) => h("option", { value: hz, selected: hz === goal.horizon, text: t(`horizon.${hz}`) })))),
+        })),
       ...moveButtons(ctx, "goals", siblings, goal, goal.title),
       button(`${goal.id}:edit`, t("plan.edit"), () => forms.goalForm(ctx, plan, goal), { "aria-label": t("plan.edit_item", { title: goal.title }) }),
       goal.parent ? null : button(`${goal.id}:sub`, t("plan.add_subgoal"), () => forms.goalForm(ctx, plan, null, goal.id), {

@@ -2,6 +2,9 @@
 import { showDate, showStampDate } from "./dates.js";
 import { ROLES, isProposal } from "./model.js";
 
+/** [value, word] pairs of a vocabulary, e.g. vocab(t, "status", STATUSES). */
+export const vocab = (t, prefix, values) => values.map((v) => [v, t(`${prefix}.${v}`)]);
+
 /**
  * A participant's name by id. A proposer without a participant entry is stored by
  * display name or by role ("coordinator"), shown as the role's word.
