@@ -40,7 +40,8 @@ def cli_user(server: ServerProcess, username: str, org: str, *teams: str, name: 
 def make_user(server: ServerProcess, username: str, org: str, *teams: str, name: str = "") -> None:
     """The same account as ``tavle user create`` makes, written straight into the server's
     database file (a CLI process per account costs seconds on a busy machine)."""
-    engine = make_engine(Settings(data_dir=server.data_dir))
+    database_url = server.env_extra.get("TAVLE_DATABASE_URL", "")
+    engine = make_engine(Settings(data_dir=server.data_dir, database_url=database_url))
     try:
         with engine.begin() as conn:
             create_user(conn, username, PASSWORD, name or username.title(), org, list(teams))
