@@ -144,3 +144,57 @@ def stroke_mid(el: dict) -> tuple[float, float]:
     n = len(el["points"]) // 3
     i = n // 2 * 3
     return el["points"][i], el["points"][i + 1]
+
+
+def ink(page: Any, x0: float, y0: float, x1: float, y1: float) -> int:
+    """How many canvas pixels in the CSS box are clearly not white."""
+    settle(page)
+    return page.evaluate(
+        """([x0, y0, x1, y1]) => {
+            const c = document.getElementById('canvas'), d = window.devicePixelRatio || 1;
+            const w = Math.round((x1 - x0) * d), h = Math.round((y1 - y0) * d);
+            const px = c.getContext('2d')
+                .getImageData(Math.round(x0 * d), Math.round(y0 * d), w, h).data;
+            let n = 0;
+            for (let i = 0; i < px.length; i += 4) if (px[i] + px[i + 1] + px[i + 2] < 600) n++;
+            return n;
+        }""",
+        [x0, y0, x1, y1],
+    )
+
+
+def pointer(page: Any, events: list[tuple]) -> None:
+    """Dispatch pointer events on the canvas: (type, pointerId, pointerType, x, y[, pressure])."""
+    page.evaluate(
+        """(events) => {
+            const c = document.getElementById('canvas'), r = c.getBoundingClientRect();
+            for (const [type, id, kind, x, y, pressure] of events) {
+                c.dispatchEvent(new PointerEvent(type, {
+                    pointerId: id, pointerType: kind, clientX: r.left + x, clientY: r.top + y,
+                    pressure: pressure ?? (type === 'pointerup' ? 0 : 0.5), isPrimary: true,
+                    bubbles: true, cancelable: true, button: 0,
+                    buttons: type === 'pointerup' ? 0 : 1,
+                }));
+            }
+        }""",
+        [list(e) for e in events],
+    )
+
+
+def line_events(
+    kind: str, pid: int, a: tuple, b: tuple, steps: int = 8, pressure: float = 0.5
+) -> list:
+    """Down at a, moves to b, up at b, as one pointer of the given kind."""
+    out: list[tuple] = [("pointerdown", pid, kind, *a, pressure)]
+    for i in range(1, steps + 1):
+        t = i / steps
+        out.append(
+            ("pointermove", pid, kind, a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, pressure)
+        )
+    out.append(("pointerup", pid, kind, *b, 0))
+    return out
+
+
+def add(page: Any, el: dict) -> str:
+    """Add an element through the page's editor (as a local change); returns its id."""
+    return page.evaluate("(el) => window.__tavle.editor.add(el)[0]", el)
