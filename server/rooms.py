@@ -36,6 +36,7 @@ from server.protocol import (
     update_frame,
     update_frame_from_step2,
 )
+from server.wsfast import EXTENSION, FastSocket
 
 log = logging.getLogger("tavle.rooms")
 
@@ -45,6 +46,8 @@ Listener = Callable[[str, bytes], None]
 
 class Socket(Protocol):
     """What a connection needs from its WebSocket (Starlette's satisfies it)."""
+
+    scope: Any
 
     async def send_bytes(self, data: bytes) -> None: ...
     async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
@@ -83,7 +86,9 @@ class Connection:
         self.room: Room | None = None
 
     def start(self) -> None:
-        self.writer = asyncio.get_running_loop().create_task(self._write())
+        fast = self.socket.scope.get("extensions", {}).get(EXTENSION)
+        writing = self._write_fast(fast) if fast is not None else self._write()
+        self.writer = asyncio.get_running_loop().create_task(writing)
 
     def send(self, frame: bytes) -> None:
         """Queue a frame; a full queue means a slow consumer, which is closed (4408)."""
@@ -115,7 +120,28 @@ class Connection:
         with contextlib.suppress(Exception):
             await self.socket.close(code, reason)
 
+    async def _write_fast(self, fast: FastSocket) -> None:
+        """Drain the queue straight into the transport: all waiting frames in one write."""
+        queue = self.queue
+        wakeup = self.wakeup
+        writable = fast.can_write
+        try:
+            while True:
+                await wakeup.wait()
+                wakeup.clear()
+                while queue:
+                    if not writable.is_set():
+                        await writable.wait()  # the client reads slowly: frames pile up
+                    batch = list(queue)
+                    queue.clear()
+                    fast.send_binaries(batch)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the peer went away; the reader sees the disconnect
+            self.closing = self.closing or (1006, "gone")
+
     async def _write(self) -> None:
+        """Drain the queue through ASGI, one frame at a time (servers without FastSocket)."""
         queue = self.queue
         wakeup = self.wakeup
         send = self.socket.send_bytes

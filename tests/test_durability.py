@@ -7,7 +7,7 @@ import sqlite3
 
 from pycrdt import Map
 
-from tests.yclient import YClient, connected
+from tests.yclient import YClient, connected, create_board
 
 
 def content(client: YClient) -> dict:
@@ -16,7 +16,7 @@ def content(client: YClient) -> dict:
 
 async def test_kill_9_keeps_every_update_and_clients_converge(server_factory) -> None:
     srv = server_factory()
-    board = srv.create_board()
+    board = create_board(srv.http)
     room, token = board["board_id"], board["edit_token"]
     a = await connected(srv.ws, room, token)
     b = await connected(srv.ws, room, token)
@@ -51,7 +51,7 @@ async def test_kill_9_keeps_every_update_and_clients_converge(server_factory) ->
 
 async def test_log_is_compacted_into_a_snapshot(server_factory) -> None:
     srv = server_factory(env={"TAVLE_COMPACT_EVERY": "20"})
-    board = srv.create_board()
+    board = create_board(srv.http)
     a = await connected(srv.ws, board["board_id"], board["edit_token"])
     for i in range(50):
         await a.set_key(f"k{i}", i)

@@ -26,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env(**overrides)
     logsafe.configure(settings.log_level)
     from server.app import create_app  # imported here: the other commands stay light
+    from server.wsfast import FastSocket
 
     app = create_app(settings)
     uvicorn.run(
@@ -37,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
         log_level=settings.log_level.lower(),
         # our own check answers up to this size with 4413; beyond it the socket closes 1009
         ws_max_size=2 * settings.max_message_bytes,
+        ws=FastSocket,
         ws_per_message_deflate=False,
         timeout_graceful_shutdown=5,
     )

@@ -2,7 +2,7 @@
 //
 // usage: node peer.cjs BASE_WS ROOM TOKEN NAME KEY=VALUE WAIT_KEYS PEERS
 //   writes KEY=VALUE into Y.Map "m" once synced, sets awareness {user: {name: NAME}},
-//   waits until every key of WAIT_KEYS (comma list) is in the map and PEERS awareness
+//   waits until every key of WAIT_KEYS (comma list) is in the map and PEERS named awareness
 //   states (own included) are known, then prints {"m", "names", "status"} as JSON.
 //   Exits 1 with the partial state after 15 s.
 const Y = require('yjs')
@@ -21,14 +21,17 @@ const wanted = waitKeys ? waitKeys.split(',').filter(Boolean) : []
 const closes = []
 provider.on('connection-close', (event) => closes.push(event ? event.code : null))
 
-function report () {
-  const names = [...provider.awareness.getStates().values()]
+function names () {
+  return [...provider.awareness.getStates().values()]
     .map((s) => s.user && s.user.name).filter(Boolean).sort()
-  return { m: map.toJSON(), names, closes }
+}
+
+function report () {
+  return { m: map.toJSON(), names: names(), closes }
 }
 
 function done () {
-  return wanted.every((k) => map.has(k)) && provider.awareness.getStates().size >= Number(peers)
+  return wanted.every((k) => map.has(k)) && names().length >= Number(peers)
 }
 
 function finish (code) {
