@@ -21,8 +21,10 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import re
 import uuid
 from collections import deque
+from collections.abc import Iterable
 from typing import Protocol
 
 from redis import asyncio as aioredis
@@ -38,6 +40,7 @@ UPDATE, AWARENESS, QUERY, DIFF = b"U", b"A", b"Q", b"D"
 ID_BYTES = 16
 JOIN_QUERY_DELAY = 0.3  # ask for others' state once the room has loaded from the store
 SUBSCRIBE_WAIT = 2.0
+VARUINT = re.compile(rb"[\x80-\xff]*[\x00-\x7f]")  # one lib0 varuint
 OUTBOX_LIMIT = 10_000  # frames waiting for Redis; older ones are dropped (anti-entropy repairs)
 
 
@@ -122,41 +125,45 @@ def has_more(mine: dict[int, int], theirs: dict[int, int]) -> bool:
 
 
 def delete_digest(peer: BusPeer, sv: bytes) -> bytes:
-    """A digest of the peer's delete set, independent of encoding order.
+    """A digest of the peer's delete set, independent of how it happens to be encoded.
 
     Deletions do not advance a state vector, so comparing state vectors alone
     would never repair a lost delete. ``diff(own sv)`` holds no items, only the
-    delete set, which is decoded and normalised here (an update that does not
-    parse that way, e.g. with pending items, is hashed as it is).
+    delete set; its client order and range splitting vary between equal docs, so
+    it is decoded and normalised (sorted, adjacent ranges merged) before hashing.
+    An update that does not parse that way (e.g. with pending items) is hashed as
+    it is, which at worst costs a redundant answer.
     """
     update = peer.diff(sv)
+    parts = VARUINT.findall(update)
+    values = [p[0] if len(p) == 1 else _varuint(p, 0)[0] for p in parts]
     try:
-        structs, pos = _varuint(update, 0)
-        if structs:
-            raise ValueError("pending items")
-        clients, pos = _varuint(update, pos)
-        deleted: list[tuple[int, int, int]] = []
-        for _ in range(clients):
-            client, pos = _varuint(update, pos)
-            ranges, pos = _varuint(update, pos)
-            for _ in range(ranges):
-                clock, pos = _varuint(update, pos)
-                length, pos = _varuint(update, pos)
-                deleted.append((client, clock, length))
-        canonical = repr(_merge(deleted)).encode()
+        if sum(map(len, parts)) != len(update) or values[0] != 0:
+            raise ValueError("not a bare delete set")
+        canonical, pos = [], 2
+        for _ in range(values[1]):
+            client, count = values[pos], values[pos + 1]
+            end = pos + 2 + 2 * count
+            if end > len(values):
+                raise ValueError("truncated delete set")
+            clocks, lengths = values[pos + 2 : end : 2], values[pos + 3 : end : 2]
+            canonical.append((client, _merge(zip(clocks, lengths, strict=True))))
+            pos = end
+        data = repr(sorted(canonical)).encode()
     except (IndexError, ValueError):
-        canonical = update
-    return hashlib.blake2b(canonical, digest_size=16).digest()
+        data = update
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def _merge(ranges: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    merged: list[tuple[int, int, int]] = []
-    for client, clock, length in sorted(ranges):
-        if merged and merged[-1][0] == client and merged[-1][1] + merged[-1][2] >= clock:
-            last = merged[-1]
-            merged[-1] = (client, last[1], max(last[2], clock + length - last[1]))
+def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted ``(clock, length)`` ranges with overlapping or adjacent ones joined."""
+    merged: list[tuple[int, int]] = []
+    for clock, length in sorted(ranges):
+        if merged and merged[-1][0] + merged[-1][1] >= clock:
+            first = merged[-1][0]
+            merged[-1] = (first, max(merged[-1][1], clock + length - first))
         else:
-            merged.append((client, clock, length))
+            merged.append((clock, length))
     return merged
 
 
@@ -175,6 +182,7 @@ class RedisBus:
         self._outbox_ready = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._connected = asyncio.Event()
+        self._digests: dict[str, tuple[bytes, bytes]] = {}  # doc_key -> (state vector, digest)
         self._closed = False
 
     # ---- life cycle ----
@@ -229,6 +237,7 @@ class RedisBus:
     async def leave(self, doc_key: str) -> None:
         channel = PREFIX + doc_key.encode()
         self._peers.pop(doc_key, None)
+        self._digests.pop(doc_key, None)
         self._subscribed.pop(channel, None)
         pubsub = self._pubsub
         if pubsub is not None:
@@ -236,6 +245,7 @@ class RedisBus:
                 await pubsub.unsubscribe(channel)
 
     def publish_update(self, doc_key: str, update: bytes) -> None:
+        self._digests.pop(doc_key, None)
         self._send(doc_key, UPDATE, update)
 
     def publish_awareness(self, doc_key: str, payload: bytes) -> None:
@@ -270,8 +280,26 @@ class RedisBus:
         peer = self._peers.get(doc_key)
         if peer is None:
             return
+        sv, digest = self._state(doc_key, peer)
+        self._send(doc_key, QUERY, _put_varuint(len(sv)) + sv + digest)
+
+    def _state(self, doc_key: str, peer: BusPeer) -> tuple[bytes, bytes]:
+        """State vector and delete digest; the digest is recomputed only after a change.
+
+        Every change of a room's doc passes the bus (``publish_update`` or a remote
+        update) or moves its state vector (loading from the store), so a cached
+        digest for the same state vector and no change since is still right.
+        """
         sv = peer.state_vector()
-        self._send(doc_key, QUERY, _put_varuint(len(sv)) + sv + delete_digest(peer, sv))
+        cached = self._digests.get(doc_key)
+        if cached is not None and cached[0] == sv:
+            return cached
+        self._digests[doc_key] = (sv, delete_digest(peer, sv))
+        return self._digests[doc_key]
+
+    def _apply(self, doc_key: str, peer: BusPeer, update: bytes) -> None:
+        self._digests.pop(doc_key, None)
+        peer.apply_remote_update(update)
 
     async def _anti_entropy_loop(self) -> None:
         while not self._closed:
@@ -339,18 +367,18 @@ class RedisBus:
         self, doc_key: str, peer: BusPeer, kind: bytes, sender: bytes, payload: bytes
     ) -> None:
         if kind == UPDATE:
-            peer.apply_remote_update(payload)
+            self._apply(doc_key, peer, payload)
         elif kind == AWARENESS:
             peer.apply_remote_awareness(payload)
         elif kind == DIFF:
             if payload[:ID_BYTES] == self.id:
-                peer.apply_remote_update(payload[ID_BYTES:])
+                self._apply(doc_key, peer, payload[ID_BYTES:])
         elif kind == QUERY:
             size, pos = _varuint(payload, 0)
             their_sv, their_digest = payload[pos : pos + size], payload[pos + size :]
-            mine, theirs = peer.state_vector(), decode_state_vector(their_sv)
+            (mine, my_digest), theirs = self._state(doc_key, peer), decode_state_vector(their_sv)
             my_clocks = decode_state_vector(mine)
-            if has_more(my_clocks, theirs) or delete_digest(peer, mine) != their_digest:
+            if has_more(my_clocks, theirs) or my_digest != their_digest:
                 self._send(doc_key, DIFF, sender + peer.diff(their_sv))
             if has_more(theirs, my_clocks):
                 self._query(doc_key)  # they have something we lack: ask now, not next round

@@ -155,7 +155,7 @@ async def test_a_process_joining_late_gets_the_state_of_the_others(redis_url: st
             await bus.close()
 
 
-async def test_anti_entropy_repairs_lost_updates_and_deletes_then_goes_quiet(
+async def test_missed_updates_and_deletes_are_repaired_then_the_bus_goes_quiet(
     redis_url: str,
 ) -> None:
     a, b = await started_buses(redis_url)
@@ -165,9 +165,13 @@ async def test_anti_entropy_repairs_lost_updates_and_deletes_then_goes_quiet(
         await b.join(key, pb)
         a.publish_update(key, pa.change(lambda m: m.update({"keep": 1, "drop": 2})))
         await until(lambda: pb.content() == {"keep": 1.0, "drop": 2.0})
-        # "lost" messages: changes made but never published, on both sides
-        pa.change(lambda m: m.pop("drop"))  # a delete: it does not move the state vector
-        pb.change(lambda m: m.__setitem__("from_b", 3))
+        # b stops listening (its room stays): what a publishes now never reaches b
+        await b.leave(key)
+        a.publish_update(key, pa.change(lambda m: m.pop("drop")))  # a delete: no new clock
+        pb.change(lambda m: m.__setitem__("from_b", 3))  # and b edits on its own meanwhile
+        await asyncio.sleep(2 * ROUND)
+        assert "drop" in pb.content() and "from_b" not in pa.content()
+        await b.join(key, pb)
         want = {"keep": 1.0, "from_b": 3.0}
         await until(lambda: pa.content() == want and pb.content() == want)
 
@@ -186,8 +190,11 @@ async def test_the_bus_survives_a_redis_outage(private_redis: PrivateRedis) -> N
     try:
         await a.join(key, pa)
         await b.join(key, pb)
+        a.publish_update(key, pa.change(lambda m: m.__setitem__("gone", 0)))
+        await until(lambda: pb.content() == {"gone": 0.0})
         private_redis.stop()
         a.publish_update(key, pa.change(lambda m: m.__setitem__("during_a", 1)))
+        b.publish_update(key, pb.change(lambda m: m.pop("gone")))
         b.publish_update(key, pb.change(lambda m: m.__setitem__("during_b", 2)))
         await asyncio.sleep(3 * ROUND)
         assert "during_a" not in pb.content()  # nothing can cross while Redis is down
