@@ -7,9 +7,11 @@ import contextlib
 
 import httpx
 import pytest
+from pycrdt import Map
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from board import schema
 from tests.yclient import YClient, connected, create_board, running_server
 
 
@@ -181,3 +183,15 @@ async def test_token_never_in_logs(shared) -> None:
     log = shared.log()
     assert "token=***" in log
     assert board["edit_token"] not in log and "forkert-token-123" not in log
+
+
+async def test_template_is_drawn_live_by_the_api_and_by_the_cli(shared) -> None:
+    """POST /api/boards draws through rooms.edit; `board create` writes it to the store."""
+    status, created = http_json(f"{shared.http}/api/boards", {"title": "Vej", "template": "vejen"})
+    assert status == 201
+    by_cli = shared.create_board("Vej", template="vejen")
+    for board in (created, by_cli):
+        client = await connected(shared.ws, board["board_id"], board["view_token"])
+        elements = client.doc.get(schema.ELEMENTS, type=Map).to_py()
+        assert any(e["type"] == "card" for e in elements.values())
+        await client.close()
