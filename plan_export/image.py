@@ -46,6 +46,9 @@ MARGIN = 200  # board units around the content
 LINE_HEIGHT = 1.25
 MAX_SIDE = 16_384  # pixels; a larger picture is scaled down to fit
 MAX_PIXELS = 40_000_000
+# zlib level 1: about half the encoding time of the default 6, files ~3-20 % larger
+# (bench/export_bench.py prints both).
+PNG_LEVEL = 1
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
@@ -148,6 +151,14 @@ class _Painter:
     def xy(self, x: float, y: float) -> list[float]:
         return [(x - self.x0) * self.k, (y - self.y0) * self.k]
 
+    def flat(self, xs: list[float], ys: list[float]) -> list[float]:
+        """Board x and y lists as one flat pixel list [x, y, x, y, …] (the hot path)."""
+        k, x0, y0 = self.k, self.x0, self.y0
+        out = [0.0] * (2 * len(xs))
+        out[0::2] = [(x - x0) * k for x in xs]
+        out[1::2] = [(y - y0) * k for y in ys]
+        return out
+
     def box(self, x0: float, y0: float, x1: float, y1: float) -> list[float]:
         return self.xy(min(x0, x1), min(y0, y1)) + self.xy(max(x0, x1), max(y0, y1))
 
@@ -159,18 +170,18 @@ class _Painter:
         highlighter = el["tool"] == "highlighter"
         alpha = HIGHLIGHTER_ALPHA if highlighter else 1.0
         thinning = 0.0 if highlighter else FREEHAND["thinning"]
-        triples = [(pts[i], pts[i + 1], pts[i + 2] / 1000) for i in range(0, len(pts), 3)]
         width_px = el["width"] * self.k
         if width_px < FREEHAND_MIN_PX:
-            mean_p = sum(p for _, _, p in triples) / len(triples)
+            mean_p = sum(pts[2::3]) / (len(pts) // 3) / 1000
             diameter = width_px * (1 - 2 * thinning * (0.5 - mean_p))
-            flat = [c for x, y, _ in triples for c in self.xy(x, y)]
+            flat = self.flat(pts[0::3], pts[1::3])
             if len(flat) == 2:
                 flat += flat
             self.ops.append(
                 Op("line", flat, stroke=colour, stroke_width=diameter, stroke_alpha=alpha)
             )
             return
+        triples = [(pts[i], pts[i + 1], pts[i + 2] / 1000) for i in range(0, len(pts), 3)]
         outline = get_stroke(
             triples,
             size=el["width"],
@@ -180,7 +191,7 @@ class _Painter:
             simulate_pressure=False,
             last=True,
         )
-        flat = [c for x, y in outline for c in self.xy(x, y)]
+        flat = self.flat([x for x, _ in outline], [y for _, y in outline])
         if len(flat) >= 6:
             self.ops.append(Op("poly", flat, fill=colour, fill_alpha=alpha))
 
@@ -359,18 +370,21 @@ def _alpha(value: float) -> int:
     return max(0, min(255, round(value * 255)))
 
 
-def paint_png(sc: Scene, compress_level: int = 6) -> bytes:
+def paint_png(sc: Scene, compress_level: int = PNG_LEVEL) -> bytes:
     """Paint a scene on an opaque white picture with aggdraw and encode it as PNG."""
     image = Image.new("RGB", (sc.width, sc.height), "white")
     draw = aggdraw.Draw(image)
     fonts: dict[tuple[str, int, bool], aggdraw.Font] = {}
+    tools: dict[tuple, aggdraw.Pen | aggdraw.Brush] = {}  # strokes share a few pens
     for op in sc.ops:
-        brush = aggdraw.Brush(op.fill, _alpha(op.fill_alpha)) if op.fill else None
-        pen = (
-            aggdraw.Pen(op.stroke, max(op.stroke_width, 0.5), _alpha(op.stroke_alpha))
-            if op.stroke
-            else None
-        )
+        brush = pen = None
+        if op.fill:
+            key = ("brush", op.fill, _alpha(op.fill_alpha))
+            brush = tools.get(key) or tools.setdefault(key, aggdraw.Brush(*key[1:]))
+        if op.stroke:
+            width = round(max(op.stroke_width, 0.5) * 4) / 4
+            key = ("pen", op.stroke, width, _alpha(op.stroke_alpha))
+            pen = tools.get(key) or tools.setdefault(key, aggdraw.Pen(*key[1:]))
         if op.kind == "poly":
             draw.polygon(op.points, brush)
         elif op.kind == "line":
@@ -401,7 +415,7 @@ def render_png(
     *,
     frame: str | None = None,
     scale: float = 1.0,
-    compress_level: int = 6,
+    compress_level: int = PNG_LEVEL,
 ) -> bytes:
     """PNG bytes of the board or one frame."""
     return paint_png(scene(elements, plan, frame=frame, scale=scale), compress_level)

@@ -20,7 +20,7 @@ from fpdf import FPDF
 
 from board.i18n import t
 from board.plan import Action, Goal, Plan
-from plan_export.image import LINE_HEIGHT, Op, Scene, paint_png
+from plan_export.image import LINE_HEIGHT, PNG_LEVEL, Op, Scene, paint_png
 from plan_export.text import (
     FONT_BOLD,
     FONT_REGULAR,
@@ -374,7 +374,7 @@ def _moved(op: Op, dy: float) -> Op:
     return Op(**{**op.__dict__, "points": pts})
 
 
-def sheet_png(sheet: Sheet, style: Style = PHONE, compress_level: int = 6) -> bytes:
+def sheet_png(sheet: Sheet, style: Style = PHONE, compress_level: int = PNG_LEVEL) -> bytes:
     """The sheet as one tall phone-portrait PNG (1080 px wide by default)."""
     ops, height = _stack(layout(sheet, style))
     return paint_png(Scene(round(style.width), round(height), ops), compress_level)
