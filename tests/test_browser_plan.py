@@ -140,11 +140,15 @@ def test_professional_proposes_citizen_agrees_and_status_is_live(server, pages) 
     card(pro, "Få et fast job").locator(".plan-grip").first.drag_to(lane(pro, "horizon", "now"))
     expect(lane(citizen, "horizon", "now")).to_contain_text("Få et fast job", timeout=LIVE)
 
-    # status by tapping on one device shows on the other within a second
+    # status by tapping on one device shows on the other within a second, and the other
+    # device's focus stays on the very control it was on (the panel is updated in place)
+    citizen.get_by_role("button", name="Ret: Få et fast job").focus()
+    citizen.evaluate("document.activeElement.planMark = 'kept'")
     pro.get_by_role("button", name=re.compile("Ring til jobcentret. Tryk for at skifte")).click()
     expect(lane(citizen, "status", "in_progress")).to_contain_text(
         "Ring til jobcentret", timeout=LIVE
     )
+    assert citizen.evaluate("document.activeElement.planMark") == "kept"
     # and by dragging the card into another lane on the citizen's device
     grip = card(citizen, "Ring til jobcentret").locator(".plan-grip")
     grip.drag_to(lane(citizen, "status", "done"))

@@ -4,7 +4,7 @@
 //         canvas: {focusElement(id), viewport(), addCard(ref, x, y), selection()} }
 // Everything is re-drawn from the Y document on every change, so the panel, the list
 // view and the cards on the canvas (which read the same maps) stay live both ways.
-import { h, fill } from "./dom.js";
+import { h, morphChildren } from "./dom.js";
 import { readPlan, agree, isProposal } from "./model.js";
 import { isDragging } from "./drag.js";
 import { renderPanel } from "./panel.js";
@@ -77,8 +77,8 @@ export function mountPlan(ctx) {
     const plan = readPlan(ctx.doc);
     const key = focusedKey(root);
     // only the view on screen is drawn; the other is drawn when it is switched to
-    if (!panel.hidden) fill(panel, renderPanel(pc, plan));
-    if (!list.hidden) fill(listBody, renderList(pc, plan));
+    if (!panel.hidden) morphChildren(panel, h("div", {}, renderPanel(pc, plan)));
+    if (!list.hidden) morphChildren(listBody, h("div", {}, renderList(pc, plan)));
     restoreFocus(root, key);
   };
   const schedule = () => {

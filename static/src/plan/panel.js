@@ -95,7 +95,7 @@ function goalCard(ctx, plan, goal, siblings) {
       lane: ".plan-lane[data-field=horizon]",
       item: ".plan-goal:not(.plan-subgoals .plan-goal)",
       onDrop: (lane, index) => {
-        const list = plan.goals.filter((g) => !g.parent && g.horizon === lane.value);
+        const list = model.readPlan(ctx.doc).goals.filter((g) => !g.parent && g.horizon === lane.value);
         model.placeItem(ctx.doc, "goals", list, goal.id, index, { horizon: lane.value });
       },
     });
@@ -128,7 +128,7 @@ function actionCard(ctx, plan, action) {
       lane: ".plan-lane[data-field=status]",
       item: ".plan-action",
       onDrop: (lane, index) => {
-        const list = plan.actions.filter((a) => a.status === lane.value);
+        const list = model.readPlan(ctx.doc).actions.filter((a) => a.status === lane.value);
         model.placeItem(ctx.doc, "actions", list, action.id, index, { status: lane.value });
       },
     });
