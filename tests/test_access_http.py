@@ -278,3 +278,26 @@ def test_sign_ins_are_audited(world) -> None:  # noqa: F811
             "SELECT event, actor FROM audit_log WHERE actor = 'revisor' ORDER BY id"
         ).fetchall()
     assert rows == [("sign_in", "revisor"), ("sign_in_failed", "revisor")]
+
+
+def test_board_link_token_follows_the_session_and_the_board(world) -> None:  # noqa: F811
+    server, apis = world
+    koord = Api(server)
+    assert koord.login("koord").status_code == 200
+    case, other = new_case(koord, "Familien Link"), new_case(koord, "Familien Anden")
+    link = koord.get(f"/api/cases/{case['id']}/board-link").json()["url"]
+    path, _, fragment = link.partition("#token=")
+    assert path == f"/board/{case['board_id']}"
+
+    def me(board_id: str) -> httpx.Response:
+        return httpx.get(
+            f"{server.http}/api/boards/{board_id}/me",
+            headers={"Authorization": f"Bearer {fragment}"},
+        )
+
+    assert me(case["board_id"]).json()["role"] == "coordinator"
+    assert me(other["board_id"]).status_code == 401  # made for one board only
+    # a colleague without consent gets no link
+    assert apis["jobc"].get(f"/api/cases/{case['id']}/board-link").status_code == 403
+    koord.post("/api/auth/logout")
+    assert me(case["board_id"]).status_code == 401  # signing out ends the link too

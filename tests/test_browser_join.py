@@ -167,6 +167,11 @@ def test_sign_in_and_case_page_show_hostile_text_as_text(setup, browser, client_
     assert answer.value.status == 200
     assert board.evaluate(MY_GRANT) == {"role": "observer", "can_write": False}
     assert page.evaluate("window.__csp") is None
+    # the coordinator opens the board from the case page (a board token of the session)
+    card.locator("button.open-board").click()
+    page.wait_for_url(re.compile(r"/board/" + re.escape(case["board_id"]) + "#token=s\\."))
+    page.wait_for_selector("#conn[data-state=connected]", timeout=15000)
+    assert page.evaluate(MY_GRANT) == {"role": "coordinator", "can_write": True}
     ctx.close()
 
 

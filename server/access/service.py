@@ -3,7 +3,8 @@
 Three kinds of credentials reach a board:
 - a board's own edit/view token (``tavle board create``): coordinator / observer;
 - a join token from ``POST /api/join`` (``Authorization: Bearer`` or ``?token=``);
-- a professional's session cookie (the WebSocket must then come from our own origin).
+- a professional's session cookie (the WebSocket must then come from our own origin),
+  or a board token signed for their session (``s.…``, for the board page's URL).
 All three end in :func:`server.access.policy.resolve`-style decisions, and every
 change of rights calls :meth:`AccessService.regrant` so open connections follow.
 """
@@ -80,29 +81,40 @@ class AccessService:
     async def grant_for(self, conn: HTTPConnection, board_id: str) -> Grant:
         """The caller's grant on the whole board (no section, no audit): for HTTP routes."""
         token = token_of(conn)
-        if token:
-            found = await self.store.run(
-                lambda c: casedb.person_by_token(c, joincodes.token_hash(token))
-            )
-            if found is None:
-                grant = await self.tokens.grant_for_token(board_id, token)
-                facts = await self.facts(board_id)
-                if facts is not None and grant.role == "coordinator":
-                    grant = replace(grant, scopes=facts.sections)
-                return grant
-            person_id, person_board = found
-            facts = await self.facts(board_id) if person_board == board_id else None
-            if facts is None:
-                raise Denied(CloseCode.UNAUTHORIZED, "bad token")
-            grant = policy.grant_for_person(facts, person_id, utcnow())
-            if grant is None:
-                raise Denied(CloseCode.UNAUTHORIZED, "token expired or revoked")
+        if not token:  # the session cookie: only from our own pages
+            if not same_origin(conn):
+                raise Denied(CloseCode.FORBIDDEN, "cross-site request")
+            return await self._account_grant(await self.account(conn), board_id)
+        session_id = self.codec.board_token_session(token, board_id)
+        if session_id is not None:
+            account = await self.store.run(lambda c: account_of_session(c, session_id))
+            return await self._account_grant(account, board_id)
+        return await self._token_grant(token, board_id)
+
+    async def _token_grant(self, token: str, board_id: str) -> Grant:
+        """A join token (participant row) or the board's own edit/view token."""
+        found = await self.store.run(
+            lambda c: casedb.person_by_token(c, joincodes.token_hash(token))
+        )
+        if found is None:
+            grant = await self.tokens.grant_for_token(board_id, token)
+            facts = await self.facts(board_id)
+            if facts is not None and grant.role == "coordinator":
+                grant = replace(grant, scopes=facts.sections)
             return grant
-        account = await self.account(conn)
+        person_id, person_board = found
+        facts = await self.facts(board_id) if person_board == board_id else None
+        if facts is None:
+            raise Denied(CloseCode.UNAUTHORIZED, "bad token")
+        grant = policy.grant_for_person(facts, person_id, utcnow())
+        if grant is None:
+            raise Denied(CloseCode.UNAUTHORIZED, "token expired or revoked")
+        return grant
+
+    async def _account_grant(self, account: Account | None, board_id: str) -> Grant:
+        """A professional's grant: coordinator, team member with consent, or placed account."""
         if account is None:
             raise Denied(CloseCode.UNAUTHORIZED, "no token")
-        if not same_origin(conn):
-            raise Denied(CloseCode.FORBIDDEN, "cross-site request")
         facts = await self.facts(board_id)
         if facts is None:
             raise Denied(CloseCode.UNKNOWN_BOARD, "unknown case")

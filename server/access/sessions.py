@@ -2,7 +2,10 @@
 
 The cookie value is ``itsdangerous``-signed (tamper-proof, timestamped) and
 holds a random session id; the database keeps only the id's SHA-256 hash, so
-signing out ends the session everywhere. The CSRF token is an HMAC of the
+signing out ends the session everywhere. A board token carries the session id signed
+for one board, so the board page (which takes a token in its URL fragment) works
+for a signed-in professional too, and stops working when they sign out.
+The CSRF token is an HMAC of the
 session id: a page of this origin reads it from ``/api/auth/me`` (or the
 ``tavle_csrf`` cookie) and sends it back as ``X-CSRF-Token``; another site can
 neither read nor compute it.
@@ -26,6 +29,7 @@ SESSION_COOKIE = "tavle_session"
 CSRF_COOKIE = "tavle_csrf"
 CSRF_HEADER = "x-csrf-token"
 SESSION_HOURS = 12
+SESSION_LINK_PREFIX = "s."  # a signed-in professional's token for one board (page URLs)
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class SessionCodec:
     def __init__(self, secret: bytes) -> None:
         self._secret = secret
         self._serializer = URLSafeTimedSerializer(secret, salt="tavle-session")
+        self._boards = URLSafeTimedSerializer(secret, salt="tavle-board-token")
 
     @property
     def max_age(self) -> int:
@@ -68,6 +73,22 @@ class SessionCodec:
         except BadSignature:
             return None
         return value if isinstance(value, str) else None
+
+    def board_token(self, session_id: str, board_id: str) -> str:
+        """A bearer token for one board that lives as long as the session (``s.`` + signed)."""
+        return SESSION_LINK_PREFIX + self._boards.dumps([session_id, board_id])
+
+    def board_token_session(self, token: str, board_id: str) -> str | None:
+        """The session id of a board token made for ``board_id`` (None: forged, old, other)."""
+        if not token.startswith(SESSION_LINK_PREFIX):
+            return None
+        try:
+            value = self._boards.loads(token[len(SESSION_LINK_PREFIX) :], max_age=self.max_age)
+        except BadSignature:
+            return None
+        if not isinstance(value, list) or len(value) != 2 or value[1] != board_id:
+            return None
+        return value[0] if isinstance(value[0], str) else None
 
     def csrf_token(self, session_id: str) -> str:
         return hmac.new(self._secret, b"csrf:" + session_id.encode("ascii"), "sha256").hexdigest()

@@ -89,6 +89,18 @@ async def get_case(request: Request) -> Response:
 
 
 @api
+async def board_link(request: Request) -> Response:
+    """The board page URL for a signed-in professional: a board token of their session."""
+    access = access_of(request)
+    session_id = access.session_id(request)
+    case, _grant = await case_and_grant(request)
+    if session_id is None:
+        raise ApiError(401, "access.not_signed_in")
+    token = access.codec.board_token(session_id, case.board_id)
+    return JSONResponse({"url": f"/board/{case.board_id}#token={token}"})
+
+
+@api
 async def delete_case(request: Request) -> Response:
     """Erasure: close every connection, delete the documents, then every row of the case."""
     case, grant = await case_and_grant(request, "coordinator")
@@ -264,6 +276,7 @@ routes: list[BaseRoute] = [
     Route("/api/cases", create_case, methods=["POST"]),
     Route("/api/cases/{case_id}", get_case, methods=["GET"]),
     Route("/api/cases/{case_id}", delete_case, methods=["DELETE"]),
+    Route("/api/cases/{case_id}/board-link", board_link, methods=["GET"]),
     Route("/api/cases/{case_id}/meetings", add_meeting, methods=["POST"]),
     Route("/api/cases/{case_id}/participants", add_participant, methods=["POST"]),
     Route("/api/cases/{case_id}/participants/{pid}/role", set_role, methods=["POST"]),

@@ -47,7 +47,7 @@ export async function startCases({ t, lang }) {
     const card = h("article", { class: "case", "data-case": c.id },
       h("h2", {}, c.alias),
       h("p", {}, `${t("access.team")}: ${c.team} · ${t("role.coordinator")}: ${c.coordinator}`),
-      h("p", {}, h("a", { href: `/board/${encodeURIComponent(c.board_id)}`, class: "button" }, t("access.open_board"))),
+      h("p", {}, h("button", { type: "button", class: "open-board", onclick: () => openBoard(c, "") }, t("access.open_board"))),
       h("h3", {}, t("access.meetings")),
       h("ul", { class: "meetings" }, c.meetings.map((m) => meetingItem(c, m))),
     );
@@ -59,12 +59,20 @@ export async function startCases({ t, lang }) {
   }
 
   function meetingItem(c, m) {
-    const screen = `/board/${encodeURIComponent(c.board_id)}?screen=1&meeting=${encodeURIComponent(m.id)}`;
     return h("li", {},
       `${t("access.meeting." + m.kind)} ${when(m.starts_at, lang)} `,
-      c.is_coordinator ? h("a", { href: screen, class: "button" }, t("access.show_code")) : null,
+      c.is_coordinator ? h("button", { type: "button", onclick: () => openBoard(c, `?screen=1&meeting=${encodeURIComponent(m.id)}`) }, t("access.show_code")) : null,
       c.is_coordinator ? h("button", { type: "button", onclick: () => act("POST", `/api/meetings/${m.id}/end`) }, t("access.end_meeting")) : null,
     );
+  }
+
+  /** The board page with a token of this session for the case (query e.g. shared screen). */
+  async function openBoard(c, query) {
+    try {
+      const { url } = await api("GET", `/api/cases/${c.id}/board-link`);
+      const [path, fragment] = url.split("#");
+      location.assign(`${path}${query}#${fragment}`);
+    } catch (err) { show(err); }
   }
 
   function meetingForm(c) {
