@@ -181,6 +181,7 @@ class RedisBus:
         self._outbox: deque[tuple[bytes, bytes]] = deque(maxlen=OUTBOX_LIMIT)
         self._outbox_ready = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._background: set[asyncio.Task[None]] = set()
         self._connected = asyncio.Event()
         self._digests: dict[str, tuple[bytes, bytes]] = {}  # doc_key -> (state vector, digest)
         self._closed = False
@@ -343,12 +344,24 @@ class RedisBus:
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 10.0)
 
+    async def _resubscribe(self, channel: bytes) -> None:
+        pubsub = self._pubsub
+        if pubsub is not None:
+            with contextlib.suppress(RedisError, OSError):
+                await pubsub.subscribe(channel)
+
     def _dispatch(self, message: dict) -> None:
         channel: bytes = message["channel"]
         if message["type"] == "subscribe":
             event = self._subscribed.get(channel)
             if event is not None:
                 event.set()
+            return
+        if message["type"] == "unsubscribe" and channel in self._subscribed:
+            # a leave's UNSUBSCRIBE overtook the SUBSCRIBE of a quick re-join: subscribe again
+            task = asyncio.get_running_loop().create_task(self._resubscribe(channel))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
             return
         if message["type"] != "message" or not channel.startswith(PREFIX):
             return
