@@ -19,7 +19,6 @@ from pycrdt import (
     YSyncMessageType,
     create_awareness_message,
     create_update_message,
-    get_state,
     get_update,
     write_var_uint,
 )
@@ -137,20 +136,12 @@ def classify(raw: bytes) -> Frame:
     raise ProtocolError(CloseCode.MALFORMED, f"unknown message type {outer}")
 
 
-def _state_vector(encoded: bytes) -> dict[int, int]:
-    count, pos = _read_var_uint(encoded, 0)
-    clocks: dict[int, int] = {}
-    for _ in range(count):
-        client, pos = _read_var_uint(encoded, pos)
-        clocks[client], pos = _read_var_uint(encoded, pos)
-    return clocks
-
-
-def _delete_set(encoded: bytes) -> dict[int, list[tuple[int, int]]]:
-    """The delete set of an update that has no structs: client → sorted merged ranges."""
+def _delete_set(encoded: bytes) -> dict[int, list[tuple[int, int]]] | None:
+    """The delete set of an update without structs (client → sorted merged ranges);
+    None if the update has structs."""
     structs, pos = _read_var_uint(encoded, 0)
     if structs:
-        raise ProtocolError(CloseCode.MALFORMED, "unexpected structs in delete set")
+        return None
     count, pos = _read_var_uint(encoded, pos)
     result: dict[int, list[tuple[int, int]]] = {}
     for _ in range(count):
@@ -175,21 +166,19 @@ def adds_nothing(update: bytes, doc: Doc) -> bool:
     """True if applying ``update`` would not change ``doc``.
 
     A read-only client still answers the server's SyncStep1 with a SyncStep2
-    holding everything it has (always its whole delete set), so such a frame
-    is harmless exactly when every struct and every deletion in it is known.
+    holding what the server lacks (nothing) plus its whole delete set, so such a
+    frame is harmless exactly when it has no unknown struct and no unknown deletion.
     """
     try:
-        theirs = get_state(update)
-        deletions = get_update(update, theirs)
+        unknown = get_update(update, doc.get_state())  # structs the doc lacks + all deletions
     except ValueError as exc:
         raise ProtocolError(CloseCode.MALFORMED, "update does not decode") from exc
-    ours = _state_vector(doc.get_state())
-    if any(clock > ours.get(client, 0) for client, clock in _state_vector(theirs).items()):
+    wanted = _delete_set(unknown)
+    if wanted is None:
         return False
-    wanted = _delete_set(deletions)
     if not any(wanted.values()):
         return True
-    known = _delete_set(doc.get_update(doc.get_state()))
+    known = _delete_set(doc.get_update(doc.get_state())) or {}
     for client, ranges in wanted.items():
         have = known.get(client, [])
         for start, end in ranges:

@@ -36,7 +36,12 @@ async def board_socket(websocket: WebSocket) -> None:
         await websocket.close(denied.code, denied.reason)
         return
     rooms: RoomRegistry = state.rooms
-    room = await rooms.get(room_name)
+    try:
+        room = await rooms.get(room_name)
+    except Exception:
+        log.exception("could not load room %s", room_name)
+        await websocket.close(CloseCode.SERVER_ERROR, "server error")
+        return
     conn = rooms.connection(websocket, grant, room_name)
     room.attach(conn)
     conn.start()

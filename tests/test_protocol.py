@@ -113,3 +113,15 @@ def test_adds_nothing_for_known_content() -> None:
     other.apply_update(server.get_update())
     other.get("m", type=Map).pop("b")
     assert not adds_nothing(other.get_update(server.get_state()), server)
+
+
+def test_adds_nothing_sees_a_later_update_of_a_known_client() -> None:
+    server = doc_with(a=1)
+    client = Doc()
+    client.apply_update(server.get_update())
+    before = client.get_state()
+    client.get("m", type=Map)["b"] = 2
+    later = client.get_update(before)  # its structs start above clock 0
+    assert not adds_nothing(later, server)
+    server.apply_update(later)
+    assert adds_nothing(later, server)

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import replace
 
 import httpx
 import pytest
-from pycrdt import Map
+import uvicorn
+from pycrdt import Doc, Map
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from board import schema
+from server.app import create_app
+from server.config import Settings
+from server.wsfast import FastSocket
+from tests.conftest import free_port
 from tests.yclient import YClient, connected, create_board, running_server
 
 
@@ -195,3 +201,50 @@ async def test_template_is_drawn_live_by_the_api_and_by_the_cli(shared) -> None:
         elements = client.doc.get(schema.ELEMENTS, type=Map).to_py()
         assert any(e["type"] == "card" for e in elements.values())
         await client.close()
+
+
+@pytest.fixture
+async def in_process(tmp_path):
+    """The app served by uvicorn inside the test's event loop, to call the room API."""
+    settings = Settings.from_env(data_dir=tmp_path, port=free_port())
+    app = create_app(settings)
+    config = uvicorn.Config(app, port=settings.port, ws=FastSocket, log_config=None)
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    async with asyncio.timeout(30):
+        while not server.started:
+            await asyncio.sleep(0.05)
+    yield app, f"ws://127.0.0.1:{settings.port}"
+    server.should_exit = True
+    await task
+
+
+async def test_regrant_closes_or_downgrades_open_connections(in_process) -> None:
+    app, ws = in_process
+    board_id, edit, view = await app.state.store.create_board("Regrant")
+    writer = await connected(ws, board_id, edit)
+    observer = await connected(ws, board_id, view)
+    await writer.set_key("before", "ok")
+    await observer.wait_for(lambda: observer.value("before") == "ok")
+    await app.state.rooms.regrant(
+        board_id, lambda g: None if not g.can_write else replace(g, can_write=False)
+    )
+    assert await observer.wait_closed() == 4403
+    assert observer.close_reason == "access withdrawn"
+    await writer.set_key("after", "refused")
+    assert await writer.wait_closed() == 4403
+    snapshot = Doc()
+    snapshot.apply_update(await app.state.rooms.snapshot(board_id))
+    assert snapshot.get("m", type=Map).to_py() == {"before": "ok"}
+
+
+async def test_edit_and_listener_reach_clients(in_process) -> None:
+    app, ws = in_process
+    board_id, edit, _view = await app.state.store.create_board("Edit")
+    seen: list[str] = []
+    app.state.rooms.add_listener(lambda key, _update: seen.append(key))
+    client = await connected(ws, board_id, edit)
+    await app.state.rooms.edit(board_id, lambda doc: doc.get("m", type=Map).update({"srv": 1}))
+    await client.wait_for(lambda: client.value("srv") == 1)
+    assert seen == [board_id]
+    await client.close()

@@ -79,8 +79,10 @@ class YClient:
             self.closed.set()
 
     async def send(self, frame: bytes) -> None:
+        """Send a frame; if the server closed meanwhile, ``wait_closed`` tells the code."""
         assert self.ws is not None
-        await self.ws.send(frame)
+        with contextlib.suppress(ConnectionClosed):
+            await self.ws.send(frame)
 
     async def edit(self, fn: Callable[[Doc], Any]) -> bytes:
         """Change the local doc with ``fn`` and send the change as one Update frame."""
