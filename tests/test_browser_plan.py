@@ -284,6 +284,9 @@ def test_hostile_text_is_shown_as_text_and_observer_reads_in_english(server, pag
     pro.locator("dialog[open]").get_by_label("Klokken").fill("10:00")
     pro.locator("dialog[open]").get_by_label("Sted").fill(HOSTILE)
     submit_dialog(pro)
+    pro.locator("#plan .plan-people").get_by_role("button", name=f"Ret: {HOSTILE}").click()
+    pro.locator("dialog[open]").get_by_label("Telefon").fill("12 34 56 78")
+    submit_dialog(pro)
     expect(pro.locator("#plan .plan-meeting")).to_have_text(f"14-12-2026 kl. 10.00, {HOSTILE}")
     expect(pro.locator("#plan .plan-agreements li")).to_have_text(
         f"{HOSTILE} Hvem følger op: {HOSTILE}"
@@ -307,3 +310,4 @@ def test_hostile_text_is_shown_as_text_and_observer_reads_in_english(server, pag
     expect(listview).to_contain_text("07-12-2026")
     expect(listview).to_contain_text("Not started")
     expect(listview).to_contain_text(f"14-12-2026 at 10:00, {HOSTILE}")
+    expect(listview).to_contain_text(f"{HOSTILE} Professional · Jobcenter Hillerød · 12 34 56 78")

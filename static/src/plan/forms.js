@@ -70,12 +70,13 @@ function peopleOptions(t, plan) {
   return [["", t("plan.nobody")], ...plan.participants.map((p) => [p.id, p.name])];
 }
 
-function personFields(t, prefix = "") {
+/** Name, role, organisation and phone of a participant (`prefix` for the inline new person). */
+function personFields(t, prefix = "", person = null) {
   return [
-    field(t("plan.name"), text(`${prefix}name`, "")),
-    field(t("plan.role"), select(vocab(t, "role", model.ROLES), "professional", { name: `${prefix}role` })),
-    field(t("plan.organisation"), text(`${prefix}organisation`, "")),
-    field(t("plan.phone"), text(`${prefix}phone`, "", { type: "tel" })),
+    field(t("plan.name"), text(`${prefix}name`, person?.name, { required: !prefix })),
+    field(t("plan.role"), select(vocab(t, "role", model.ROLES), person?.role || "professional", { name: `${prefix}role` })),
+    field(t("plan.organisation"), text(`${prefix}organisation`, person?.organisation)),
+    field(t("plan.phone"), text(`${prefix}phone`, person?.phone, { type: "tel" })),
   ];
 }
 
@@ -152,9 +153,14 @@ export function actionForm(ctx, plan, action, goalId = null) {
   });
 }
 
-export function participantForm(ctx) {
-  openForm(ctx, ctx.t("plan.add_participant"), personFields(ctx.t), (v) => {
-    if (v.name) model.addParticipant(ctx.doc, v);
+/** Add (person = null) or edit a participant of the network. */
+export function participantForm(ctx, person = null) {
+  const t = ctx.t;
+  const title = person ? t("plan.edit_item", { title: person.name }) : t("plan.add_participant");
+  openForm(ctx, title, personFields(t, "", person), (v) => {
+    if (!v.name) return;
+    if (person) model.patchItem(ctx.doc, "participants", person.id, v);
+    else model.addParticipant(ctx.doc, v);
   });
 }
 

@@ -178,8 +178,11 @@ function networkSection(ctx, plan) {
   return section("plan-h-network", t("plan.network"),
     plan.participants.length
       ? h("ul", { class: "plan-people" }, plan.participants.map((p) =>
-        h("li", {}, h("strong", { text: p.name }), " ",
-          [t(`role.${p.role}`), p.organisation, p.phone].filter(Boolean).join(" · "))))
+        h("li", { data: { id: p.id } }, h("strong", { text: p.name }), " ",
+          [t(`role.${p.role}`), p.organisation, p.phone].filter(Boolean).join(" · "),
+          ctx.canWrite ? [" ", button(`${p.id}:edit`, t("plan.edit"), () => forms.participantForm(ctx, p), {
+            "aria-label": t("plan.edit_item", { title: p.name }),
+          })] : null)))
       : h("p", { class: "plan-empty", text: t("plan.empty") }),
     ctx.canWrite ? button("person:add", t("plan.add_participant"), () => forms.participantForm(ctx)) : null);
 }
