@@ -177,6 +177,38 @@ async def test_concurrent_compactions_and_appends_lose_nothing(settings: Setting
         await b.close()
 
 
+async def test_loads_racing_compactions_never_miss_a_flushed_update(settings: Settings) -> None:
+    writer, reader = Store(settings), Store(settings)
+    await writer.start()
+    await reader.start()
+    flushed = 0  # keys 0 .. flushed-1 are committed
+    missed: list[int] = []
+
+    async def write() -> None:
+        nonlocal flushed
+        doc = Doc()
+        for i in range(120):
+            for update in edits(1, i, doc):
+                writer.append("doc", update)
+            await writer.flush()
+            flushed = i + 1
+            if i % 4 == 3:
+                await writer.compact("doc")
+
+    async def read() -> None:
+        while flushed < 120:
+            known = flushed
+            loaded = content(await reader.load("doc"))
+            missed.extend(i for i in range(known) if str(i) not in loaded)
+
+    try:
+        await asyncio.gather(write(), read())
+        assert missed == []
+    finally:
+        await writer.close()
+        await reader.close()
+
+
 async def test_delete_doc_prefix_erases_only_that_board(store: Store) -> None:
     update = edits(1)[0]
     for key in ["a_c", "a_c:privat", "a_c:x:y", "abc", "abc:privat", "a_cd", "a_cd:privat"]:

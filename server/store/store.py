@@ -71,18 +71,22 @@ class Store:
 
         All remaining log rows are returned, not only ``id > upto_id``: on
         PostgreSQL a lower id can commit after a compaction read the log, and
-        compaction deletes exactly the rows it folded in.
+        compaction deletes exactly the rows it folded in. The log is read BEFORE
+        the snapshot: each statement sees its own moment, and a compaction that
+        commits in between then only duplicates updates (harmless in a CRDT)
+        instead of hiding the ones it folded in.
         """
         await self.flush()
 
         def read(conn: Connection) -> list[bytes]:
-            snapshot = conn.execute(
-                select(DocSnapshot.data).where(DocSnapshot.doc_key == doc_key)
-            ).scalar_one_or_none()
             updates = conn.execute(
                 select(DocUpdate.data).where(DocUpdate.doc_key == doc_key).order_by(DocUpdate.id)
             ).scalars()
-            return ([snapshot] if snapshot is not None else []) + list(updates)
+            logged = list(updates)
+            snapshot = conn.execute(
+                select(DocSnapshot.data).where(DocSnapshot.doc_key == doc_key)
+            ).scalar_one_or_none()
+            return ([snapshot] if snapshot is not None else []) + logged
 
         return await self.run(read)
 
