@@ -303,3 +303,35 @@ async def test_two_servers_converge_after_a_redis_outage(
     await b.wait_for(lambda: content(b).get("after") == 4)
     await a.close()
     await b.close()
+
+
+async def test_two_servers_compacting_one_board_lose_nothing(
+    server_factory, pg_db: str, redis_url: str
+) -> None:
+    env = {**cluster_env(pg_db, redis_url), "TAVLE_COMPACT_EVERY": "7"}
+    one, two = server_factory(env=env), server_factory(env=env)
+    board = one.create_board()
+    room, token = board["board_id"], board["edit_token"]
+    a = await connected(one.ws, room, token)
+    b = await connected(two.ws, room, token)
+    for i in range(40):
+        await a.set_key(f"a{i}", i)
+        await b.set_key(f"b{i}", i)
+    want = {**{f"a{i}": float(i) for i in range(40)}, **{f"b{i}": float(i) for i in range(40)}}
+    await a.wait_for(lambda: content(a) == want, timeout=10)
+    await b.wait_for(lambda: content(b) == want, timeout=10)
+    await a.close()
+    await b.close()
+    one.stop()
+    two.stop()
+    engine = create_engine(pg_db)
+    try:
+        with engine.connect() as conn:
+            q = text("SELECT count(*) FROM doc_snapshots WHERE doc_key = :k")
+            assert conn.execute(q, {"k": room}).scalar_one() == 1
+    finally:
+        engine.dispose()
+
+    fresh = await connected(server_factory(env=env).ws, room, token)
+    assert content(fresh) == want
+    await fresh.close()
