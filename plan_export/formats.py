@@ -9,6 +9,7 @@ build its parser, and fpdf2, aggdraw and the FHIR code are not needed for that.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -87,9 +88,12 @@ def export_doc(doc: Doc, fmt: str, *, board_id: str, options: ExportOptions) -> 
         raise ExportError("language must be da or en")
     from board.read import read_elements, read_plan
     from plan_export.fhir import plan_to_fhir
+    from plan_export.image import MAX_SCALE
     from plan_export.record import plan_to_record
     from plan_export.sheet import SheetOptions, build_sheet, sheet_pdf, sheet_png
 
+    if not (math.isfinite(options.scale) and 0 < options.scale <= MAX_SCALE):
+        raise ExportError(f"scale must be more than 0 and at most {MAX_SCALE}")
     plan, problems = read_plan(doc)
     now = datetime.now(UTC).replace(microsecond=0)
     if fmt == "json":
@@ -119,8 +123,6 @@ def _picture(elements: list[dict], plan: Plan, fmt: str, options: ExportOptions)
         return render_svg(elements, plan, frame=options.frame, scale=options.scale).encode()
     except UnknownFrame:
         raise ExportError(f"no frame {options.frame!r} on this board") from None
-    except ValueError as err:
-        raise ExportError(str(err)) from None
 
 
 def _stamp(moment: datetime) -> str:

@@ -47,6 +47,7 @@ MARGIN = 200  # board units around the content
 LINE_HEIGHT = 1.25
 MAX_SIDE = 16_384  # pixels; a larger picture is scaled down to fit
 MAX_PIXELS = 40_000_000
+MAX_SCALE = 8
 # zlib level 1: a fraction of the time of level 6 or 9 for a few % larger files
 # (bench/export_bench.py prints them side by side).
 PNG_LEVEL = 1
@@ -322,8 +323,8 @@ def scene(
 
     Raises :class:`UnknownFrame` for a frame id that is not a frame of this board.
     """
-    if not (math.isfinite(scale) and 0 < scale <= 8):
-        raise ValueError("scale must be between 0 and 8")
+    if not (math.isfinite(scale) and 0 < scale <= MAX_SCALE):
+        raise ValueError(f"scale must be more than 0 and at most {MAX_SCALE}")
     boxes = {el["id"]: b for el in elements if (b := _box(el)) is not None}
     if frame is not None:
         chosen = next((el for el in elements if el["id"] == frame and el["type"] == "frame"), None)

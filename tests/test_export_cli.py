@@ -12,13 +12,22 @@ from pathlib import Path
 import httpx
 import pytest
 from PIL import Image
-from pycrdt import Map
+from pycrdt import Doc, Map
 from pypdf import PdfReader
 
 from board import schema
-from plan_export.formats import ROLE_FORMATS, allowed
+from board.write import write_plan
+from plan_export.formats import (
+    ROLE_FORMATS,
+    ExportError,
+    ExportOptions,
+    allowed,
+    export_doc,
+    sheet_options,
+)
 from plan_export.record import validate_record
 from tests.conftest import ROOT, ServerProcess
+from tests.export_samples import sample_plan
 from tests.test_access_support import Api, join, join_code, make_user, new_case, open_meeting
 from tests.test_export_fhir import validate
 from tests.yclient import connected
@@ -193,3 +202,42 @@ def test_citizen_takes_the_sheet_home(server: ServerProcess) -> None:
     assert professional.status_code == 200  # the coordinator's session
     roles = [json.loads(d)["role"] for _, _, d in audit_events(server, case["board_id"])]
     assert roles == ["citizen", "coordinator"]
+
+
+def test_export_doc_reads_any_document() -> None:
+    """In process: the same entry point both deliveries use, on a messy document."""
+    doc = Doc()
+    write_plan(doc, sample_plan())
+    elements = doc.get(schema.ELEMENTS, type=Map)
+    elements["ok"] = {
+        "id": "ok",
+        "type": "stroke",
+        "z": 1,
+        "author": "",
+        "created": 0,
+        "points": [0, 0, 500, 900, 0, 500],
+        "color": "#ff0000",
+        "width": 40,
+        "tool": "pen",
+    }
+    elements["junk"] = "not an element"
+    elements["odd"] = {"id": "odd", "type": "hologram"}
+    png = export_doc(doc, "png", board_id="b1", options=ExportOptions(scale=2))
+    assert png.media_type == "image/png" and len(png.problems) == 2
+    assert Image.open(io.BytesIO(png.data)).size == (2 * (90 + 4 + 40), 2 * (4 + 40))
+    fhir = export_doc(doc, "fhir", board_id="b1", options=ExportOptions(lang="en"))
+    validate(json.loads(fhir.data))
+    sheet = export_doc(doc, "pdf", board_id="b1", options=ExportOptions(lang="en"))
+    assert "Your plan" in pdf_words(sheet.data)
+    for fmt, options, message in (
+        ("docx", ExportOptions(), "unknown format"),
+        ("png", ExportOptions(scale=0), "scale must be"),
+        ("png", ExportOptions(scale=float("nan")), "scale must be"),
+        ("svg", ExportOptions(frame="ok"), "no frame 'ok'"),
+        ("pdf", ExportOptions(lang="de"), "language must be"),
+    ):
+        with pytest.raises(ExportError, match=message):
+            export_doc(doc, fmt, board_id="b1", options=options)
+    with pytest.raises(ExportError, match="unknown section"):
+        sheet_options(sections="tasks,diary")
+    assert sheet_options("g1, g2", "tasks", True, "en").goals == frozenset({"g1", "g2"})
