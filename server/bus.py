@@ -12,7 +12,8 @@ reconnecting is gone. Anti-entropy repairs that: every
 vector and a digest of its delete set; a process that has something the sender
 lacks answers with ``peer.diff(sv)`` addressed to it. A process also asks right
 after joining and after every reconnect. Redis going away is logged and retried
-with backoff; it never takes the server down.
+with backoff; it never takes the server down. The cursors of a process that was
+killed are removed once it has been silent for a few rounds.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import contextlib
 import hashlib
 import logging
 import re
+import time
 import uuid
 from collections import deque
 from collections.abc import Iterable
@@ -41,6 +43,7 @@ ID_BYTES = 16
 JOIN_QUERY_DELAY = 0.3  # ask for others' state once the room has loaded from the store
 SUBSCRIBE_WAIT = 2.0
 VARUINT = re.compile(rb"[\x80-\xff]*[\x00-\x7f]")  # one lib0 varuint
+SILENT_ROUNDS = 5  # a process not heard on a doc for this many rounds is gone
 OUTBOX_LIMIT = 10_000  # frames waiting for Redis; older ones are dropped (anti-entropy repairs)
 
 
@@ -167,6 +170,56 @@ def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+class RemotePresence:
+    """Awareness states relayed from other processes, per doc and sender process.
+
+    A process that is killed never sends the removal of its clients' cursors.
+    Every live process speaks on each doc it has open at least once per
+    anti-entropy round, so a sender silent for several rounds is gone, and its
+    clients' states are removed here (``expired``) like a disconnect would.
+    """
+
+    def __init__(self) -> None:
+        self._clocks: dict[tuple[str, bytes], dict[int, int]] = {}
+        self._heard: dict[tuple[str, bytes], float] = {}
+
+    def heard(self, doc_key: str, sender: bytes) -> None:
+        self._heard[(doc_key, sender)] = time.monotonic()
+
+    def record(self, doc_key: str, sender: bytes, payload: bytes) -> None:
+        """Note the client ids and clocks of an awareness update (``null`` = removed)."""
+        clocks = self._clocks.setdefault((doc_key, sender), {})
+        count, pos = _varuint(payload, 0)
+        for _ in range(count):
+            client, pos = _varuint(payload, pos)
+            clock, pos = _varuint(payload, pos)
+            size, pos = _varuint(payload, pos)
+            if payload[pos : pos + size] == b"null":
+                clocks.pop(client, None)
+            else:
+                clocks[client] = clock
+            pos += size
+
+    def expired(self, silence: float) -> list[tuple[str, bytes]]:
+        """``(doc_key, removal payload)`` for every sender silent longer than ``silence``."""
+        now, out = time.monotonic(), []
+        for key, clocks in list(self._clocks.items()):
+            if now - self._heard.get(key, now) <= silence:
+                continue
+            del self._clocks[key]
+            if clocks:
+                removal = [_put_varuint(len(clocks))]
+                for client, clock in clocks.items():
+                    removal += [_put_varuint(client), _put_varuint(clock + 1), b"\x04null"]
+                out.append((key[0], b"".join(removal)))
+        return out
+
+    def forget(self, doc_key: str) -> None:
+        for table in (self._clocks, self._heard):
+            for key in [k for k in table if k[0] == doc_key]:
+                del table[key]
+
+
 # ---- the Redis bus ----------------------------------------------------------------------------
 class RedisBus:
     """Fan-out between processes over one Redis channel per doc key, with anti-entropy."""
@@ -184,6 +237,7 @@ class RedisBus:
         self._background: set[asyncio.Task[None]] = set()
         self._connected = asyncio.Event()
         self._digests: dict[str, tuple[bytes, bytes]] = {}  # doc_key -> (state vector, digest)
+        self._presence = RemotePresence()
         self._closed = False
 
     # ---- life cycle ----
@@ -239,6 +293,7 @@ class RedisBus:
         channel = PREFIX + doc_key.encode()
         self._peers.pop(doc_key, None)
         self._digests.pop(doc_key, None)
+        self._presence.forget(doc_key)
         self._subscribed.pop(channel, None)
         pubsub = self._pubsub
         if pubsub is not None:
@@ -303,13 +358,19 @@ class RedisBus:
         peer.apply_remote_update(update)
 
     async def _anti_entropy_loop(self) -> None:
+        interval = self.settings.anti_entropy_seconds
         while not self._closed:
-            await asyncio.sleep(self.settings.anti_entropy_seconds)
+            await asyncio.sleep(interval)
             for doc_key in list(self._peers):
                 try:
                     self._query(doc_key)
                 except Exception:
                     log.exception("bus: anti-entropy for %s failed", doc_key)
+            for doc_key, removal in self._presence.expired(SILENT_ROUNDS * interval):
+                peer = self._peers.get(doc_key)
+                if peer is not None:
+                    log.info("bus: a silent process's cursors removed from %s", doc_key)
+                    peer.apply_remote_awareness(removal)
 
     # ---- receiving ----
     async def _receive_loop(self) -> None:
@@ -379,9 +440,11 @@ class RedisBus:
     def _handle(
         self, doc_key: str, peer: BusPeer, kind: bytes, sender: bytes, payload: bytes
     ) -> None:
+        self._presence.heard(doc_key, sender)
         if kind == UPDATE:
             self._apply(doc_key, peer, payload)
         elif kind == AWARENESS:
+            self._presence.record(doc_key, sender, payload)
             peer.apply_remote_awareness(payload)
         elif kind == DIFF:
             if payload[:ID_BYTES] == self.id:

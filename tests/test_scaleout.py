@@ -184,6 +184,23 @@ async def test_missed_updates_and_deletes_are_repaired_then_the_bus_goes_quiet(
             await bus.close()
 
 
+async def test_cursors_of_a_process_that_went_silent_are_removed(redis_url: str) -> None:
+    a, b = await started_buses(redis_url)
+    key, pa, pb = doc_key(), DocPeer(), DocPeer()
+    cursor = b'{"user":{"name":"Mette"}}'
+    try:
+        await a.join(key, pa)
+        await b.join(key, pb)
+        a.publish_awareness(key, b"\x01\x07\x01" + bytes([len(cursor)]) + cursor)
+        await until(lambda: len(pb.awareness) == 1)
+        await a.close()  # from b's side the same as a killed process: it falls silent
+        await until(lambda: len(pb.awareness) == 2)
+        assert pb.awareness[1] == b"\x01\x07\x02\x04null"  # client 7, next clock, removed
+    finally:
+        for bus in (a, b):
+            await bus.close()
+
+
 async def test_the_bus_survives_a_redis_outage(private_redis: PrivateRedis) -> None:
     a, b = await started_buses(private_redis.url)
     key, pa, pb = doc_key(), DocPeer(), DocPeer()
