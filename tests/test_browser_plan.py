@@ -7,6 +7,7 @@ within a second. Also: the list view by keyboard only, and hostile text shown as
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -281,6 +282,41 @@ def test_plan_by_keyboard_only_and_list_view(server, pages) -> None:
     assert page.evaluate("document.activeElement.dataset.plan") == "list-toggle"
     page.keyboard.press("Enter")
     expect(page.locator("#plan .plan-panel")).to_be_visible()
+
+
+def test_list_view_reads_the_example_family_plan(server, pages) -> None:
+    record = ROOT / "docs" / "examples" / "familieplan.json"
+    board = json.loads(server.cli("board", "import", str(record)).stdout)
+    page = pages(server, board["board_id"], board["edit_token"])
+    expect(page.locator("#plan .plan-own-goal")).to_have_text(
+        re.compile(r"^»Jeg vil have et arbejde, så børnene kan se.*sove om natten\.«$")
+    )
+    page.get_by_role("button", name="Vis som liste").click()
+    listview = page.locator("#plan-list-view")
+    expect(listview.locator("h2")).to_contain_text(
+        ["Mit mål", "Mål", "Opgaver", "Netværk", "Familien", "Aftaler", "Næste møde"]
+    )
+    goals = listview.locator("section[aria-labelledby=plan-l-goals]")
+    tasks = listview.locator("section[aria-labelledby=plan-l-actions]")
+
+    def item(section, title: str):
+        return section.locator("li", has=page.locator("strong", has_text=title)).first
+
+    expect(item(goals, "Emil kommer i skole hver dag")).to_contain_text(
+        "Hvem i familien: Emil, søn (14 år)"
+    )
+    expect(item(goals, "Få et arbejde i et køkken").locator("ul li strong")).to_have_text(
+        ["Tage hygiejnebevis", "Prøve en praktik i en kantine"]
+    )
+    parked = goals.locator("h3", has_text="Sat på pause").locator("xpath=following-sibling::ul[1]")
+    expect(parked).to_contain_text("Tage kørekort")
+    task = item(tasks, "Følge Emil i skole tirsdag og torsdag").locator("dd")
+    expect(task.nth(0)).to_have_text("Karen Jensen")
+    expect(task.nth(1)).to_have_text("01-12-2026")
+    expect(task.nth(2)).to_have_text("I gang")
+    expect(listview).to_contain_text("07-12-2026 kl. 10.00, Rådhuset, mødelokale 2")
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", listview.inner_text())
+    assert axe_problems(page) == []
 
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'

@@ -66,6 +66,13 @@ function goalOptions(t, plan) {
   return [["", t("plan.no_goal")], ...plan.goals.map((g) => [g.id, g.title])];
 }
 
+/** The household member select of a family plan (nothing when the plan has no members). */
+function memberField(t, plan, value) {
+  if (!plan.members.length) return null;
+  const options = [["", t("plan.whole_family")], ...plan.members.map((m) => [m.id, m.name])];
+  return field(t("plan.member"), select(options, value, { name: "member" }));
+}
+
 function peopleOptions(t, plan) {
   return [["", t("plan.nobody")], ...plan.participants.map((p) => [p.id, p.name])];
 }
@@ -90,7 +97,8 @@ export function goalForm(ctx, plan, goal, parent = null) {
     field(t("plan.description"), area("description", goal?.description)),
     field(t("plan.horizon"), select(vocab(t, "horizon", model.HORIZONS), goal?.horizon || "now", { name: "horizon" })),
     field(t("plan.where"), text("office", goal?.office)),
-  ];
+    memberField(t, plan, goal ? goal.member : null),
+  ].filter(Boolean);
   openForm(ctx, title, controls, (v) => {
     if (!v.title) return;
     if (goal) {
@@ -98,9 +106,11 @@ export function goalForm(ctx, plan, goal, parent = null) {
         const lane = plan.goals.filter((g) => g.parent === goal.parent && g.horizon === v.horizon);
         model.placeItem(ctx.doc, "goals", lane, goal.id, lane.length, { horizon: v.horizon });
       }
-      model.patchItem(ctx.doc, "goals", goal.id, { title: v.title, description: v.description, office: v.office });
+      model.patchItem(ctx.doc, "goals", goal.id, {
+        title: v.title, description: v.description, office: v.office, member: v.member || null,
+      });
     } else {
-      const id = model.addGoal(ctx.doc, { ...v, parent }, model.proposer(plan, ctx.role, ctx.user));
+      const id = model.addGoal(ctx.doc, { ...v, parent, member: v.member || null }, model.proposer(plan, ctx.role, ctx.user));
       placeCard(ctx, { kind: "goal", id });
     }
   });
@@ -129,7 +139,8 @@ export function actionForm(ctx, plan, action, goalId = null) {
     field(t("plan.carried_over_label"), carried),
     field(t("plan.where"), text("office", action?.office)),
     field(t("plan.note"), area("note", action?.note)),
-  ];
+    memberField(t, plan, action ? action.member : null),
+  ].filter(Boolean);
   const title = action ? t("plan.edit_item", { title: action.what }) : t("plan.add_action");
   openForm(ctx, title, controls, (v) => {
     if (!v.what) return;
@@ -143,6 +154,7 @@ export function actionForm(ctx, plan, action, goalId = null) {
       what: v.what, goal: v.goal || null, owner: ownerId, due: v.due || null, status: v.status,
       approval: v.approval, follow_up: v.follow_up || null, office: v.office, note: v.note,
       carried_over: Math.max(0, Math.round(Number(v.carried_over) || 0)),
+      member: v.member || null,
     };
     if (action) {
       model.patchItem(ctx.doc, "actions", action.id, fields);

@@ -3,7 +3,7 @@
 import { h } from "./dom.js";
 import { showDate } from "./dates.js";
 import { HORIZONS, STATUSES } from "./model.js";
-import { actionFacts, agreementState, meetingText, personName, quoted } from "./words.js";
+import { actionFacts, agreementState, meetingText, memberName, personName, quoted } from "./words.js";
 
 function facts(pairs) {
   return h("dl", { class: "plan-facts" }, pairs.map(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })]));
@@ -18,6 +18,7 @@ function goalItem(t, plan, goal) {
     state ? h("span", { class: "plan-badge", text: ` (${state})` }) : null,
     goal.description ? h("p", { text: goal.description }) : null,
     goal.office ? h("p", { text: `${t("plan.where")}: ${goal.office}` }) : null,
+    goal.member ? h("p", { text: `${t("plan.member")}: ${memberName(plan, goal.member)}` }) : null,
     subs.length ? [h("p", { text: `${t("plan.subgoal")}:` }), h("ul", {}, subs.map((s) => goalItem(t, plan, s)))] : null,
     actions.length ? h("p", { text: t("plan.task_count", { n: actions.length }) }) : null);
 }
@@ -59,6 +60,8 @@ export function renderList(ctx, plan) {
     block("plan-l-network", t("plan.network"),
       plan.participants.length ? h("ul", {}, plan.participants.map((p) => h("li", {},
         h("strong", { text: p.name }), " ", [t(`role.${p.role}`), p.organisation, p.phone].filter(Boolean).join(" · ")))) : none(t)),
+    plan.members.length ? block("plan-l-members", t("plan.members"),
+      h("ul", {}, plan.members.map((m) => h("li", { text: memberName(plan, m.id) })))) : null,
     block("plan-l-agreements", t("plan.agreements"),
       plan.agreements.length ? h("ul", {}, plan.agreements.map((a) => h("li", {}, h("span", { text: a.text }),
         facts([

@@ -77,6 +77,9 @@ export function readPlan(doc) {
     organisation: str(p.organisation),
     phone: str(p.phone),
   })).sort((a, b) => a.name.localeCompare(b.name, "da"));
+  const members = items(m.members, "name", (x) => ({ ...x, relation: str(x.relation) }));
+  const memberIds = new Set(members.map((x) => x.id));
+  for (const item of [...goals, ...actions]) item.member = memberIds.has(item.member) ? item.member : null;
   const agreements = items(m.agreements, "text", (a) => ({
     ...a,
     follow_up_by: ref(a.follow_up_by),
@@ -101,6 +104,7 @@ export function readPlan(doc) {
     goals,
     actions,
     participants,
+    members,
     agreements,
   };
 }
@@ -137,7 +141,7 @@ export function addGoal(doc, fields, proposedBy) {
     rank: siblings.length ? siblings[siblings.length - 1].rank + 1 : 1,
     office: fields.office || "",
     parent: fields.parent ?? null,
-    member: null,
+    member: fields.member ?? null,
     proposed_by: proposedBy,
     agreed_at: null,
     status: "active",
@@ -162,7 +166,7 @@ export function addAction(doc, fields, proposedBy) {
     carried_over: fields.carried_over || 0,
     note: fields.note || "",
     expected_result: "",
-    member: null,
+    member: fields.member ?? null,
     proposed_by: proposedBy,
     agreed_at: null,
     rank: actions.length ? actions[actions.length - 1].rank + 1 : 1,

@@ -6,7 +6,7 @@ import * as model from "./model.js";
 import { draggable } from "./drag.js";
 import { focusCard } from "./cards.js";
 import * as forms from "./forms.js";
-import { actionFacts, agreementState, meetingText, personName, quoted, vocab } from "./words.js";
+import { actionFacts, agreementState, meetingText, memberName, personName, quoted, vocab } from "./words.js";
 
 /** A button that keeps its focus across re-draws (matched by its `key`). */
 function button(key, label, onClick, attrs = {}) {
@@ -72,6 +72,7 @@ function goalCard(ctx, plan, goal, siblings) {
       ...proposalBits(ctx, plan, "goals", goal, goal.title)),
     goal.description ? h("p", { class: "plan-card-text", text: goal.description }) : null,
     goal.office ? h("p", { class: "plan-card-text", text: `${t("plan.where")}: ${goal.office}` }) : null,
+    goal.member ? h("p", { class: "plan-card-text", text: `${t("plan.member")}: ${memberName(plan, goal.member)}` }) : null,
     write ? h("div", { class: "plan-card-tools" },
       goal.parent ? null : h("label", { class: "plan-inline-field" },
         h("span", { text: t("plan.horizon") }),

@@ -16,6 +16,11 @@ export function personName(t, plan, id) {
   return ROLES.includes(id) ? t(`role.${id}`) : id;
 }
 
+export function memberName(plan, id) {
+  const m = plan.members.find((x) => x.id === id);
+  return m ? [m.name, m.relation].filter(Boolean).join(", ") : "";
+}
+
 export function goalTitle(plan, id) {
   return plan.goals.find((g) => g.id === id)?.title ?? "";
 }
@@ -37,6 +42,7 @@ export function actionFacts(t, plan, a) {
     [t("plan.by"), showDate(a.due) || t("plan.not_set")],
     [t("plan.status"), t(`status.${a.status}`)],
     [t("plan.goal"), goalTitle(plan, a.goal)],
+    [t("plan.member"), memberName(plan, a.member)],
     [t("plan.where"), a.office],
     [t("plan.approval"), a.approval === "not_needed" ? "" : t(`approval.${a.approval}`)],
     [t("plan.follow_up"), showDate(a.follow_up)],
