@@ -220,19 +220,23 @@ def query_awareness_frame() -> bytes:
 @dataclass(slots=True)
 class AwarenessEntry:
     clock: int
-    state: str  # the JSON text as sent; "null" means removed
+    state: str  # the JSON text as sent
 
 
 class AwarenessTable:
     """The awareness states of one room, with the raw JSON each client sent.
 
-    ``apply`` validates an encoded awareness update, records it, and returns the
-    client ids it set (non-null) and removed, so the caller can remember which
-    client ids belong to which connection.
+    ``apply`` follows y-protocols exactly: an entry counts only if its clock is
+    newer than the one known for that client (or it removes a present state at
+    the same clock). y-websocket clients re-send every state they receive, so
+    entries that change nothing must not be relayed again, nor be attributed to
+    the connection that re-sent them. ``apply`` returns the client ids that this
+    update set and removed.
     """
 
     def __init__(self) -> None:
-        self.entries: dict[int, AwarenessEntry] = {}
+        self.entries: dict[int, AwarenessEntry] = {}  # present states
+        self.clocks: dict[int, int] = {}  # client id → newest clock seen (also of removed)
 
     def apply(self, payload: bytes) -> tuple[list[int], list[int]]:
         count, pos = _read_var_uint(payload, 0)
@@ -251,16 +255,18 @@ class AwarenessTable:
             raise ProtocolError(CloseCode.MALFORMED, "trailing bytes after awareness update")
         present: list[int] = []
         removed: list[int] = []
+        entries, clocks = self.entries, self.clocks
         for client_id, clock, state in parsed:
-            entry = self.entries.get(client_id)
-            if entry is not None and clock < entry.clock:
+            known = clocks.get(client_id, 0)
+            is_null = state == "null"
+            if not (known < clock or (known == clock and is_null and client_id in entries)):
                 continue
-            if state == "null":
-                if entry is not None:
-                    del self.entries[client_id]
-                removed.append(client_id)
+            clocks[client_id] = clock
+            if is_null:
+                if entries.pop(client_id, None) is not None:
+                    removed.append(client_id)
             else:
-                self.entries[client_id] = AwarenessEntry(clock, state)
+                entries[client_id] = AwarenessEntry(clock, state)
                 present.append(client_id)
         return present, removed
 
@@ -281,10 +287,15 @@ class AwarenessTable:
 
     def remove(self, client_ids: list[int]) -> bytes | None:
         """Drop ``client_ids`` and return the awareness update announcing their removal."""
-        gone = [(cid, self.entries.pop(cid)) for cid in client_ids if cid in self.entries]
+        gone = [cid for cid in client_ids if self.entries.pop(cid, None) is not None]
         if not gone:
             return None
         parts = [write_var_uint(len(gone))]
-        for client_id, entry in gone:
-            parts += [write_var_uint(client_id), write_var_uint(entry.clock + 1), b"\x04null"]
+        for client_id in gone:
+            self.clocks[client_id] += 1
+            parts += [
+                write_var_uint(client_id),
+                write_var_uint(self.clocks[client_id]),
+                b"\x04null",
+            ]
         return b"".join(parts)

@@ -223,6 +223,8 @@ class Room:
             self._sync(conn, frame.payload)
         elif kind is Kind.AWARENESS:
             present, removed = self.awareness.apply(frame.payload)
+            if not present and not removed:
+                return  # nothing new (y-websocket clients re-send what they receive)
             conn.awareness_ids.update(present)
             conn.awareness_ids.difference_update(removed)
             self._fan_out(raw, None)
@@ -334,11 +336,12 @@ class Room:
 
     def apply_remote_awareness(self, payload: bytes) -> None:
         try:
-            self.awareness.apply(payload)
+            present, removed = self.awareness.apply(payload)
         except ProtocolError:
             log.warning("bad awareness from the bus for %s", self.doc_key)
             return
-        self._fan_out(awareness_frame(payload), None)
+        if present or removed:
+            self._fan_out(awareness_frame(payload), None)
 
     def state_vector(self) -> bytes:
         return self.doc.get_state()

@@ -77,7 +77,8 @@ def test_awareness_table_tracks_and_removes() -> None:
     table = AwarenessTable()
     present, removed = table.apply(awareness_payload((1, 1, '{"n":1}'), (2, 4, '{"n":2}')))
     assert (present, removed) == ([1, 2], [])
-    # an older clock is ignored, a newer one replaces
+    # an older or equal clock is ignored (clients re-send what they receive), a newer wins
+    assert table.apply(awareness_payload((1, 1, '{"n":"same"}'))) == ([], [])
     table.apply(awareness_payload((1, 0, '{"n":"old"}'), (2, 5, '{"n":3}')))
     assert table.entries[1].state == '{"n":1}' and table.entries[2].state == '{"n":3}'
     # encode round-trips through a fresh table
@@ -89,6 +90,8 @@ def test_awareness_table_tracks_and_removes() -> None:
     assert removal is not None and 2 not in table.entries
     assert copy.apply(removal) == ([], [2]) and 2 not in copy.entries
     assert table.remove([2]) is None
+    # a client's first state at clock 0 is ignored, as in y-protocols
+    assert AwarenessTable().apply(awareness_payload((5, 0, "{}"))) == ([], [])
 
 
 def test_awareness_state_must_be_json() -> None:
