@@ -352,3 +352,36 @@ async def test_two_servers_compacting_one_board_lose_nothing(
     fresh = await connected(server_factory(env=env).ws, room, token)
     assert content(fresh) == want
     await fresh.close()
+
+
+async def test_one_server_killed_the_other_carries_the_board(
+    server_factory, pg_db: str, redis_url: str
+) -> None:
+    env = cluster_env(pg_db, redis_url)
+    one, two = server_factory(env=env), server_factory(env=env)
+    board = one.create_board()
+    room, token = board["board_id"], board["edit_token"]
+    a = await connected(one.ws, room, token)
+    b = await connected(two.ws, room, token)
+    for i in range(20):
+        await a.set_key(f"a{i}", i)
+    await b.wait_for(lambda: len(content(b)) == 20)
+    await asyncio.sleep(0.3)  # past the group commit of process one
+    one.stop(kill=True)
+    await a.wait_closed()
+
+    await b.set_key("after_kill", 1)
+    a.doc.get("m", type=Map)["offline_a"] = 2  # edited while its server was gone
+    moved = YClient(two.ws, room, token)
+    moved.doc = a.doc  # the browser reconnects, to the surviving process
+    await moved.connect()
+    want = {**{f"a{i}": float(i) for i in range(20)}, "after_kill": 1.0, "offline_a": 2.0}
+    await moved.wait_for(lambda: content(moved) == want)
+    await b.wait_for(lambda: content(b) == want)
+    await moved.close()
+    await b.close()
+    two.stop()
+
+    fresh = await connected(server_factory(env=env).ws, room, token)
+    assert content(fresh) == want
+    await fresh.close()
