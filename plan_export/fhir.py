@@ -299,6 +299,10 @@ def _goals(
         elif goal.proposed_by in people:
             resource["expressedBy"] = people[goal.proposed_by]
         notes = [clean(goal.description).strip(), clean(goal.office, 200).strip()]
+        member = next((m for m in plan.members if m.id == goal.member), None)
+        if member:  # family plans: whose goal it is (a Goal's subject is the citizen)
+            relation = f", {member.relation}" if member.relation else ""
+            notes.append(clean(member.name + relation, 200).strip())
         if notes := [{"text": n} for n in notes if n]:
             resource["note"] = notes
         if parent:

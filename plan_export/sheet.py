@@ -130,7 +130,9 @@ def build_sheet(
     if "goals" in sections:
         for goal in sorted(tops, key=_goal_order):
             steps = sorted((g for g in chosen if g.parent == goal.id), key=_goal_order)
-            detail = [t(f"horizon.{goal.horizon}", lang), clean(goal.office, 200)]
+            member = next((m.name for m in plan.members if m.id == goal.member), "")
+            detail = [clean(member, 200), t(f"horizon.{goal.horizon}", lang)]
+            detail.append(clean(goal.office, 200))
             if goal.status == "completed":
                 detail.append(t("status.done", lang))
             sheet.goals.append(

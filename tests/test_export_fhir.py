@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from board.plan import Plan
+from board.plan import Member, Plan
 from plan_export.fhir import GOAL_RELATIONSHIP, KL_CODES, SOR, TAVLE_ROLE, plan_to_fhir
 from tests.export_samples import OWN_GOAL, hostile_plan, sample_plan
 
@@ -157,6 +157,17 @@ def test_care_team_and_people(bundle: dict) -> None:
     (relative,) = by_type(bundle, "RelatedPerson")
     assert relative["relationship"][0]["text"] == "Pårørende"
     assert relative["telecom"] == [{"system": "phone", "value": "30 40 50 60"}]
+
+
+def test_family_member_is_named_on_the_goal() -> None:
+    plan = sample_plan()
+    plan.members = [Member(id="m1", name="Emil", relation="søn (14 år)")]
+    plan.goals[1].member = "m1"
+    b = plan_to_fhir(plan, board_id="b1", created=NOW)
+    validate(b)
+    teeth = next(g for g in by_type(b, "Goal") if g["description"]["text"] == "Få lavet tænder")
+    assert teeth["note"] == [{"text": "Emil, søn (14 år)"}]
+    assert resolve(b, teeth["subject"])["resourceType"] == "Patient"
 
 
 def test_ids_are_stable_between_exports() -> None:

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
-from board.plan import Plan
+from board.plan import Member, Plan
 from plan_export.sheet import SheetOptions, build_sheet, sheet_pdf, sheet_png
 from tests.export_samples import hostile_plan, sample_plan
 
@@ -34,6 +34,11 @@ def test_content_in_plain_danish() -> None:
     assert sheet.goals[0].steps == ["Få lavet tænder"]
     assert sheet.goals[0].detail == "Om 3 måneder · Jobcenter"
     assert sheet.goals[1].detail == "Sat på pause"
+    plan = sample_plan()
+    plan.members = [Member(id="m1", name="Emil", relation="søn (14 år)")]
+    plan.goals[0].member = "m1"
+    family = build_sheet(plan, today=TODAY)
+    assert family.goals[0].detail == "Emil · Om 3 måneder · Jobcenter"
     tasks = {task.what: task for task in sheet.tasks}
     assert "Finde praktikplads" not in tasks  # a proposal the citizen has not agreed to
     first = sheet.tasks[0]
