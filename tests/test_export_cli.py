@@ -185,22 +185,62 @@ def test_role_table() -> None:
         assert role not in ROLE_FORMATS and not allowed(role, "pdf")
 
 
-def test_citizen_takes_the_sheet_home(server: ServerProcess) -> None:
+def goal(gid: str, title: str) -> dict:
+    return {
+        "id": gid,
+        "title": title,
+        "description": "",
+        "horizon": "now",
+        "rank": 0,
+        "office": "",
+        "parent": None,
+        "member": None,
+        "proposed_by": None,
+        "agreed_at": None,
+        "status": "active",
+        "created": None,
+    }
+
+
+def test_citizen_takes_the_sheet_home_without_restricted_parts(server: ServerProcess) -> None:
     make_user(server, "koord", "Kommunen", "Team Nord", name="Karen Koordinator")
     api = Api(server)
     assert api.login("koord").status_code == 200
     case = new_case(api, alias="Sofie")
+    board_id = case["board_id"]
+    section = api.post(f"/api/cases/{case['id']}/sections", {"title": "Mors afsnit"}).json()
     meeting = open_meeting(api, case["id"])
     joined = join(server, join_code(api, meeting, role="citizen"), "Sofie")
     assert joined.status_code == 200, joined.text
     token = joined.json()["token"]
-    sheet = get(server, case["board_id"], token, format="pdf")
+
+    async def write_goals() -> None:
+        for room, g in (
+            (board_id, goal("g1", "Få en cykel")),
+            (section["room"], goal("g2", "HEMMELIG-afsnit")),
+        ):
+            client = await connected(server.ws, room, token)
+            await client.edit(
+                lambda doc, g=g: doc.get(schema.GOALS, type=Map).__setitem__(g["id"], g)
+            )
+            await asyncio.sleep(0.2)
+            await client.close()
+
+        reader = await connected(server.ws, section["room"], token)  # it is really there
+        assert "g2" in reader.doc.get(schema.GOALS, type=Map)
+        await reader.close()
+
+    asyncio.run(write_goals())
+    sheet = get(server, board_id, token, format="pdf")
     assert sheet.status_code == 200, sheet.text
-    assert "Din plan" in pdf_words(sheet.content)
-    assert get(server, case["board_id"], token, format="fhir").status_code == 403
-    professional = api.get(f"/api/boards/{case['board_id']}/export?format=fhir")
+    words = pdf_words(sheet.content)
+    assert "Din plan" in words and "Få en cykel" in words
+    assert "HEMMELIG" not in words  # a restricted section is never part of an export
+    assert get(server, board_id, token, format="fhir").status_code == 403
+    professional = api.get(f"/api/boards/{board_id}/export?format=fhir")
     assert professional.status_code == 200  # the coordinator's session
-    roles = [json.loads(d)["role"] for _, _, d in audit_events(server, case["board_id"])]
+    assert "Få en cykel" in professional.text and "HEMMELIG" not in professional.text
+    roles = [json.loads(d)["role"] for _, _, d in audit_events(server, board_id)]
     assert roles == ["citizen", "coordinator"]
 
 
