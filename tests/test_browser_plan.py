@@ -319,6 +319,44 @@ def test_list_view_reads_the_example_family_plan(server, pages) -> None:
     assert axe_problems(page) == []
 
 
+GARBAGE = """() => {
+  const { doc, provider } = window.__tavle;
+  provider.disconnect(); // only this page's reading is under test, not the server's guard
+  doc.transact(() => {
+    const goals = doc.getMap('goals');
+    goals.set('bad1', 'just a string');
+    goals.set('bad2', { title: 42 });
+    goals.set('ok', { title: 'Ok titel', horizon: 'never', rank: 'x', parent: { x: 1 },
+                      proposed_by: 7, agreed_at: [] });
+    goals.set('c1', { title: 'Cirkel A', parent: 'c2' });
+    goals.set('c2', { title: 'Cirkel B', parent: 'c1' });
+    doc.getMap('actions').set('a', { what: 'Opgave med skrald', due: 'i morgen',
+      status: 'maybe', owner: 12, carried_over: -3, goal: 'nowhere' });
+    doc.getMap('participants').set('p1', { name: '' });
+    doc.getMap('plan').set('own_goal', 'not an object');
+    doc.getMap('plan').set('next_meeting', { date: 5, time: {}, place: null });
+  });
+}"""
+
+
+def test_a_broken_document_still_reads(server, pages) -> None:
+    board = server.create_board("Skrald")
+    page = pages(server, board["board_id"], board["edit_token"])
+    page.evaluate(GARBAGE)
+    # the circle is broken: "Cirkel B" stays a step of "Cirkel A", which becomes a goal
+    expect(lane(page, "horizon", "now").locator(".plan-card-title")).to_have_text(
+        ["Cirkel A", "Cirkel B", "Ok titel"]
+    )
+    expect(card(page, "Cirkel A").locator(".plan-subgoals")).to_contain_text("Cirkel B")
+    task = card(page, "Opgave med skrald")
+    expect(task).to_contain_text("Ikke valgt endnu")
+    expect(task.locator(".plan-status-btn")).to_have_text("Ikke startet")
+    expect(page.locator("#plan .plan-people")).to_have_count(0)
+    expect(page.locator("#plan .plan-meeting")).to_have_text("Ikke valgt endnu")
+    page.get_by_role("button", name="Vis som liste").click()
+    expect(page.locator("#plan-list-view")).to_contain_text("Cirkel B")
+
+
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
 

@@ -36,6 +36,22 @@ function items(map, required, normalise) {
   return out;
 }
 
+/** A sub-goal whose parent is missing, or whose parents go round in a circle, becomes a goal. */
+function breakParents(goals) {
+  const byId = new Map(goals.map((g) => [g.id, g]));
+  for (const g of goals) {
+    const seen = new Set([g.id]);
+    for (let p = byId.get(g.parent); p; p = byId.get(p.parent)) {
+      if (seen.has(p.id)) {
+        g.parent = null;
+        break;
+      }
+      seen.add(p.id);
+    }
+    if (g.parent && !byId.has(g.parent)) g.parent = null;
+  }
+}
+
 const byRank = (a, b) => a.rank - b.rank || a.created.localeCompare(b.created) || a.id.localeCompare(b.id);
 
 /** Everything the panel and the list view show, read defensively (bad items skipped). */
@@ -53,8 +69,7 @@ export function readPlan(doc) {
     agreed_at: ref(g.agreed_at),
     created: str(g.created),
   })).sort(byRank);
-  const goalIds = new Set(goals.map((g) => g.id));
-  for (const g of goals) if (g.parent && (!goalIds.has(g.parent) || g.parent === g.id)) g.parent = null;
+  breakParents(goals);
   const actions = items(m.actions, "what", (a) => ({
     ...a,
     goal: ref(a.goal),
