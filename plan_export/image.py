@@ -197,7 +197,9 @@ class _Painter:
         if len(flat) >= 6:
             self.ops.append(Op("poly", flat, fill=colour, fill_alpha=alpha))
 
-    def arrow_head(self, x0: float, y0: float, x1: float, y1: float, width: float, colour: str):
+    def arrow_head(
+        self, x0: float, y0: float, x1: float, y1: float, width: float, colour: str
+    ) -> None:
         a, length = math.atan2(y1 - y0, x1 - x0), width * 3 + 60
         pts = [x1, y1]
         for turn in (-0.45, 0.45):
