@@ -119,6 +119,16 @@ async def test_append_load_in_order_and_close_flushes(settings: Settings) -> Non
         await reopened.close()
 
 
+async def test_a_doc_key_the_database_would_refuse_is_refused_at_once(store: Store) -> None:
+    update = edits(1)[0]
+    for bad in ["", "x" * 201, "board\x00privat"]:
+        with pytest.raises(ValueError, match="doc key"):
+            store.append(bad, update)
+    store.append("x" * 200, update)
+    await store.flush()
+    assert await store.load("x" * 200) == [update]
+
+
 async def test_compact_replays_the_database_not_one_process(settings: Settings) -> None:
     """Two stores (as two processes) log edits of one doc; either one compacts all of it."""
     a, b = Store(settings), Store(settings)

@@ -18,6 +18,9 @@ from sqlalchemy.types import TypeDecorator
 LogId = BigInteger().with_variant(Integer(), "sqlite")
 
 
+MAX_DOC_KEY = 200  # characters of a doc key ("{board_id}:{scope}")
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -59,7 +62,7 @@ class DocUpdate(Base):
     __table_args__ = (Index("ix_doc_updates_doc_key_id", "doc_key", "id"),)
 
     id: Mapped[int] = mapped_column(LogId, primary_key=True, autoincrement=True)
-    doc_key: Mapped[str] = mapped_column(String(200))
+    doc_key: Mapped[str] = mapped_column(String(MAX_DOC_KEY))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -69,7 +72,7 @@ class DocSnapshot(Base):
 
     __tablename__ = "doc_snapshots"
 
-    doc_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    doc_key: Mapped[str] = mapped_column(String(MAX_DOC_KEY), primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     upto_id: Mapped[int] = mapped_column(LogId)
     updated: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

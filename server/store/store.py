@@ -18,7 +18,7 @@ from server.config import Settings
 from server.store import boards, compaction
 from server.store.boards import BoardRecord, TokenKind
 from server.store.engine import make_engine, migrate
-from server.store.models import DocSnapshot, DocUpdate
+from server.store.models import MAX_DOC_KEY, DocSnapshot, DocUpdate
 from server.store.writer import GroupWriter
 
 log = logging.getLogger(__name__)
@@ -60,8 +60,14 @@ class Store:
 
     # ---- documents --------------------------------------------------------------------------
     def append(self, doc_key: str, update: bytes) -> None:
-        """Queue an update; it is committed within ``flush_interval_ms``."""
-        self._writer.append(doc_key, update)
+        """Queue an update; it is committed within ``flush_interval_ms``.
+
+        A doc key the database would refuse raises ValueError here, at the caller,
+        instead of failing the whole group commit later.
+        """
+        if not doc_key or len(doc_key) > MAX_DOC_KEY or "\x00" in doc_key:
+            raise ValueError(f"a doc key has 1 to {MAX_DOC_KEY} characters and no NUL")
+        self._writer.append(doc_key, bytes(update))
 
     async def flush(self) -> None:
         await self._writer.flush()
