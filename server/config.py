@@ -40,6 +40,10 @@ class Settings:
     room_unload_seconds: float = 5.0  # an empty room is persisted and unloaded after this
     anti_entropy_seconds: float = 2.0  # RedisBus: state vectors exchanged this often per doc
     secret_key: str = ""  # signs session cookies; empty: generated once into data_dir
+    oidc_issuer: str = ""  # OpenID Connect provider (e.g. https://login.kommune.dk); empty: off
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_username_claim: str = "preferred_username"  # claim naming the local account
     log_level: str = "INFO"
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -66,6 +70,10 @@ class Settings:
             "room_unload_seconds": float(_str("TAVLE_ROOM_UNLOAD_SECONDS", "5")),
             "anti_entropy_seconds": float(_str("TAVLE_ANTI_ENTROPY_SECONDS", "2")),
             "secret_key": _str("TAVLE_SECRET_KEY", ""),
+            "oidc_issuer": _str("TAVLE_OIDC_ISSUER", ""),
+            "oidc_client_id": _str("TAVLE_OIDC_CLIENT_ID", ""),
+            "oidc_client_secret": _str("TAVLE_OIDC_CLIENT_SECRET", ""),
+            "oidc_username_claim": _str("TAVLE_OIDC_USERNAME_CLAIM", "preferred_username"),
             "log_level": _str("TAVLE_LOG_LEVEL", "INFO"),
         }
         values.update(overrides)

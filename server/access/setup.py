@@ -12,6 +12,7 @@ from starlette.middleware import Middleware
 
 from server.access.audit import Audit
 from server.access.keys import load_secret
+from server.access.oidc import OidcSignIn
 from server.access.service import AccessService
 from server.access.sessions import SessionCodec
 from server.config import Settings
@@ -23,7 +24,8 @@ def access_middleware(settings: Settings) -> list[Middleware]:
 
 
 def install_access(app: Any, store: Any, rooms: Any, settings: Settings) -> None:
-    """Set ``app.state.audit`` and ``app.state.access`` (the authoriser)."""
+    """Set ``app.state.audit``, ``app.state.access`` (the authoriser) and ``app.state.oidc``."""
     secret = load_secret(settings)
     app.state.audit = Audit(store)
     app.state.access = AccessService(store, rooms, app.state.audit, SessionCodec(secret), secret)
+    app.state.oidc = OidcSignIn(settings, secret) if settings.oidc_issuer else None
