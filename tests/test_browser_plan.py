@@ -291,6 +291,18 @@ def test_list_view_reads_the_example_family_plan(server, pages) -> None:
     expect(page.locator("#plan .plan-own-goal")).to_have_text(
         re.compile(r"^»Jeg vil have et arbejde, så børnene kan se.*sove om natten\.«$")
     )
+    # one household member's goals and tasks at a time
+    page.get_by_label("Vis for").select_option(label="Emil")
+    expect(lane(page, "horizon", "now").locator(".plan-card-title")).to_have_text(
+        ["Emil kommer i skole hver dag"]
+    )
+    expect(lane(page, "status", "in_progress").locator(".plan-card-title")).to_have_text(
+        ["Følge Emil i skole tirsdag og torsdag"]
+    )
+    page.get_by_label("Vis for").select_option(label="Alle")
+    expect(lane(page, "horizon", "now").locator(".plan-card-title")).to_contain_text(
+        ["Ro på pengene", "Emil kommer i skole hver dag"]
+    )
     page.get_by_role("button", name="Vis som liste").click()
     listview = page.locator("#plan-list-view")
     expect(listview.locator("h2")).to_contain_text(

@@ -19,12 +19,13 @@ function dropTarget(x, y, laneSelector, itemSelector, dragged) {
     const r = el.getBoundingClientRect();
     return y < r.top + r.height / 2;
   });
-  return { lane, index: index === -1 ? others.length : index };
+  return { lane, index: index === -1 ? others.length : index, ids: others.map((el) => el.dataset.id) };
 }
 
 /**
  * Make `handle` drag `item` (an element inside a lane). On drop over a lane,
- * `onDrop(lane.dataset, index)` is called; a drop outside any lane does nothing.
+ * `onDrop(lane.dataset, index, ids)` is called with the index among the other items shown
+ * in that lane (`ids`); a drop outside any lane does nothing.
  */
 export function draggable(handle, item, { lane: laneSelector, item: itemSelector, onDrop }) {
   let start = null;
@@ -73,7 +74,7 @@ export function draggable(handle, item, { lane: laneSelector, item: itemSelector
     item.classList.remove("plan-dragging");
     if (!wasDrag || !drop) return;
     const target = dropTarget(e.clientX, e.clientY, laneSelector, itemSelector, item);
-    if (target) onDrop({ ...target.lane.dataset }, target.index);
+    if (target) onDrop({ ...target.lane.dataset }, target.index, target.ids);
   };
   handle.addEventListener("pointerup", (e) => finish(e, true));
   handle.addEventListener("pointercancel", (e) => finish(e, false));

@@ -54,6 +54,7 @@ export function mountPlan(ctx) {
     ...ctx,
     canWrite: ctx.canWrite ?? ctx.role !== "observer",
     lang: ctx.lang || "da",
+    memberFilter: "", // family plans: "" everyone, else a member id
   };
   loadStyle(root.ownerDocument);
   root.classList.add("plan-root");
@@ -99,6 +100,7 @@ export function mountPlan(ctx) {
 
   draw();
 
+  pc.redraw = draw;
   ctx.onAgree = () => agreeToSelection(pc);
   return { redraw: draw };
 }

@@ -239,6 +239,20 @@ export function placeItem(doc, mapName, siblings, id, index, extra = {}) {
   });
 }
 
+/**
+ * Like placeItem, when only some of the list is shown (a member filter): put `id` at
+ * `index` among the shown others `shownIds`, keeping the hidden ones where they are.
+ */
+export function placeAmong(doc, mapName, list, shownIds, id, index, extra = {}) {
+  const shown = shownIds.filter((x) => x !== id);
+  const order = list.filter((x) => x.id !== id);
+  const at = (sid) => order.findIndex((x) => x.id === sid);
+  let target = order.length;
+  if (index < shown.length) target = at(shown[Math.max(0, index)]);
+  else if (shown.length) target = at(shown[shown.length - 1]) + 1;
+  placeItem(doc, mapName, list, id, target, extra);
+}
+
 export function setOwnGoal(doc, text) {
   doc.getMap("plan").set("own_goal", { text, updated: nowStamp() });
 }

@@ -40,16 +40,21 @@ function grip(ctx) {
   return h("span", { class: "plan-grip", title: ctx.t("plan.drag"), "aria-hidden": "true", text: "⠿" });
 }
 
-/** The keyboard alternative to dragging: move one place up or down in a list. */
-function moveButtons(ctx, mapName, list, item, label, extra = {}) {
+/**
+ * The keyboard alternative to dragging: move one place up or down among the goals shown
+ * (`shown`); `laneOf(plan)` gives the whole list they belong to.
+ */
+function moveButtons(ctx, shown, item, label, laneOf) {
   const t = ctx.t;
-  const i = list.findIndex((x) => x.id === item.id);
+  const ids = shown.map((x) => x.id);
+  const i = ids.indexOf(item.id);
+  const move = (index) => model.placeAmong(ctx.doc, "goals", laneOf(model.readPlan(ctx.doc)), ids, item.id, index);
   return [
-    button(`${item.id}:up`, t("plan.move_up"), () => model.placeItem(ctx.doc, mapName, list, item.id, i - 1, extra), {
+    button(`${item.id}:up`, t("plan.move_up"), () => move(i - 1), {
       "aria-label": t("plan.move_up_item", { title: label }), disabled: i <= 0,
     }),
-    button(`${item.id}:down`, t("plan.move_down"), () => model.placeItem(ctx.doc, mapName, list, item.id, i + 1, extra), {
-      "aria-label": t("plan.move_down_item", { title: label }), disabled: i >= list.length - 1,
+    button(`${item.id}:down`, t("plan.move_down"), () => move(i + 1), {
+      "aria-label": t("plan.move_down_item", { title: label }), disabled: i >= ids.length - 1,
     }),
   ];
 }
@@ -83,7 +88,8 @@ function goalCard(ctx, plan, goal, siblings) {
             model.placeItem(ctx.doc, "goals", lane, goal.id, lane.length, { horizon: e.target.value });
           } },
         })),
-      ...moveButtons(ctx, "goals", siblings, goal, goal.title),
+      ...moveButtons(ctx, siblings, goal, goal.title, (p) => p.goals.filter((g) =>
+        (goal.parent ? g.parent === goal.parent : !g.parent && g.horizon === goal.horizon))),
       button(`${goal.id}:edit`, t("plan.edit"), () => forms.goalForm(ctx, plan, goal), { "aria-label": t("plan.edit_item", { title: goal.title }) }),
       goal.parent ? null : button(`${goal.id}:sub`, t("plan.add_subgoal"), () => forms.goalForm(ctx, plan, null, goal.id), {
         "aria-label": t("plan.add_subgoal_to", { title: goal.title }),
@@ -95,9 +101,9 @@ function goalCard(ctx, plan, goal, siblings) {
     draggable(li.querySelector(".plan-grip"), li, {
       lane: ".plan-lane[data-field=horizon]",
       item: ".plan-goal:not(.plan-subgoals .plan-goal)",
-      onDrop: (lane, index) => {
+      onDrop: (lane, index, ids) => {
         const list = model.readPlan(ctx.doc).goals.filter((g) => !g.parent && g.horizon === lane.value);
-        model.placeItem(ctx.doc, "goals", list, goal.id, index, { horizon: lane.value });
+        model.placeAmong(ctx.doc, "goals", list, ids, goal.id, index, { horizon: lane.value });
       },
     });
   }
@@ -128,9 +134,9 @@ function actionCard(ctx, plan, action) {
     draggable(li.querySelector(".plan-grip"), li, {
       lane: ".plan-lane[data-field=status]",
       item: ".plan-action",
-      onDrop: (lane, index) => {
+      onDrop: (lane, index, ids) => {
         const list = model.readPlan(ctx.doc).actions.filter((a) => a.status === lane.value);
-        model.placeItem(ctx.doc, "actions", list, action.id, index, { status: lane.value });
+        model.placeAmong(ctx.doc, "actions", list, ids, action.id, index, { status: lane.value });
       },
     });
   }
@@ -155,9 +161,25 @@ function ownGoalSection(ctx, plan) {
     }) : null);
 }
 
+/** Family plans: show one household member's goals and tasks, or everyone's. */
+function memberFilter(ctx, plan) {
+  if (!plan.members.length) return null;
+  const t = ctx.t;
+  const options = [["", t("plan.everyone")], ...plan.members.map((m) => [m.id, m.name])];
+  return h("label", { class: "plan-inline-field plan-filter" },
+    h("span", { text: t("plan.show_for") }),
+    select(options, ctx.memberFilter, {
+      data: { focus: "member-filter" },
+      on: { change: (e) => { ctx.memberFilter = e.target.value; ctx.redraw(); } },
+    }));
+}
+
+/** Whether an item shows under the member filter (items of the whole family always do). */
+const shown = (ctx, item) => !ctx.memberFilter || !item.member || item.member === ctx.memberFilter;
+
 function goalsSection(ctx, plan) {
   const t = ctx.t;
-  const top = plan.goals.filter((g) => !g.parent);
+  const top = plan.goals.filter((g) => !g.parent && shown(ctx, g));
   return section("plan-h-goals", t("plan.goals"),
     ctx.canWrite ? button("goal:add", t("plan.add_goal"), () => forms.goalForm(ctx, plan, null), { class: "plan-btn plan-btn-primary" }) : null,
     h("div", { class: "plan-lanes" }, model.HORIZONS.map((hz) => {
@@ -171,7 +193,9 @@ function actionsSection(ctx, plan) {
   return section("plan-h-actions", t("plan.actions"),
     ctx.canWrite ? button("action:add", t("plan.add_action"), () => forms.actionForm(ctx, plan, null), { class: "plan-btn plan-btn-primary" }) : null,
     h("div", { class: "plan-lanes" }, model.STATUSES.map((st) =>
-      lane(ctx, "status", st, t(`status.${st}`), plan.actions.filter((a) => a.status === st).map((a) => actionCard(ctx, plan, a))))));
+      lane(ctx, "status", st, t(`status.${st}`), plan.actions
+        .filter((a) => a.status === st && shown(ctx, a))
+        .map((a) => actionCard(ctx, plan, a))))));
 }
 
 function networkSection(ctx, plan) {
@@ -212,6 +236,7 @@ function meetingSection(ctx, plan) {
 /** The whole panel for one reading of the plan. */
 export function renderPanel(ctx, plan) {
   return [
+    memberFilter(ctx, plan),
     ownGoalSection(ctx, plan),
     goalsSection(ctx, plan),
     actionsSection(ctx, plan),
