@@ -211,10 +211,11 @@ class Style:
     body: float
     small: float
     gap: float
+    columns: int = 1  # contacts side by side
 
 
 PHONE = Style(width=1080, margin=72, title=72, heading=50, body=44, small=36, gap=36)
-A4 = Style(width=595.28, margin=50, title=30, heading=20, body=16, small=13, gap=14)
+A4 = Style(width=595.28, margin=45, title=30, heading=20, body=16, small=13, gap=12, columns=2)
 A4_HEIGHT = 841.89
 _MEASURE = 4.0  # measure text with a font this many times larger than its size: finer widths
 
@@ -247,12 +248,14 @@ class _Layout:
         size: float,
         *,
         x: float = 0,
+        width: float = 0,
         bold: bool = False,
         colour: str = INK,
         max_lines: int = 8,
     ) -> float:
-        """Wrapped text at ``x`` (from the left margin); returns the top it was placed at."""
-        width = (self.s.width - 2 * self.s.margin - x) * 0.97  # slack for hinting
+        """Wrapped text at ``x`` (from the left margin), ``width`` wide (0: to the right
+        margin); returns the top it was placed at."""
+        width = (width or self.s.width - 2 * self.s.margin - x) * 0.97  # slack for hinting
         measure = font(round(size * _MEASURE), bold)
         lines = wrap(drawable(text, bold), width * _MEASURE, measure, max_lines)
         top = self.block.height
@@ -304,30 +307,42 @@ def layout(sheet: Sheet, style: Style) -> list[Block]:
             lay.space(s.gap * 0.4)
             h = lay.block.height
             lay.block.ops.append(Op("rect", [s.margin, h - 1, s.width - s.margin, h], fill=RULE))
-    if sheet.contacts:
-        lay.heading(t("sheet.contacts", sheet.lang))
-        for i, person in enumerate(sheet.contacts):
-            if i:
-                lay.new_block()
-            lay.space(s.gap * 0.4)
-            lay.text(person.label, s.small, colour=ACCENT if i == 0 else MUTED, bold=i == 0)
-            lay.text(person.name, s.body, bold=True, max_lines=2)
-            if person.organisation:
-                lay.text(person.organisation, s.body, max_lines=2)
-            if person.phone:
-                lay.text(t("sheet.phone", sheet.lang, phone=person.phone), s.body, max_lines=2)
-            if person.email:
-                lay.text(person.email, s.small, colour=MUTED, max_lines=2)
-            lay.space(s.gap * 0.4)
-    if sheet.next_meeting or sheet.next_place:
+    if sheet.next_meeting or sheet.next_place:  # where the tasks lead; before the contacts
         lay.heading(t("plan.next_meeting", sheet.lang))
         if sheet.next_meeting:
             lay.text(sheet.next_meeting, s.heading, bold=True)
         if sheet.next_place:
             lay.text(sheet.next_place, s.body, max_lines=3)
-    lay.space(s.margin)
+    if sheet.contacts:
+        lay.heading(t("sheet.contacts", sheet.lang))
+        _contacts_grid(lay, sheet)
     lay.new_block()
-    return lay.blocks
+    return [*lay.blocks, Block(s.margin)]  # the bottom margin: an empty block
+
+
+def _contacts_grid(lay: _Layout, sheet: Sheet) -> None:
+    """Contacts in ``style.columns`` columns; each row of them is one block."""
+    s, cols = lay.s, lay.s.columns
+    col_width = (s.width - 2 * s.margin - (cols - 1) * s.gap) / cols
+    for row in range(0, len(sheet.contacts), cols):
+        if row:
+            lay.new_block()
+        top, bottom = lay.block.height, lay.block.height
+        for col, person in enumerate(sheet.contacts[row : row + cols]):
+            first = row + col == 0
+            lay.block.height = top + s.gap * 0.4
+            at = {"x": col * (col_width + s.gap), "width": col_width}
+            lay.text(person.label, s.small, colour=ACCENT if first else MUTED, bold=first, **at)
+            lay.text(person.name, s.body, bold=True, max_lines=2, **at)
+            if person.organisation:
+                lay.text(person.organisation, s.body, max_lines=2, **at)
+            if person.phone:
+                phone = t("sheet.phone", sheet.lang, phone=person.phone)
+                lay.text(phone, s.body, max_lines=2, **at)
+            if person.email:
+                lay.text(person.email, s.small, colour=MUTED, max_lines=2, **at)
+            bottom = max(bottom, lay.block.height + s.gap * 0.4)
+        lay.block.height = bottom
 
 
 def _road(lay: _Layout, sheet: Sheet) -> None:
@@ -398,6 +413,8 @@ def sheet_pdf(sheet: Sheet, style: Style = A4) -> bytes:
     pdf.add_page()
     y, bottom = 0.0, A4_HEIGHT - style.margin
     for block in layout(sheet, style):
+        if not block.ops:  # a page has its own margins
+            continue
         if y + block.height > bottom and y > style.margin:
             pdf.add_page()
             y = style.margin

@@ -100,12 +100,12 @@ def test_pdf_text_reads_back() -> None:
         "Søge om enkeltydelse til tandlæge",
         "Mette Jensen, Ydelseskontoret",
         "Senest mandag 7. december",
-        "Dine kontakter",
-        "Din kontaktperson",
-        "Telefon 72 32 00 01",
         "Næste møde",
         "mandag 7. december kl. 10.00",
         "Jobcentret, lokale 2",
+        "Dine kontakter",
+        "Din kontaktperson",
+        "Telefon 72 32 00 01",
     ]
     positions = [text.find(line) for line in expected]
     assert -1 not in positions, [e for e, p in zip(expected, positions, strict=True) if p < 0]
