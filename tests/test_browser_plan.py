@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.board_page import CONNECTED, READY
 from tests.conftest import ROOT, ServerProcess
 from tests.test_access_support import Api, join, join_code, make_user, new_case, open_meeting
 
@@ -37,8 +38,9 @@ def pages(browser: Browser) -> Iterator[Callable[..., Page]]:
         page.on("pageerror", lambda e: errors.append(str(e)))
         opened.append((page, errors))
         page.goto(f"{server.http}/board/{board_id}#token={token}")
+        page.wait_for_function(READY, timeout=15000)
+        page.wait_for_function(CONNECTED, timeout=15000)
         expect(page.locator("#plan .plan-panel")).to_be_visible()
-        expect(page.locator("#conn")).to_have_text({"da": "Forbundet", "en": "Connected"}[lang])
         return page
 
     yield open_board
