@@ -15,6 +15,7 @@ import asyncio
 import re
 
 from pycrdt import Doc
+from starlette.datastructures import State
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -31,8 +32,15 @@ from plan_export.formats import (
 )
 from server.access.grants import Denied
 
-_RENDERING = asyncio.Semaphore(2)
+RENDER_SLOTS = 2
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def _slots(state: State) -> asyncio.Semaphore:
+    """This app's render slots (made on first use, inside the app's event loop)."""
+    if not hasattr(state, "export_slots"):
+        state.export_slots = asyncio.Semaphore(RENDER_SLOTS)
+    return state.export_slots
 
 
 def _options(request: Request) -> ExportOptions:
@@ -67,7 +75,7 @@ async def get_export(request: Request) -> Response:
     try:
         options = _options(request)
         update = await state.rooms.snapshot(board_id)
-        async with _RENDERING:
+        async with _slots(state):
             result = await asyncio.to_thread(_render, update, fmt, board_id, options)
     except ExportError as err:
         return JSONResponse({"error": str(err)}, status_code=400)
