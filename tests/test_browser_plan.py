@@ -256,6 +256,11 @@ def test_plan_by_keyboard_only_and_list_view(server, pages) -> None:
     page.keyboard.type("07122026")
     page.keyboard.press("Enter")
     expect(page.locator("dialog[open]")).to_have_count(0)
+    # status by keyboard: the task moves lane and its status button keeps the focus
+    tab_to(page, "button.plan-status-btn")
+    page.keyboard.press("Enter")
+    expect(lane(page, "status", "in_progress")).to_contain_text("Søg om boligstøtte")
+    expect(page.locator(":focus")).to_have_text("I gang")
 
     assert small_targets(page) == []
     assert axe_problems(page) == []
@@ -275,7 +280,7 @@ def test_plan_by_keyboard_only_and_list_view(server, pages) -> None:
         ["Lære at lave mad", "Bo for mig selv"]
     )
     task = listview.locator("li", has_text="Søg om boligstøtte")
-    expect(task.locator("dl")).to_contain_text("Ikke startet")
+    expect(task.locator("dl")).to_contain_text("I gang")
     expect(task.locator("dd").nth(1)).to_have_text(re.compile(r"^\d{2}-\d{2}-\d{4}$"))
     assert not re.search(r"\d{4}-\d{2}-\d{2}", listview.inner_text())
     assert axe_problems(page) == []
