@@ -139,6 +139,10 @@ def test_http_export_roles_errors_and_audit(server: ServerProcess, board: dict) 
     words = pdf_words(english.content)
     assert "Who does what – and when" in words and "Next meeting" in words
     assert "What I want" not in words and " ".join(OWN_GOAL.split()) not in words
+    offered = get(server, bid, edit).json()  # no format: what may this caller download?
+    assert offered["formats"] == ["json", "fhir", "png", "svg", "pdf", "sheet-png"]
+    assert offered["sections"][0] == "own_goal"
+    assert get(server, bid, view).json()["formats"] == []
     refused = get(server, bid, view, format="pdf")  # the view token is an observer
     assert refused.status_code == 403
     assert refused.json()["error"] == "Du kan ikke hente den del af planen."
@@ -237,6 +241,7 @@ def test_citizen_takes_the_sheet_home_without_restricted_parts(server: ServerPro
     assert "Din plan" in words and "Få en cykel" in words
     assert "HEMMELIG" not in words  # a restricted section is never part of an export
     assert get(server, board_id, token, format="fhir").status_code == 403
+    assert get(server, board_id, token).json()["formats"] == ["png", "svg", "pdf", "sheet-png"]
     professional = api.get(f"/api/boards/{board_id}/export?format=fhir")
     assert professional.status_code == 200  # the coordinator's session
     assert "Få en cykel" in professional.text and "HEMMELIG" not in professional.text

@@ -1,5 +1,8 @@
 """``GET /api/boards/{board_id}/export?format=…``: a board's record, picture or sheet over HTTP.
 
+Without ``format`` it answers which formats the caller may download and the sheet's
+sections, so the UI shows only the buttons that work.
+
 The caller shows a board token, a join token or a session like any board route;
 :func:`plan_export.formats.allowed` decides per role (coordinator and professional:
 every format; citizen: the sheet and the picture; others: none). The live room's
@@ -30,6 +33,7 @@ from plan_export.formats import (
     export_doc,
     sheet_options,
 )
+from plan_export.sheet import SECTIONS
 from server.access.grants import Denied
 
 RENDER_SLOTS = 2
@@ -66,6 +70,9 @@ async def get_export(request: Request) -> Response:
         grant = await state.access.authorize(request, board_id, None)
     except Denied as denied:
         return JSONResponse({"error": denied.reason}, status_code=denied.http_status)
+    if not fmt:  # what this caller may download: the UI shows these buttons
+        mine = [f for f in FORMATS if allowed(grant.role, f)]
+        return JSONResponse({"formats": mine, "sections": list(SECTIONS)})
     if fmt not in FORMATS:
         return JSONResponse({"error": f"format must be one of {', '.join(FORMATS)}"}, 400)
     lang = request.query_params.get("lang", "da")
