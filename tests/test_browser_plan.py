@@ -310,6 +310,13 @@ def test_list_view_reads_the_example_family_plan(server, pages) -> None:
     expect(lane(page, "horizon", "now").locator(".plan-card-title")).to_contain_text(
         ["Ro på pengene", "Emil kommer i skole hver dag"]
     )
+    # a goal is reached: it says so on its card and in the list
+    page.get_by_role("button", name="Ret: Tage hygiejnebevis").click()
+    page.locator("dialog[open]").get_by_label("Hvordan står det til med målet?").select_option(
+        label="Nået"
+    )
+    submit_dialog(page)
+    expect(card(page, "Tage hygiejnebevis").locator(".plan-badge").first).to_have_text("Nået")
     page.get_by_role("button", name="Vis som liste").click()
     listview = page.locator("#plan-list-view")
     expect(listview.locator("h2")).to_contain_text(
@@ -402,8 +409,11 @@ def test_hostile_text_is_shown_as_text_and_observer_reads_in_english(server, pag
     pro.locator("dialog[open]").get_by_label("Telefon").fill("12 34 56 78")
     submit_dialog(pro)
     expect(pro.locator("#plan .plan-meeting")).to_have_text(f"14-12-2026 kl. 10.00, {HOSTILE}")
+    pro.locator("#plan .plan-agreements").get_by_role("button", name=f"Ret: {HOSTILE}").click()
+    pro.locator("dialog[open]").get_by_label("Dato").fill("2026-12-10")
+    submit_dialog(pro)
     expect(pro.locator("#plan .plan-agreements li")).to_have_text(
-        f"{HOSTILE} Hvem følger op: {HOSTILE}"
+        f"{HOSTILE} Hvem følger op: {HOSTILE} 10-12-2026 Ret"
     )
 
     expect(observer.locator("#plan .plan-own-goal")).to_have_text(f"“{HOSTILE}”")

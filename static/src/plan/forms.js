@@ -96,6 +96,7 @@ export function goalForm(ctx, plan, goal, parent = null) {
     field(t("plan.goal_title"), text("title", goal?.title, { required: true })),
     field(t("plan.description"), area("description", goal?.description)),
     field(t("plan.horizon"), select(vocab(t, "horizon", model.HORIZONS), goal?.horizon || "now", { name: "horizon" })),
+    goal ? field(t("plan.goal_status"), select(vocab(t, "plan.goal_state", model.GOAL_STATUSES), goal.status, { name: "status" })) : null,
     field(t("plan.where"), text("office", goal?.office)),
     memberField(t, plan, goal ? goal.member : null),
   ].filter(Boolean);
@@ -108,6 +109,7 @@ export function goalForm(ctx, plan, goal, parent = null) {
       }
       model.patchItem(ctx.doc, "goals", goal.id, {
         title: v.title, description: v.description, office: v.office, member: v.member || null,
+        status: v.status,
       });
     } else {
       const id = model.addGoal(ctx.doc, { ...v, parent, member: v.member || null }, model.proposer(plan, ctx.role, ctx.user));
@@ -176,16 +178,21 @@ export function participantForm(ctx, person = null) {
   });
 }
 
-export function agreementForm(ctx, plan) {
+/** Add (agreement = null) or edit an agreement and who follows it up. */
+export function agreementForm(ctx, plan, agreement = null) {
   const t = ctx.t;
   const controls = [
-    field(t("plan.agreement_text"), area("text", "")),
-    field(t("plan.follow_up_by"), select(peopleOptions(t, plan), "", { name: "follow_up_by" })),
-    dateField(ctx, t("plan.date"), "date", null),
+    field(t("plan.agreement_text"), area("text", agreement?.text)),
+    field(t("plan.follow_up_by"), select(peopleOptions(t, plan), agreement?.follow_up_by, { name: "follow_up_by" })),
+    dateField(ctx, t("plan.date"), "date", agreement?.date),
   ];
   controls[0].querySelector("textarea").required = true;
-  openForm(ctx, t("plan.add_agreement"), controls, (v) => {
-    if (v.text) model.addAgreement(ctx.doc, { text: v.text, follow_up_by: v.follow_up_by || null, date: v.date });
+  const title = agreement ? t("plan.edit_item", { title: t("plan.agreement_text") }) : t("plan.add_agreement");
+  openForm(ctx, title, controls, (v) => {
+    if (!v.text) return;
+    const fields = { text: v.text, follow_up_by: v.follow_up_by || null, date: v.date || null };
+    if (agreement) model.patchItem(ctx.doc, "agreements", agreement.id, fields);
+    else model.addAgreement(ctx.doc, fields);
   });
 }
 

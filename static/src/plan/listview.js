@@ -3,7 +3,9 @@
 import { h } from "./dom.js";
 import { showDate } from "./dates.js";
 import { HORIZONS, STATUSES } from "./model.js";
-import { actionFacts, agreementState, meetingText, memberName, personName, quoted } from "./words.js";
+import {
+  actionFacts, agreementState, goalState, meetingText, memberName, personName, quoted,
+} from "./words.js";
 
 function facts(pairs) {
   return h("dl", { class: "plan-facts" }, pairs.map(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })]));
@@ -11,7 +13,7 @@ function facts(pairs) {
 
 function goalItem(t, plan, goal) {
   const subs = plan.goals.filter((g) => g.parent === goal.id);
-  const state = agreementState(t, plan, goal);
+  const state = [goalState(t, goal), agreementState(t, plan, goal)].filter(Boolean).join(", ");
   const actions = plan.actions.filter((a) => a.goal === goal.id);
   return h("li", {},
     h("strong", { text: goal.title }),

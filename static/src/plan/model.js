@@ -6,6 +6,7 @@ import { nowStamp, storeDate } from "./dates.js";
 export const HORIZONS = ["now", "next", "later", "parked"];
 export const STATUSES = ["not_started", "in_progress", "done"];
 export const APPROVALS = ["not_needed", "awaiting", "approved", "refused"];
+export const GOAL_STATUSES = ["active", "completed", "cancelled"];
 export const ROLES = ["citizen", "relative", "coordinator", "professional", "support", "observer"];
 const MAP_NAMES = ["plan", "goals", "actions", "participants", "agreements", "members", "elements"];
 
@@ -65,6 +66,7 @@ export function readPlan(doc) {
     rank: num(g.rank),
     office: str(g.office),
     parent: ref(g.parent),
+    status: oneOf(g.status, GOAL_STATUSES),
     proposed_by: ref(g.proposed_by),
     agreed_at: ref(g.agreed_at),
     created: str(g.created),

@@ -6,7 +6,9 @@ import * as model from "./model.js";
 import { draggable } from "./drag.js";
 import { focusCard } from "./cards.js";
 import * as forms from "./forms.js";
-import { actionFacts, agreementState, meetingText, memberName, personName, quoted, vocab } from "./words.js";
+import {
+  actionFacts, agreementState, goalState, meetingText, memberName, personName, quoted, vocab,
+} from "./words.js";
 
 /** A button that keeps its focus across re-draws (matched by its `key`). */
 function button(key, label, onClick, attrs = {}) {
@@ -74,6 +76,7 @@ function goalCard(ctx, plan, goal, siblings) {
     h("div", { class: "plan-card-head" },
       write ? grip(ctx) : null,
       h("strong", { class: "plan-card-title", text: goal.title }),
+      goalState(t, goal) ? h("span", { class: "plan-badge plan-badge-agreed", text: goalState(t, goal) }) : null,
       ...proposalBits(ctx, plan, "goals", goal, goal.title)),
     goal.description ? h("p", { class: "plan-card-text", text: goal.description }) : null,
     goal.office ? h("p", { class: "plan-card-text", text: `${t("plan.where")}: ${goal.office}` }) : null,
@@ -216,10 +219,13 @@ function agreementsSection(ctx, plan) {
   const t = ctx.t;
   return section("plan-h-agreements", t("plan.agreements"),
     plan.agreements.length
-      ? h("ul", { class: "plan-agreements" }, plan.agreements.map((a) => h("li", {},
+      ? h("ul", { class: "plan-agreements" }, plan.agreements.map((a) => h("li", { data: { id: a.id } },
         h("span", { text: a.text }),
         a.follow_up_by ? h("span", { class: "plan-meta", text: ` ${t("plan.follow_up_by")}: ${personName(t, plan, a.follow_up_by)}` }) : null,
-        a.date ? h("span", { class: "plan-meta", text: ` ${showDate(a.date)}` }) : null)))
+        a.date ? h("span", { class: "plan-meta", text: ` ${showDate(a.date)}` }) : null,
+        ctx.canWrite ? [" ", button(`${a.id}:edit`, t("plan.edit"), () => forms.agreementForm(ctx, plan, a), {
+          "aria-label": t("plan.edit_item", { title: a.text }),
+        })] : null)))
       : h("p", { class: "plan-empty", text: t("plan.empty") }),
     ctx.canWrite ? button("agreement:add", t("plan.add_agreement"), () => forms.agreementForm(ctx, plan)) : null);
 }

@@ -32,6 +32,9 @@ export function agreementState(t, plan, item) {
   return "";
 }
 
+/** "Nået" / "Stoppet" for a goal that is no longer active, else "". */
+export const goalState = (t, goal) => (goal.status === "active" ? "" : t(`plan.goal_state.${goal.status}`));
+
 /** The citizen's words, quoted — never rewritten. */
 export const quoted = (t, text) => t("plan.quoted", { text });
 
