@@ -375,7 +375,9 @@ def _activity(
     if action.goal and any(g.id == action.goal for g in plan.goals):
         detail["goal"] = [b.ref(f"goal/{action.goal}")]
     activity: dict[str, Any] = {"detail": detail}
-    texts = [clean(action.expected_result).strip(), clean(action.note).strip()]
+    texts = [clean(action.note).strip()]
+    if expected := clean(action.expected_result).strip():
+        texts.insert(0, t("export.expected_result", b.lang, text=expected))
     if progress := [{"text": x} for x in texts if x]:
         activity["progress"] = progress
     return activity

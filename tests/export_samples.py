@@ -83,7 +83,15 @@ def sample_plan() -> Plan:
             ),
             Action(id="a2", what="Ringe til tandlægen", goal="g2", owner="p0", due="2026-12-14"),
             Action(id="a3", what="Finde praktikplads", goal="g1", owner="p2", proposed_by="p2"),
-            Action(id="a4", what="Skrive CV", goal="g1", owner="p3", status="done"),
+            Action(
+                id="a4",
+                what="Skrive CV",
+                goal="g1",
+                owner="p3",
+                status="done",
+                expected_result="Et CV, der kan sendes",
+                note="Hanne hjælper",
+            ),
         ],
         agreements=[Agreement(id="ag1", text="Vi mødes igen om 14 dage", follow_up_by="p1")],
         ratings=[

@@ -94,6 +94,11 @@ def test_careplan_content(bundle: dict) -> None:
     citizen_task = plan["activity"][1]["detail"]["performer"][0]
     assert resolve(bundle, citizen_task)["resourceType"] == "Patient"
     assert plan["note"] == [{"text": "Vi mødes igen om 14 dage"}]
+    assert "progress" not in plan["activity"][1]
+    assert plan["activity"][3]["progress"] == [
+        {"text": "Forventet resultat: Et CV, der kan sendes"},
+        {"text": "Hanne hjælper"},
+    ]
 
 
 def test_goals_follow_kl(bundle: dict) -> None:
