@@ -79,9 +79,11 @@ def create_app(settings: Settings) -> Starlette:
         app.state.bus = bus
         app.state.rooms = rooms
         install_access(app, store, rooms, settings)
+        await app.state.access.start()
         try:
             yield
         finally:
+            await app.state.access.close()
             await rooms.close()
             await bus.close()
             await store.close()

@@ -44,6 +44,7 @@ class Settings:
     oidc_client_id: str = ""
     oidc_client_secret: str = ""
     oidc_username_claim: str = "preferred_username"  # claim naming the local account
+    access_sweep_seconds: float = 30.0  # open connections re-checked (expiry, other processes)
     log_level: str = "INFO"
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -74,6 +75,7 @@ class Settings:
             "oidc_client_id": _str("TAVLE_OIDC_CLIENT_ID", ""),
             "oidc_client_secret": _str("TAVLE_OIDC_CLIENT_SECRET", ""),
             "oidc_username_claim": _str("TAVLE_OIDC_USERNAME_CLAIM", "preferred_username"),
+            "access_sweep_seconds": float(_str("TAVLE_ACCESS_SWEEP_SECONDS", "30")),
             "log_level": _str("TAVLE_LOG_LEVEL", "INFO"),
         }
         values.update(overrides)

@@ -230,3 +230,33 @@ async def test_erasure_leaves_no_row_with_the_case_data(world) -> None:  # noqa:
     # an unloading room must not write the erased document back
     await asyncio.sleep(float(6))
     assert holders() == set()
+
+
+async def test_sweep_closes_expired_tokens_and_follows_other_processes(server_factory) -> None:
+    """Changes no request here announced (an expiry, another process writing the database)
+    reach open connections within the sweep interval."""
+    from tests.test_access_support import Api, make_user
+
+    server = server_factory(env={"TAVLE_ACCESS_SWEEP_SECONDS": "0.3"})
+    make_user(server, "koord", "Kommunen", "Team Nord")
+    koord = Api(server)
+    assert koord.login("koord").status_code == 200
+    case = new_case(koord, "Familien Udløb")
+    meeting = open_meeting(koord, case["id"])
+    first = join(server, join_code(koord, meeting), "Bror").json()
+    second = join(server, join_code(koord, meeting), "Søster").json()
+    a = await connected(server.ws, case["board_id"], first["token"])
+    b = await connected(server.ws, case["board_id"], second["token"])
+    with sqlite3.connect(server.data_dir / "tavle.db") as conn:  # as another process would
+        conn.execute(
+            "UPDATE participants SET token_expires = '2000-01-01 00:00:00' WHERE id = ?",
+            (first["participant_id"],),
+        )
+        conn.execute(
+            "UPDATE participants SET role = 'observer', can_write = 0 WHERE id = ?",
+            (second["participant_id"],),
+        )
+    assert await a.wait_closed(3) == 4403
+    await asyncio.sleep(1.0)
+    await b.edit(lambda doc: put_note(doc, "efter sweep"))
+    assert await b.wait_closed(3) == 4403

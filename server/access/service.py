@@ -11,6 +11,9 @@ change of rights calls :meth:`AccessService.regrant` so open connections follow.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +28,8 @@ from server.access.sessions import SESSION_COOKIE, Account, SessionCodec, accoun
 from server.access.times import utcnow
 from server.protocol import CloseCode
 
+log = logging.getLogger("tavle.access")
+
 
 def same_origin(conn: HTTPConnection) -> bool:
     """True when the request's Origin (if any) names this host; browsers always send it on WS."""
@@ -37,7 +42,17 @@ def same_origin(conn: HTTPConnection) -> bool:
 class AccessService:
     """Decides every Grant; holds the session codec and the server secret for join codes."""
 
-    def __init__(self, store: Any, rooms: Any, audit: Audit, codec: SessionCodec, secret: bytes):
+    def __init__(
+        self,
+        store: Any,
+        rooms: Any,
+        audit: Audit,
+        codec: SessionCodec,
+        secret: bytes,
+        sweep_seconds: float = 30.0,
+    ) -> None:
+        self.sweep_seconds = sweep_seconds
+        self._sweeper: asyncio.Task[None] | None = None
         self.store = store
         self.rooms = rooms
         self.audit = audit
@@ -46,6 +61,32 @@ class AccessService:
         self.tokens = TokenAccess(store)
         self.join_failures = joincodes.FailureLimit()
         self.login_failures = joincodes.FailureLimit()
+
+    # ---- lifetime -----------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Start the sweep: every ``sweep_seconds`` the open connections are re-granted.
+
+        A change made here re-grants at once; the sweep catches what no request here
+        announces: expiry of join tokens and consent, and changes made by another
+        server process sharing the database.
+        """
+        if self.sweep_seconds > 0:
+            self._sweeper = asyncio.get_running_loop().create_task(self._sweep())
+
+    async def close(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+
+    async def _sweep(self) -> None:
+        while True:
+            await asyncio.sleep(self.sweep_seconds)
+            for board_id in {key.partition(":")[0] for key in list(self.rooms.rooms)}:
+                try:
+                    await self.regrant(board_id)
+                except Exception:
+                    log.exception("re-granting the connections of a board failed")
 
     # ---- who is asking ------------------------------------------------------------------------
     def session_id(self, conn: HTTPConnection) -> str | None:

@@ -27,5 +27,7 @@ def install_access(app: Any, store: Any, rooms: Any, settings: Settings) -> None
     """Set ``app.state.audit``, ``app.state.access`` (the authoriser) and ``app.state.oidc``."""
     secret = load_secret(settings)
     app.state.audit = Audit(store)
-    app.state.access = AccessService(store, rooms, app.state.audit, SessionCodec(secret), secret)
+    app.state.access = AccessService(
+        store, rooms, app.state.audit, SessionCodec(secret), secret, settings.access_sweep_seconds
+    )
     app.state.oidc = OidcSignIn(settings, secret) if settings.oidc_issuer else None
