@@ -228,7 +228,14 @@ def test_plan_by_keyboard_only_and_list_view(server, pages) -> None:
     board = server.create_board("Tastatur")
     page = pages(server, board["board_id"], board["edit_token"])
 
+    # Escape leaves a form (even from one of its buttons) and gives the focus back
     tab_to(page, "[data-focus='goal:add']")
+    page.keyboard.press("Enter")
+    tab_to(page, "dialog[open] button[type=button]")
+    page.keyboard.press("Escape")
+    expect(page.locator("dialog[open]")).to_have_count(0)
+    assert page.evaluate("document.activeElement.dataset.focus") == "goal:add"
+
     page.keyboard.press("Enter")
     type_into_dialog(page, ["Bo for mig selv"])
     tab_to(page, "[data-focus='goal:add']")

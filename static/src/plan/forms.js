@@ -36,6 +36,8 @@ function openForm(ctx, title, controls, onSave) {
     dialog.close();
   });
   dialog.addEventListener("close", () => dialog.remove());
+  // keys typed in the form are the form's: the board's shortcuts (Delete, arrows, +) stay out
+  dialog.addEventListener("keydown", (e) => e.stopPropagation());
   (ctx.root.ownerDocument || document).body.append(dialog);
   dialog.showModal();
   return dialog;
