@@ -35,6 +35,7 @@ from plan_export.formats import (
 )
 from plan_export.sheet import SECTIONS
 from server.access.grants import Denied
+from server.access.web import actor
 
 RENDER_SLOTS = 2
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
@@ -89,7 +90,7 @@ async def get_export(request: Request) -> Response:
     await state.audit.record(
         "export",
         board_id=board_id,
-        actor=grant.name or grant.subject,
+        actor=actor(grant),
         detail={"format": fmt, "role": grant.role},
     )
     filename = f"tavle-{_SAFE_NAME.sub('', board_id)[:64]}.{result.extension}"
