@@ -53,14 +53,46 @@ class Socket(Protocol):
     async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
 
 
+class Flusher:
+    """Writes every connection that has queued frames once per event-loop iteration.
+
+    A fan-out only appends to queues; one callback per loop iteration then gives
+    each touched client all its waiting frames in one socket write. No task is
+    woken for a client whose socket can take the bytes.
+    """
+
+    def __init__(self) -> None:
+        self.dirty: list[Connection] = []
+        self.scheduled = False
+
+    def mark(self, conn: Connection) -> None:
+        self.dirty.append(conn)
+        if not self.scheduled:
+            self.scheduled = True
+            asyncio.get_running_loop().call_soon(self.flush)
+
+    def flush(self) -> None:
+        self.scheduled = False
+        dirty, self.dirty = self.dirty, []
+        for conn in dirty:
+            conn.flush()
+
+
 class Connection:
-    """One client socket: its grant, its bounded send queue and its single writer task."""
+    """One client socket: its grant, its bounded send queue and its writer.
+
+    Frames are written by the :class:`Flusher` when the socket can take them, and
+    otherwise by the connection's one writer task, which waits until it can.
+    """
 
     __slots__ = (
         "socket",
         "grant",
         "limit",
+        "flusher",
         "queue",
+        "marked",
+        "fast",
         "wakeup",
         "writer",
         "closing",
@@ -71,11 +103,16 @@ class Connection:
         "room",
     )
 
-    def __init__(self, socket: Socket, grant: Grant, limit: int, label: str) -> None:
+    def __init__(
+        self, socket: Socket, grant: Grant, limit: int, label: str, flusher: Flusher
+    ) -> None:
         self.socket = socket
         self.grant = grant
         self.limit = limit
+        self.flusher = flusher
         self.queue: deque[bytes] = deque()
+        self.marked = False
+        self.fast: FastSocket | None = None
         self.wakeup = asyncio.Event()
         self.writer: asyncio.Task[None] | None = None
         self.closing: tuple[int, str] | None = None
@@ -86,8 +123,8 @@ class Connection:
         self.room: Room | None = None
 
     def start(self) -> None:
-        fast = self.socket.scope.get("extensions", {}).get(EXTENSION)
-        writing = self._write_fast(fast) if fast is not None else self._write()
+        self.fast = self.socket.scope.get("extensions", {}).get(EXTENSION)
+        writing = self._write_fast(self.fast) if self.fast is not None else self._write()
         self.writer = asyncio.get_running_loop().create_task(writing)
 
     def send(self, frame: bytes) -> None:
@@ -98,7 +135,25 @@ class Connection:
             self.close(CloseCode.SLOW_CONSUMER, "slow consumer")
             return
         self.queue.append(frame)
-        self.wakeup.set()
+        if not self.marked:
+            self.marked = True
+            self.flusher.mark(self)
+
+    def flush(self) -> None:
+        """Write everything queued now if the socket can take it, else wake the writer."""
+        self.marked = False
+        if self.closing is not None or not self.queue:
+            return
+        fast = self.fast
+        if fast is None or not fast.can_write.is_set():
+            self.wakeup.set()
+            return
+        batch = list(self.queue)
+        self.queue.clear()
+        try:
+            fast.send_binaries(batch)
+        except Exception:  # the peer went away; the reader sees the disconnect
+            self.closing = (1006, "gone")
 
     def close(self, code: int, reason: str) -> None:
         """Close with ``code``: pending frames are dropped, the room forgets the connection
@@ -121,7 +176,7 @@ class Connection:
             await self.socket.close(code, reason)
 
     async def _write_fast(self, fast: FastSocket) -> None:
-        """Drain the queue straight into the transport: all waiting frames in one write."""
+        """Wait until a slow client's socket can take bytes again, then write all queued."""
         queue = self.queue
         wakeup = self.wakeup
         writable = fast.can_write
@@ -363,6 +418,7 @@ class RoomRegistry:
         self._unloading: dict[str, asyncio.Task[None]] = {}
         self._compacting: dict[str, asyncio.Task[None]] = {}
         self._closed = False
+        self.flusher = Flusher()
 
     async def start(self) -> None:
         """Nothing to start yet; symmetrical with close() for the app's lifespan."""
@@ -508,4 +564,5 @@ class RoomRegistry:
 
     def connection(self, socket: Socket, grant: Grant, doc_key: str) -> Connection:
         """A new connection for ``socket``, with this server's queue bound."""
-        return Connection(socket, grant, self.settings.send_queue_frames, f"{doc_key}/{grant.role}")
+        label = f"{doc_key}/{grant.role}"
+        return Connection(socket, grant, self.settings.send_queue_frames, label, self.flusher)
