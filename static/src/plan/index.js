@@ -2,8 +2,8 @@
 // Contract: the board page calls mountPlan(ctx) once the board document exists.
 // ctx = { doc, provider, awareness, t, lang, role, canWrite, user: {id, name, color}, root,
 //         canvas: {focusElement(id), viewport(), addCard(ref, x, y), selection()} }
-// Everything is re-drawn from the Y document on every change, so the panel, the list
-// view and the cards on the canvas (which read the same maps) stay live both ways.
+// On every change the plan is read again from the Y document and the DOM updated in place,
+// so the panel, the list view and the canvas cards (which read the same maps) stay live.
 import { h, morphChildren } from "./dom.js";
 import { readPlan, agree, isProposal } from "./model.js";
 import { isDragging } from "./drag.js";
@@ -98,9 +98,7 @@ export function mountPlan(ctx) {
     if (showList) listHeading.focus();
   });
 
-  draw();
-
   pc.redraw = draw;
   ctx.onAgree = () => agreeToSelection(pc);
-  return { redraw: draw };
+  draw();
 }
