@@ -207,6 +207,9 @@ export class Tools {
       },
       end: () => {
         this.r.live = [];
+        // a tap on a plan card selects it (so "Enig" knows what to agree to) instead of a dot
+        const card = el.points.length === 3 && this.cardAt(x, y);
+        if (card) return this.select([card]);
         el.points = el.points.slice(0, MAX_STROKE_POINTS * 3);
         this.ed.add(el);
       },
@@ -244,6 +247,11 @@ export class Tools {
       },
       cancel: () => (this.r.live = []),
     };
+  }
+
+  cardAt(x, y) {
+    const id = this.pick(x, y);
+    return id && this.r.items.get(id).el.type === "card" ? id : null;
   }
 
   /** The topmost element under a board point that a connector can attach to. */
