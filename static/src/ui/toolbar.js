@@ -6,9 +6,9 @@ export const COLOURS = { navy: "#1d3557", red: "#e63946", green: "#2a9d8f", oran
 export const NOTE_COLOURS = ["yellow", "pink", "blue", "green", "orange", "purple", "white"];
 export const WIDTHS = { thin: 2, medium: 4, thick: 8 };
 const ICONS = {
-  select: "⬉", hand: "✋", pen: "✎", highlighter: "▌", eraser: "⌫", rect: "▭", ellipse: "◯", line: "╱",
-  arrow: "➝", connector: "⤳", note: "▤", text: "T", laser: "✦", undo: "↶", redo: "↷", delete: "🗑",
-  duplicate: "⧉", front: "⬆", back: "⬇", fit: "⤢", zoom_in: "+", zoom_out: "−", agree: "👍",
+  select: "⬉", hand: "✥", pen: "✎", highlighter: "▌", eraser: "⌫", rect: "▭", ellipse: "◯", line: "╱",
+  arrow: "➝", connector: "⤳", note: "▤", text: "T", laser: "✦", undo: "↶", redo: "↷", delete: "✕",
+  duplicate: "❐", front: "⬆", back: "⬇", fit: "⤢", zoom_in: "+", zoom_out: "−", agree: "✓",
 };
 const FULL_TOOLS = ["select", "hand", "pen", "highlighter", "eraser", "rect", "ellipse", "line", "arrow", "connector", "note", "text", "laser"];
 const VIEW_TOOLS = ["select", "hand", "laser"];
