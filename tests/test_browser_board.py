@@ -105,7 +105,7 @@ def test_follow_and_show_everyone_my_screen(opener, server, board) -> None:
     b = opener(board)
     set_name(a, "Mette")
     b.locator("#people button", has_text="Følg Mette").click()
-    assert "Mette" in b.inner_text("#following")
+    b.wait_for_function("document.getElementById('following').textContent.includes('Mette')")
     a.keyboard.press("ArrowRight")
     a.keyboard.press("+")
     a.keyboard.press("+")
@@ -117,7 +117,7 @@ def test_follow_and_show_everyone_my_screen(opener, server, board) -> None:
     a.keyboard.press("-")
     a.locator("#summon").click()
     wait_same_view(a, b)
-    assert "Mette" in b.inner_text("#following")
+    b.wait_for_function("document.getElementById('following').textContent.includes('Mette')")
 
 
 def test_laser_is_shown_to_others_and_never_stored(opener, server, board) -> None:
