@@ -25,6 +25,8 @@ class RedactTokens(logging.Filter):
         if "token=" in message.lower():
             record.msg = redact(message)
             record.args = None
+        if record.exc_info and not record.exc_text:  # a traceback may quote a URL too
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         return True
 
 

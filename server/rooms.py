@@ -41,6 +41,7 @@ from server.wsfast import EXTENSION, FastSocket
 log = logging.getLogger("tavle.rooms")
 
 EMPTY_UPDATE = b"\x00\x00"
+MAX_AWARENESS_IDS = 32  # a client announces its own state; a few more only across reloads
 Listener = Callable[[str, bytes], None]
 
 
@@ -282,6 +283,8 @@ class Room:
                 return  # nothing new (y-websocket clients re-send what they receive)
             conn.awareness_ids.update(present)
             conn.awareness_ids.difference_update(removed)
+            if len(conn.awareness_ids) > MAX_AWARENESS_IDS:
+                raise ProtocolError(CloseCode.TOO_LARGE, "too many awareness states")
             self._fan_out(raw, None)
             if not conn.joined:
                 conn.send(raw)  # the echo keeps y-websocket's 30 s timeout alive

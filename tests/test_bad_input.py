@@ -99,3 +99,18 @@ async def test_refused_at_connect(limited, room: str | None, token: str, code: i
     assert await client.wait_closed() == code
     assert client.close_reason == reason
     assert f"refused {room or board['board_id']}: {code} {reason}" in limited.log()
+
+
+async def test_too_many_awareness_states_from_one_client(limited) -> None:
+    board, other = create_board(limited.http), create_board(limited.http)
+    bad = await connected(limited.ws, board["board_id"], board["edit_token"])
+    for client_id in range(1, 40):
+        bad.awareness_id = client_id
+        await bad.set_awareness('{"user":{"name":"x"}}')
+    assert await bad.wait_closed() == 4413
+    assert bad.close_reason == "too many awareness states"
+    watcher = await connected(limited.ws, board["board_id"], board["view_token"])
+    await watcher.send(b"\x03")  # the answer lists no states: the closed client's are gone
+    await watcher.wait_for(lambda: watcher.frames[-1] == b"\x01\x01\x00")
+    await watcher.close()
+    await still_alive(limited, board, other, "alive")

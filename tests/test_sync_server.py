@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import sys
 from dataclasses import replace
 
 import httpx
@@ -14,6 +16,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from board import schema
+from server import logsafe
 from server.app import create_app
 from server.config import Settings
 from server.wsfast import FastSocket
@@ -248,3 +251,13 @@ async def test_edit_and_listener_reach_clients(in_process) -> None:
     await client.wait_for(lambda: client.value("srv") == 1)
     assert seen == [board_id]
     await client.close()
+
+
+def test_tracebacks_are_redacted_too() -> None:
+    record = logging.LogRecord("t", logging.ERROR, __file__, 1, "failed", None, None)
+    try:
+        raise ValueError("GET /ws/boards/b?token=hemmelig-123 failed")
+    except ValueError:
+        record.exc_info = sys.exc_info()
+    logsafe.RedactTokens().filter(record)
+    assert "hemmelig-123" not in record.exc_text and "token=***" in record.exc_text
