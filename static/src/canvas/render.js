@@ -9,11 +9,10 @@ const IDLE_MS = 250;
 const FONT = "system-ui, sans-serif";
 
 export class Renderer {
-  constructor(canvas, doc, t) {
+  constructor(canvas, doc) {
     this.canvas = canvas;
     this.ctx = canvas.getContext("2d");
     this.doc = doc;
-    this.t = t;
     this.elements = doc.getMap("elements");
     this.view = { ox: -200, oy: -200, s: 0.1 }; // s: screen px per board unit
     this.items = new Map(); // id -> {el, box, path, lines}

@@ -1,6 +1,6 @@
 // The connection status line, always visible and in plain words.
 
-/** Show the provider's state in `el`; returns a function giving the current state. */
+/** Show the provider's state in `el`, kept up to date. */
 export function showStatus(provider, el, t) {
   let state = "connecting";
   const paint = () => {
@@ -16,5 +16,4 @@ export function showStatus(provider, el, t) {
   window.addEventListener("online", paint);
   window.addEventListener("offline", paint);
   paint();
-  return () => el.dataset.state;
 }

@@ -13,7 +13,7 @@ const ICONS = {
 const FULL_TOOLS = ["select", "hand", "pen", "highlighter", "eraser", "rect", "ellipse", "line", "arrow", "connector", "note", "text", "laser"];
 const VIEW_TOOLS = ["select", "hand", "laser"];
 
-function button(t, key, label, onClick, extra = {}) {
+function button(key, label, onClick, extra = {}) {
   const b = document.createElement("button");
   b.type = "button";
   b.dataset.key = key;
@@ -47,8 +47,8 @@ function group(t, labelKey, children, onlyFor = null) {
 export function buildToolbar(root, mode, { t, tools, actions }) {
   root.setAttribute("aria-label", t("tools.toolbar"));
   root.dataset.mode = mode;
-  const toolButtons = (names) => names.map((n) => button(t, n, t("tools." + n), () => tools.setTool(n)));
-  const act = (k) => button(t, k, k === "agree" ? t("plan.agree") : t("tools." + k), () => actions[k]());
+  const toolButtons = (names) => names.map((n) => button(n, t("tools." + n), () => tools.setTool(n)));
+  const act = (k) => button(k, k === "agree" ? t("plan.agree") : t("tools." + k), () => actions[k]());
   const groups = [];
   if (mode === "citizen") {
     groups.push(group(t, "tools.toolbar", [...toolButtons(["pen", "note"]), act("agree"), act("undo")]));
@@ -58,15 +58,15 @@ export function buildToolbar(root, mode, { t, tools, actions }) {
     groups.push(
       group(t, "tools.toolbar", toolButtons(FULL_TOOLS)),
       group(t, "tools.eraser", [
-        button(t, "erase_part", t("tools.erase_part"), () => actions.eraserMode("part"), { icon: "◐" }),
-        button(t, "erase_whole", t("tools.erase_whole"), () => actions.eraserMode("whole"), { icon: "●" }),
+        button("erase_part", t("tools.erase_part"), () => actions.eraserMode("part"), { icon: "◐" }),
+        button("erase_whole", t("tools.erase_whole"), () => actions.eraserMode("whole"), { icon: "●" }),
       ], "eraser"),
       group(t, "tools.color", Object.entries(COLOURS).map(([name, hex]) =>
-        button(t, "color-" + name, t("tools.color." + name), () => actions.color(hex), { swatch: hex, icon: "" }))),
+        button("color-" + name, t("tools.color." + name), () => actions.color(hex), { swatch: hex, icon: "" }))),
       group(t, "tools.note_color", NOTE_COLOURS.map((name) =>
-        button(t, "note-" + name, t("tools.note." + name), () => actions.noteColor(name), { swatch: `var(--note-${name})`, icon: "" })), "note"),
+        button("note-" + name, t("tools.note." + name), () => actions.noteColor(name), { swatch: `var(--note-${name})`, icon: "" })), "note"),
       group(t, "tools.width", Object.entries(WIDTHS).map(([name, px]) =>
-        button(t, "width-" + name, t("tools." + name), () => actions.width(px), { icon: { thin: "─", medium: "━", thick: "▬" }[name] }))),
+        button("width-" + name, t("tools." + name), () => actions.width(px), { icon: { thin: "─", medium: "━", thick: "▬" }[name] }))),
       group(t, "tools.edit", ["undo", "redo", "delete", "duplicate", "front", "back"].map(act)),
       group(t, "tools.view", ["zoom_in", "zoom_out", "fit"].map(act)),
     );
