@@ -12,6 +12,9 @@ import { showStatus } from "./ui/status.js";
 import { makeTextEditor } from "./ui/textedit.js";
 import { languageSwitch } from "./ui/language.js";
 import { mountPlan } from "./plan/index.js";
+import { mountJoinCode } from "./access/joincode.js";
+import { mountExports } from "./exports/menu.js";
+import { watchAccess } from "./ui/reauth.js";
 
 const PLAN_MAPS = ["plan", "goals", "actions", "participants", "agreements", "members", "progress"];
 const PALETTE = ["#e63946", "#2a9d8f", "#457b9d", "#f77f00", "#6a4c93", "#d62828", "#1b998b", "#8338ec"];
@@ -61,6 +64,8 @@ export async function startBoard({ t, lang }) {
   const wsBase = (location.protocol === "https:" ? "wss://" : "ws://") + location.host;
   const provider = new WebsocketProvider(wsBase + "/ws/boards", boardId, doc, { params: { token } });
   showStatus(provider, $("conn"), t);
+  const bar = document.querySelector("header.bar");
+  watchAccess({ provider, offline, boardId, token, t, canWrite, bar });
   const meta = doc.getMap("meta");
   const showTitle = () => ($("title").textContent = meta.get("title") || t("app.board"));
   meta.observe(showTitle);
@@ -136,6 +141,8 @@ export async function startBoard({ t, lang }) {
   summonButton($("summon"), role, presence, t);
   screenToggle($("screen-toggle"), screen, t);
   $("join-code").hidden = !screen;
+  if (screen) mountJoinCode($("join-code"), { t, lang });
+  else mountExports(bar, { boardId, token, t, lang, title: () => meta.get("title") });
 
   mountPlan(ctx);
   // a hook for tests and the benchmark; `ready` once the offline copy and the server are in

@@ -1,0 +1,167 @@
+"""The board page wired to the server's features, in a real Chromium against ``tavle serve``:
+the "Hent" downloads per role, the meeting code on the shared screen, a role change or a
+revoked participant on an open page, and restricted sections."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from plan_export.formats import FORMATS, allowed
+from tests.board_page import READY, add, drag, elements, open_board, settle
+from tests.conftest import ROOT
+from tests.test_access_support import Api, join, join_code, new_case, open_meeting, world
+from tests.test_browser_join import require_access_bundle
+
+pytestmark = pytest.mark.browser
+world = world  # the module's server with signed-in professionals
+STRINGS = json.loads((ROOT / "board" / "strings.json").read_text(encoding="utf-8"))
+EXPORTS_LISTED = (
+    "() => performance.getEntriesByType('resource').some(e => /\\/export$/.test(e.name))"
+)
+
+
+def da(key: str) -> str:
+    return STRINGS[key]["da"]
+
+
+def coordinator_page(browser: Any, koord: Api, case: dict, query: str = "") -> Any:
+    """The board page as the coordinator opens it from the case page (a session board link)."""
+    url = koord.get(f"/api/cases/{case['id']}/board-link").json()["url"]
+    token = url.split("#token=")[1]
+    board = {"board_id": case["board_id"], "link": token}
+    return open_board(browser, koord.server, board, token="link", query=query)
+
+
+def joined_page(browser: Any, server: Any, case: dict, person: dict) -> Any:
+    board = {"board_id": case["board_id"], "t": person["token"]}
+    return open_board(browser, server, board, token="t")
+
+
+def join_case(koord: Api, case: dict, name: str, role: str | None = None) -> dict:
+    """Join the case's meeting by code (a relative); the coordinator may then set the role."""
+    person = join(koord.server, join_code(koord, open_meeting(koord, case["id"])), name).json()
+    if role:
+        path = f"/api/cases/{case['id']}/participants/{person['participant_id']}/role"
+        assert koord.post(path, {"role": role}).status_code == 200
+    return person
+
+
+def listed_formats(page: Any) -> list[str]:
+    page.click("#export-open")
+    buttons = page.locator("#export-dialog button[data-format]").all()
+    return [b.get_attribute("data-format") for b in buttons]
+
+
+def test_coordinator_sees_every_format_and_downloads_a_real_pdf(world, browser) -> None:
+    server, apis = world
+    koord = apis["koord"]
+    case = new_case(koord, "Familien Hent")
+    page = coordinator_page(browser, koord, case)
+    page.locator("#export-open").wait_for()
+    assert page.inner_text("#export-open") == da("export.title")
+    assert listed_formats(page) == list(FORMATS)
+    labels = page.locator("#export-dialog button[data-format]").all_inner_texts()
+    assert labels == [da(f"export.format.{f}") for f in FORMATS]
+    assert da("export.choose") in page.inner_text("#export-dialog")
+    with page.expect_download() as download:
+        page.click("#export-dialog button[data-format=pdf]")
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"%PDF")
+    today = date.today().strftime("%d-%m-%Y")
+    title = page.inner_text("#title")  # the board's title, else "Tavle"
+    assert download.value.suggested_filename == f"{title} {today}.pdf"
+    page.click("#export-dialog .export-close")
+    assert not page.locator("#export-dialog").is_visible()
+    page.context.close()
+
+
+def test_citizen_sees_only_their_formats_and_a_relative_none(world, browser) -> None:
+    server, apis = world
+    koord = apis["koord"]
+    case = new_case(koord, "Familien Borger")
+    relative = joined_page(browser, server, case, join_case(koord, case, "Onkel"))
+    relative.wait_for_function(EXPORTS_LISTED)
+    settle(relative)
+    assert relative.locator("#export-open").count() == 0  # relatives take no copies
+    citizen = joined_page(browser, server, case, join_case(koord, case, "Sofie", "citizen"))
+    citizen.locator("#export-open").wait_for()
+    mine = listed_formats(citizen)
+    assert mine == [f for f in FORMATS if allowed("citizen", f)]
+    assert "json" not in mine and "fhir" not in mine and "pdf" in mine
+    with citizen.expect_download() as download:
+        citizen.click("#export-dialog button[data-format=sheet-png]")
+    assert Path(download.value.path()).read_bytes().startswith(b"\x89PNG")
+    assert download.value.suggested_filename.endswith(".telefon.png")
+    for p in (relative, citizen):
+        p.context.close()
+
+
+def test_shared_screen_shows_the_meeting_code_and_qr(world, browser) -> None:
+    require_access_bundle()
+    server, apis = world
+    koord = apis["koord"]
+    case = new_case(koord, "Familien Skærm")
+    open_meeting(koord, case["id"])
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    ctx.add_cookies(
+        [
+            {
+                "name": "tavle_session",
+                "value": koord.http.cookies["tavle_session"],
+                "url": server.http,
+            }
+        ]
+    )
+    page = ctx.new_page()
+    page.goto(f"{server.http}/cases")
+    card = page.locator(f"article[data-case='{case['id']}']")
+    card.locator("button", has_text=da("access.show_code")).click()
+    page.wait_for_url(re.compile(r"/board/.*\?screen=1&meeting="))
+    page.locator("#join-code .join-code").wait_for()
+    code = page.inner_text("#join-code .join-code")
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+    qr = page.get_attribute("#join-code img.join-qr", "src")
+    assert qr.startswith("data:image/svg+xml")
+    assert da("access.join_code_label") in page.inner_text("#join-code")
+    assert page.locator("#export-open").count() == 0  # no downloads on the shared screen
+    # the code on the screen lets a tablet join this case
+    assert join(server, code, "Mormor").json()["board_id"] == case["board_id"]
+    ctx.close()
+
+
+def test_live_downgrade_makes_the_page_read_only_and_revoking_ends_it(world, browser) -> None:
+    server, apis = world
+    koord = apis["koord"]
+    case = new_case(koord, "Familien Rolle")
+    person = join_case(koord, case, "Moster")
+    page = joined_page(browser, server, case, person)
+    assert page.get_attribute("#toolbar", "data-mode") == "full"
+    path = f"/api/cases/{case['id']}/participants/{person['participant_id']}"
+    assert koord.post(path + "/role", {"role": "observer"}).status_code == 200
+    # the page still believes it may write: its next edit is refused by the server (4403),
+    # the page asks /me again and comes back read-only, without the refused note
+    note = {"type": "note", "x": 0, "y": 0, "w": 1800, "h": 1200, "text": "Nej", "color": "yellow"}
+    add(page, note)
+    page.locator("#access-notice").wait_for(timeout=15000)
+    page.wait_for_function(READY, timeout=15000)
+    assert page.inner_text("#access-notice") == da("live.read_only")
+    assert page.get_attribute("#toolbar", "data-mode") == "view"
+    assert elements(page) == []
+    drag(page, [(300, 300), (500, 320)])  # a stroke attempt: it only pans the view
+    assert elements(page) == []
+    assert page.evaluate("() => window.__tavle.tools.opts.canWrite") is False
+    # revoked: the socket closes, the page says so and stays disconnected
+    assert koord.delete(path).status_code == 200
+    page.wait_for_function(
+        "(text) => document.getElementById('access-notice').textContent === text",
+        arg=da("live.access_gone"),
+    )
+    page.wait_for_timeout(1500)  # y-websocket would have reconnected by now
+    assert page.get_attribute("#conn", "data-state") == "disconnected"
+    page.context.close()
