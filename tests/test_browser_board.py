@@ -257,3 +257,16 @@ def test_page_keeps_to_the_content_security_policy(opener, server, board) -> Non
     page.locator("#people").click()
     assert page.evaluate("window.__csp") == [] and errors == []
     page.context.close()
+
+
+def test_observer_sees_but_cannot_draw(opener, server, board) -> None:
+    writer = opener(board)
+    viewer = opener(board, token="view_token")
+    keys = viewer.locator("#toolbar button").evaluate_all("bs => bs.map(b => b.dataset.key)")
+    assert "pen" not in keys and "undo" not in keys and "select" in keys
+    drag(viewer, [(200, 200), (400, 260)])  # a drag pans the view: nothing is written
+    drag(writer, [(200, 400), (400, 400)])
+    viewer.wait_for_function("window.__tavle.doc.getMap('elements').size === 1")
+    (stroke,) = elements(viewer)
+    x, y = to_screen(viewer, *stroke_mid(stroke))
+    assert near(pixel(viewer, x, y), NAVY)
