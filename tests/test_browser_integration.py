@@ -165,3 +165,43 @@ def test_live_downgrade_makes_the_page_read_only_and_revoking_ends_it(world, bro
     page.wait_for_timeout(1500)  # y-websocket would have reconnected by now
     assert page.get_attribute("#conn", "data-state") == "disconnected"
     page.context.close()
+
+
+def test_restricted_section_reaches_only_those_it_is_shared_with(world, browser) -> None:
+    server, apis = world
+    koord = apis["koord"]
+    case = new_case(koord, "Familien Afsnit")
+    hostile = '<img src=x onerror="window.__pwned=1">'
+    section = koord.post(f"/api/cases/{case['id']}/sections", {"title": "Mors " + hostile})
+    scope = section.json()["scope"]
+    mor = join_case(koord, case, "Mor")
+    far = join_case(koord, case, "Far")
+    path = f"/api/cases/{case['id']}/participants/{mor['participant_id']}/scopes"
+    assert koord.post(path, {"scopes": [scope]}).status_code == 200
+    coordinator = coordinator_page(browser, koord, case)
+    mine = joined_page(browser, server, case, mor)
+    panel = mine.locator(f".section-panel[data-scope='{scope}']")
+    panel.locator("li.empty").wait_for()
+    assert panel.locator("h2").inner_text() == f"{da('sections.title')}: Mors {hostile}"
+    panel.locator("textarea").fill("Kun til mor " + hostile)
+    panel.locator("button[type=submit]").click()
+    # the coordinator (who sees every section) gets the note live, as text
+    seen = coordinator.locator(f".section-panel[data-scope='{scope}'] li:not(.empty)")
+    seen.wait_for()
+    assert seen.inner_text() == "Kun til mor " + hostile
+    # the other relative has no section panel, and the main board never held the note
+    other = joined_page(browser, server, case, far)
+    other.wait_for_function(
+        "() => performance.getEntriesByType('resource').some(e => e.name.endsWith('/sections'))"
+    )
+    settle(other)
+    assert other.locator(".section-panel").count() == 0
+    assert elements(other) == [] and elements(mine) == []
+    for p in (coordinator, mine, other):
+        assert p.evaluate("() => window.__pwned") is None
+        assert p.locator("img[src=x]").count() == 0
+    # sharing taken back: the open section closes and its panel goes away
+    assert koord.post(path, {"scopes": []}).status_code == 200
+    mine.locator(".section-panel").wait_for(state="detached")
+    for p in (coordinator, mine, other):
+        p.context.close()
