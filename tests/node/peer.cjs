@@ -26,8 +26,10 @@ function names () {
     .map((s) => s.user && s.user.name).filter(Boolean).sort()
 }
 
+let seen = null // what was seen when everything wanted had arrived (peers may leave after)
+
 function report () {
-  return { m: map.toJSON(), names: names(), closes }
+  return seen || { m: map.toJSON(), names: names(), closes }
 }
 
 function done () {
@@ -50,7 +52,11 @@ provider.on('sync', (synced) => {
   check()
 })
 
-function check () { if (done()) setTimeout(() => finish(0), 200) }
+function check () {
+  if (seen || !done()) return
+  seen = { m: map.toJSON(), names: names(), closes }
+  setTimeout(() => finish(0), 200) // let our own last frames reach the server
+}
 map.observe(check)
 provider.awareness.on('change', check)
 setTimeout(() => finish(1), 15000)
