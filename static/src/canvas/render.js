@@ -4,7 +4,7 @@ import { bounds, boxEdgePoint, Grid, intersects, NOTE_FILLS } from "./geometry.j
 import { HIGHLIGHTER_ALPHA, strokePath } from "./freehand.js";
 
 const MIN_S = 0.005, MAX_S = 2;
-const CACHE_OVER_MS = 12; // full frames slower than this are cached for view-only frames
+const CACHE_OVER_MS = 8; // full frames slower than this are cached for view-only frames
 const IDLE_MS = 250;
 const FONT = "system-ui, sans-serif";
 
@@ -179,6 +179,31 @@ export class Renderer {
     for (const id of this.connectors) this.drawConnector(this.items.get(id).el);
     this.keepCache(performance.now() - t0);
     this.finish(t0);
+    this.warmSoon();
+  }
+
+  /**
+   * Compute stroke outlines near the view while the page is idle, so panning into
+   * a new part of a large board does not stall on perfect-freehand.
+   */
+  warmSoon() {
+    if (this.warming || typeof requestIdleCallback !== "function") return;
+    this.warming = true;
+    requestIdleCallback((deadline) => {
+      this.warming = false;
+      const [x0, y0, x1, y1] = this.visibleBox(), w = x1 - x0, h = y1 - y0;
+      let left = false;
+      for (const id of this.grid.query([x0 - w, y0 - h, x1 + w, y1 + h])) {
+        const item = this.items.get(id);
+        if (item.el.type !== "stroke" || item.path || item.el.width * this.view.s < 2.5) continue;
+        if (deadline.timeRemaining() < 2) {
+          left = true;
+          break;
+        }
+        item.path = strokePath(item.el);
+      }
+      if (left) this.warmSoon();
+    });
   }
 
   /** What is drawn over the elements every frame: live strokes, selection, overlays. */
