@@ -165,9 +165,14 @@ def client_built() -> None:
     require((ROOT / "static" / "dist" / "app.js").exists(), "the built client (make install)")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(client_built):
-    """One headless Debian Chromium for the session, driven by Playwright."""
+    """One headless Debian Chromium per test module, driven by Playwright.
+
+    Module scope, not session: Playwright's sync API keeps an event loop running
+    while it is open, and pytest-asyncio cannot start its own loop inside it, so
+    it must be closed before the async tests of other modules run.
+    """
     require(Path(CHROMIUM).exists(), "Chromium (/usr/bin/chromium)")
     from playwright.sync_api import sync_playwright
 
