@@ -7,13 +7,14 @@ close code and reason (browsers hide the status of a refused handshake).
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket
 
 from server.access.grants import Denied
 from server.protocol import CloseCode, ProtocolError
-from server.rooms import RoomRegistry
+from server.rooms import Connection, Room, RoomRegistry
 
 log = logging.getLogger("tavle.sync")
 
@@ -46,9 +47,13 @@ async def board_socket(websocket: WebSocket) -> None:
     room.attach(conn)
     conn.start()
     max_bytes: int = state.settings.max_message_bytes
+    fast = conn.fast
     receive = websocket.receive
     try:
         while conn.closing is None:
+            if fast is not None and fast.sink is None and fast.queue.empty():
+                # from now on binary frames go straight to the room, in order
+                fast.sink = partial(handle_frame, room, conn, max_bytes)
             message = await receive()
             if message["type"] == "websocket.disconnect":
                 break
@@ -56,20 +61,28 @@ async def board_socket(websocket: WebSocket) -> None:
             if data is None:
                 conn.close(CloseCode.MALFORMED, "text frames are not part of the protocol")
                 break
-            if len(data) > max_bytes:
-                conn.close(CloseCode.TOO_LARGE, "message too large")
-                break
-            try:
-                room.receive(conn, data)
-            except ProtocolError as err:
-                conn.close(err.code, err.reason)
-                break
-    except Exception:
-        log.exception("connection to %s failed", room_name)
-        conn.close(CloseCode.SERVER_ERROR, "server error")
+            handle_frame(room, conn, max_bytes, data)
     finally:
+        if fast is not None:
+            fast.sink = None
         room.detach(conn)
         await conn.finish()
+
+
+def handle_frame(room: Room, conn: Connection, max_bytes: int, data: bytes) -> None:
+    """One binary frame from ``conn``; bad input closes that connection only."""
+    if conn.closing is not None:
+        return
+    if len(data) > max_bytes:
+        conn.close(CloseCode.TOO_LARGE, "message too large")
+        return
+    try:
+        room.receive(conn, data)
+    except ProtocolError as err:
+        conn.close(err.code, err.reason)
+    except Exception:
+        log.exception("frame from %s failed", conn.label)
+        conn.close(CloseCode.SERVER_ERROR, "server error")
 
 
 routes: list[BaseRoute] = [WebSocketRoute("/ws/boards/{room}", board_socket)]

@@ -5,6 +5,7 @@ Starlette and a uvicorn ``send`` call, a frame object, its serialisation and a
 socket write. A room sends the same bytes to many clients, and a client that is
 behind has several frames waiting; :meth:`FastSocket.send_binaries` writes all of
 a client's waiting frames with one ``transport.write`` and no per-frame objects.
+Incoming binary messages can skip the ASGI queue the same way (``sink``).
 The protocol puts itself into ``scope["extensions"]["tavle.fast"]``; an app
 served by plain uvicorn (or a test client) simply does not find it and uses ASGI.
 """
@@ -12,6 +13,7 @@ served by plain uvicorn (or a test client) simply does not find it and uses ASGI
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from uvicorn.protocols.utils import ClientDisconnected
@@ -31,13 +33,28 @@ def frame_header(length: int) -> bytes:
 
 
 class FastSocket(WebSocketsSansIOProtocol):
-    """The protocol class given to uvicorn (``ws=FastSocket``)."""
+    """The protocol class given to uvicorn (``ws=FastSocket``).
+
+    ``sink``: when the app sets it, each binary message is handed to it right where
+    it is parsed, instead of travelling through the ASGI queue and a task switch.
+    """
+
+    sink: Callable[[bytes], None] | None = None
 
     def handle_connect(self, event: Any) -> None:
         super().handle_connect(event)
         scope = getattr(self, "scope", None)
         if scope is not None and not self.conn.extensions:  # no per-message deflate
             scope["extensions"][EXTENSION] = self
+
+    def send_receive_event_to_app(self) -> None:
+        sink = self.sink
+        if sink is None or self.curr_msg_data_type != "bytes" or self.close_sent:
+            super().send_receive_event_to_app()
+            return
+        data = self.frames[0] if len(self.frames) == 1 else b"".join(self.frames)
+        self.frames = []
+        sink(data)
 
     @property
     def can_write(self) -> asyncio.Event:
