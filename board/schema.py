@@ -43,7 +43,7 @@ HORIZONS = ("now", "next", "later", "parked")
 STATUSES = ("not_started", "in_progress", "done")
 APPROVALS = ("not_needed", "awaiting", "approved", "refused")
 ROLES = ("citizen", "relative", "coordinator", "professional", "support", "observer")
-CARD_KINDS = ("own_goal", "goal", "action", "participant", "agreement")
+CARD_KINDS = ("own_goal", "goal", "action", "participant", "agreement", "case")  # case: team board
 GOAL_STATUSES = ("active", "completed", "cancelled")
 LANE_FIELDS = ("status", "horizon", "member")  # frame.lane.field
 

@@ -18,11 +18,12 @@ from starlette.staticfiles import StaticFiles
 
 from server import sync_endpoint
 from server.access.setup import access_middleware, install_access
-from server.api import audit, auth, boards, cases, consent, exports, join
+from server.api import audit, auth, boards, cases, consent, exports, join, teams, versions
 from server.bus import make_bus
 from server.config import Settings
 from server.rooms import RoomRegistry
 from server.store import Store
+from server.teams import TeamBoards
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -61,6 +62,8 @@ def build_routes() -> list[BaseRoute]:
     routes += consent.routes
     routes += audit.routes
     routes += exports.routes
+    routes += teams.routes
+    routes += versions.routes
     return routes
 
 
@@ -80,9 +83,11 @@ def create_app(settings: Settings) -> Starlette:
         app.state.rooms = rooms
         install_access(app, store, rooms, settings)
         await app.state.access.start()
+        app.state.teams = TeamBoards(store, rooms)
         try:
             yield
         finally:
+            app.state.teams.close()
             await app.state.access.close()
             await rooms.close()
             await bus.close()

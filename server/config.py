@@ -45,6 +45,7 @@ class Settings:
     oidc_client_secret: str = ""
     oidc_username_claim: str = "preferred_username"  # claim naming the local account
     access_sweep_seconds: float = 30.0  # open connections re-checked (expiry, other processes)
+    progress_scale: str = ""  # JSON {"name", "low", "high", "labels"}; empty: 1–10 (board/progress.py)
     log_level: str = "INFO"
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -76,6 +77,7 @@ class Settings:
             "oidc_client_secret": _str("TAVLE_OIDC_CLIENT_SECRET", ""),
             "oidc_username_claim": _str("TAVLE_OIDC_USERNAME_CLAIM", "preferred_username"),
             "access_sweep_seconds": float(_str("TAVLE_ACCESS_SWEEP_SECONDS", "30")),
+            "progress_scale": _str("TAVLE_PROGRESS_SCALE", ""),
             "log_level": _str("TAVLE_LOG_LEVEL", "INFO"),
         }
         values.update(overrides)

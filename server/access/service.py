@@ -27,6 +27,7 @@ from server.access.policy import CaseFacts
 from server.access.sessions import SESSION_COOKIE, Account, SessionCodec, account_of_session
 from server.access.times import utcnow
 from server.protocol import CloseCode
+from server.teamdb import team_board_members
 
 log = logging.getLogger("tavle.access")
 
@@ -158,7 +159,12 @@ class AccessService:
             raise Denied(CloseCode.UNAUTHORIZED, "no token")
         facts = await self.facts(board_id)
         if facts is None:
-            raise Denied(CloseCode.UNKNOWN_BOARD, "unknown case")
+            members = await self.store.run(lambda c: team_board_members(c, board_id))
+            if members is None:
+                raise Denied(CloseCode.UNKNOWN_BOARD, "unknown case")
+            if account.id not in members:  # a team board (docs/team-board.md): its team only
+                raise Denied(CloseCode.FORBIDDEN, "not in this team")
+            return Grant(board_id, "professional", True, account.name, f"user:{account.id}")
         grant = policy.grant_for_user(facts, account.id, utcnow())
         if grant is None:
             raise Denied(CloseCode.FORBIDDEN, "no access or no consent")
@@ -169,6 +175,16 @@ class AccessService:
         """Re-evaluate every open connection of the board now (None closes it with 4403)."""
         facts = None if close_all else await self.facts(board_id)
         now = utcnow()
+        members = (
+            None
+            if facts or close_all
+            else await self.store.run(lambda c: team_board_members(c, board_id))
+        )
+        if members is not None:  # a team board: members stay, others go
+            await self.rooms.regrant(
+                board_id, lambda g: g if g.subject.removeprefix("user:") in members else None
+            )
+            return
 
         def fresh(current: Grant) -> Grant | None:
             if close_all:

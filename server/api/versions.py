@@ -1,0 +1,173 @@
+"""Agreeing the plan (issue 6.1): frozen versions, the citizen's confirmation, "Siden sidst".
+
+"Godkend planen" (the coordinator) freezes the board as it is now: its Yjs
+state, the plan record, who was present and when. The version stays
+``awaiting_citizen`` until the citizen confirms it on their own device; only
+confirmed versions count as "the last agreed plan" for "Siden sidst". Any
+version can be read and exported through :mod:`plan_export` like the live board.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from pycrdt import Doc
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from board.changes import since_last
+from board.read import read_plan
+from plan_export.formats import FORMATS, ExportError, ExportOptions, allowed, export_doc
+from plan_export.record import plan_to_record
+from server import teamdb
+from server.access.grants import Grant
+from server.access.web import ApiError, access_of, actor, api, bad, case_and_grant
+
+READERS = ("coordinator", "professional", "citizen", "relative", "support")
+
+
+def _doc(update: bytes) -> Doc:
+    doc = Doc()
+    doc.apply_update(update)
+    return doc
+
+
+def _present(request: Request, board_id: str) -> list[dict[str, str]]:
+    """Who is on the board right now (one entry per person, not per tab)."""
+    room = request.app.state.rooms.rooms.get(board_id)
+    seen = {
+        (c.grant.name or c.grant.subject, c.grant.role) for c in (room.connections if room else ())
+    }
+    return [{"name": name, "role": role} for name, role in sorted(seen)]
+
+
+def _number(request: Request) -> int:
+    try:
+        return int(request.path_params["number"])
+    except ValueError:
+        raise bad("version must be a whole number") from None
+
+
+@api
+async def agree(request: Request) -> Response:
+    """Godkend planen: freeze a version, awaiting the citizen's confirmation."""
+    case, grant = await case_and_grant(request, "coordinator")
+    access = access_of(request)
+    snapshot = await request.app.state.rooms.snapshot(case.board_id)
+    plan, _problems = read_plan(_doc(snapshot))
+    stamp = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    record = plan_to_record(plan, board_id=case.board_id, exported_at=stamp)
+    present = _present(request, case.board_id)
+    by = actor(grant)
+    number = await access.store.run(
+        lambda c: teamdb.add_version(c, case.id, by, present, snapshot, record)
+    )
+    await access.audit.record(
+        "plan_version", board_id=case.board_id, actor=by, detail={"version": number}
+    )
+    return JSONResponse({"number": number, "state": teamdb.AWAITING}, status_code=201)
+
+
+@api
+async def confirm(request: Request) -> Response:
+    """The citizen confirms a version on their own device: it becomes the agreed plan."""
+    case, grant = await case_and_grant(request, "citizen")
+    number = _number(request)
+    access = access_of(request)
+    by = actor(grant)
+    if not await access.store.run(lambda c: teamdb.confirm(c, case.id, number, by)):
+        raise ApiError(404, "access.not_found")
+    await access.audit.record(
+        "plan_agreed", board_id=case.board_id, actor=by, detail={"version": number}
+    )
+    return JSONResponse({"number": number, "state": teamdb.AGREED})
+
+
+@api
+async def list_versions(request: Request) -> Response:
+    case, _grant = await case_and_grant(request, *READERS)
+    versions = await access_of(request).store.run(lambda c: teamdb.versions_of(c, case.id))
+    return JSONResponse({"versions": versions})
+
+
+async def _version(request: Request) -> tuple[dict, bytes, dict, str, Grant]:
+    case, grant = await case_and_grant(request, *READERS)
+    number = _number(request)
+    found = await access_of(request).store.run(lambda c: teamdb.version(c, case.id, number))
+    if found is None:
+        raise ApiError(404, "access.not_found")
+    return (*found, case.board_id, grant)
+
+
+@api
+async def get_version(request: Request) -> Response:
+    summary, _snapshot, record, board_id, grant = await _version(request)
+    await access_of(request).audit.record(
+        "plan_version_read",
+        board_id=board_id,
+        actor=actor(grant),
+        detail={"version": summary["number"]},
+    )
+    return JSONResponse({**summary, "record": record})
+
+
+@api
+async def export_version(request: Request) -> Response:
+    """One version as any export format the caller's role allows (``?format=&lang=``)."""
+    summary, snapshot, _record, board_id, grant = await _version(request)
+    role = grant.role
+    fmt = request.query_params.get("format", "")
+    lang = request.query_params.get("lang", "da")
+    if fmt not in FORMATS:
+        raise bad(f"format must be one of {', '.join(FORMATS)}")
+    if not allowed(role, fmt):
+        raise ApiError(403, "access.not_allowed")
+    try:
+        result = await asyncio.to_thread(
+            export_doc, _doc(snapshot), fmt, board_id=board_id, options=ExportOptions(lang=lang)
+        )
+    except ExportError as err:
+        raise bad(str(err)) from err
+    await access_of(request).audit.record(
+        "export",
+        board_id=board_id,
+        actor=actor(grant),
+        detail={"format": fmt, "role": role, "version": summary["number"]},
+    )
+    name = f"plan-v{summary['number']}.{result.extension}"
+    headers = {
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return Response(result.data, media_type=result.media_type, headers=headers)
+
+
+@api
+async def changes_since_last(request: Request) -> Response:
+    """Siden sidst: the plan now against the last version the citizen confirmed."""
+    case, _grant = await case_and_grant(request, *READERS)
+    access = access_of(request)
+    versions = await access.store.run(lambda c: teamdb.versions_of(c, case.id))
+    agreed = [v for v in versions if v["state"] == teamdb.AGREED]
+    if not agreed:
+        return JSONResponse({"version": None, "changes": None, "versions": versions})
+    found = await access.store.run(lambda c: teamdb.version(c, case.id, agreed[-1]["number"]))
+    assert found is not None
+    before = read_plan(_doc(found[1]))[0]
+    now = read_plan(_doc(await request.app.state.rooms.snapshot(case.board_id)))[0]
+    return JSONResponse(
+        {"version": agreed[-1], "changes": since_last(before, now).to_json(), "versions": versions}
+    )
+
+
+routes: list[BaseRoute] = [
+    Route("/api/cases/{case_id}/versions", list_versions, methods=["GET"]),
+    Route("/api/cases/{case_id}/versions", agree, methods=["POST"]),
+    Route("/api/cases/{case_id}/versions/{number}", get_version, methods=["GET"]),
+    Route("/api/cases/{case_id}/versions/{number}/confirm", confirm, methods=["POST"]),
+    Route("/api/cases/{case_id}/versions/{number}/export", export_version, methods=["GET"]),
+    Route("/api/cases/{case_id}/since-last", changes_since_last, methods=["GET"]),
+]
