@@ -10,6 +10,7 @@ from tests.board_page import (
     RED,
     WHITE,
     add,
+    canvas_origin,
     click,
     drag,
     elements,
@@ -127,6 +128,16 @@ def test_sticky_note_in_colours_with_text(page) -> None:
     click(page, 600, 300)
     page.keyboard.press("Escape")
     assert near(pixel(page, 515, 350), PINK_NOTE, 10)
+    tool(page, "select")  # a double click opens the words for editing in place
+    ox, oy = canvas_origin(page)
+    page.mouse.dblclick(ox + 300, oy + 340)
+    area.wait_for()
+    assert area.input_value() == "Hej med dig"
+    page.keyboard.press("End")
+    page.keyboard.type(" <b>igen</b>")
+    page.keyboard.press("Control+Enter")
+    texts = sorted(e["text"] for e in elements(page))
+    assert texts == ["", "Hej med dig <b>igen</b>"]
 
 
 def test_text_tool(page) -> None:

@@ -33,6 +33,7 @@ export class Tools {
     c.addEventListener("pointerleave", (e) => e.pointerType === "mouse" && this.opts.cursor(null));
     c.addEventListener("wheel", (e) => this.wheel(e), { passive: false });
     c.addEventListener("contextmenu", (e) => e.preventDefault());
+    c.addEventListener("dblclick", (e) => this.openText(...this.r.toBoard(...this.point(e))));
     renderer.overlays.push((ctx) => this.drawBand(ctx));
   }
 
@@ -321,8 +322,7 @@ export class Tools {
     if (!id) return this.bandGesture(x, y, e.shiftKey);
     const now = performance.now();
     if (this.lastTap.id === id && now - this.lastTap.time < 400) {
-      const type = this.r.items.get(id).el.type;
-      if (this.opts.canWrite && (type === "note" || type === "text")) this.opts.editText(id);
+      this.openText(x, y); // a double tap (touch has no dblclick)
       this.lastTap = { id: null, time: 0 };
       return null;
     }
@@ -336,6 +336,13 @@ export class Tools {
     }
     if (!this.r.selection.has(id)) this.select([id]);
     return this.opts.canWrite ? this.moveGesture(x, y) : null;
+  }
+
+  /** Edit the words of the note or text at a board point, in place. */
+  openText(x, y) {
+    const id = this.tool === "select" && this.opts.canWrite && this.pick(x, y);
+    const type = id && this.r.items.get(id).el.type;
+    if (type === "note" || type === "text") this.opts.editText(id);
   }
 
   moveGesture(x, y) {

@@ -6,6 +6,7 @@ import { NOTE_FILLS } from "../canvas/geometry.js";
 export function makeTextEditor(renderer, editor, stage, t) {
   let open = null;
   return function editText(id, removeIfEmpty = false) {
+    if (open?.id === id) return; // already open (a double tap and a dblclick both ask)
     open?.commit();
     const el = editor.elements.get(id);
     if (!el) return;
@@ -37,7 +38,7 @@ export function makeTextEditor(renderer, editor, stage, t) {
       else if (text !== (editor.elements.get(id)?.text ?? text)) editor.patch(id, { text });
       renderer.schedule();
     };
-    open = { area, commit };
+    open = { id, area, commit };
     area.addEventListener("blur", commit);
     area.addEventListener("keydown", (e) => {
       e.stopPropagation();
