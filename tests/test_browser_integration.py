@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from plan_export.formats import FORMATS, allowed
 from tests.board_page import READY, add, drag, elements, open_board, settle
 from tests.conftest import ROOT
 from tests.test_access_support import Api, join, join_code, new_case, open_meeting, world
+from tests.test_browser_board import axe_violations
 from tests.test_browser_join import require_access_bundle
 
 pytestmark = pytest.mark.browser
@@ -69,8 +71,11 @@ def test_coordinator_sees_every_format_and_downloads_a_real_pdf(world, browser) 
     labels = page.locator("#export-dialog button[data-format]").all_inner_texts()
     assert labels == [da(f"export.format.{f}") for f in FORMATS]
     assert da("export.choose") in page.inner_text("#export-dialog")
+    assert axe_violations(page, exclude="#plan") == []  # the open dialog included
+    started = time.monotonic()
     with page.expect_download() as download:
         page.click("#export-dialog button[data-format=pdf]")
+    print(f"PDF download from click: {(time.monotonic() - started) * 1000:.0f} ms")
     data = Path(download.value.path()).read_bytes()
     assert data.startswith(b"%PDF")
     today = date.today().strftime("%d-%m-%Y")
@@ -147,9 +152,11 @@ def test_live_downgrade_makes_the_page_read_only_and_revoking_ends_it(world, bro
     # the page still believes it may write: its next edit is refused by the server (4403),
     # the page asks /me again and comes back read-only, without the refused note
     note = {"type": "note", "x": 0, "y": 0, "w": 1800, "h": 1200, "text": "Nej", "color": "yellow"}
+    started = time.monotonic()
     add(page, note)
     page.locator("#access-notice").wait_for(timeout=15000)
     page.wait_for_function(READY, timeout=15000)
+    print(f"refused edit to read-only page: {(time.monotonic() - started) * 1000:.0f} ms")
     assert page.inner_text("#access-notice") == da("live.read_only")
     assert page.get_attribute("#toolbar", "data-mode") == "view"
     assert elements(page) == []
