@@ -217,3 +217,15 @@ async def test_agreeing_the_plan_versions_and_since_last(world) -> None:  # noqa
     )
     assert koord.get(f"{base}/9").status_code == 404
     assert koord.get(f"{base}/x").status_code == 400
+
+
+def test_cli_overview_prints_the_same_cards(world) -> None:  # noqa: F811
+    server, apis = world
+    koord = apis["koord"]
+    new_case(koord, "Sag til kommandolinjen")
+    api_cards = koord.get(f"/api/teams/{team_id(koord)}/cases").json()["cases"]
+    done = server.cli("team", "overview", "Team Nord", "--format", "json")
+    printed = json.loads(done.stdout)
+    assert printed["cases"] == api_cards
+    missing = server.cli("team", "overview", "Intet hold", check=False)
+    assert missing.returncode == 1 and "no team" in missing.stderr
