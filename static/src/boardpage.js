@@ -143,7 +143,7 @@ export async function startBoard({ t, lang }) {
   screenToggle($("screen-toggle"), screen, t);
   $("join-code").hidden = !screen;
   if (screen) mountJoinCode($("join-code"), { t, lang });
-  else mountExports(bar, { boardId, token, t, lang, title: () => meta.get("title") });
+  else mountExports(bar, { boardId, token, t, lang, title: () => $("title").textContent });
 
   mountPlan(ctx);
   if (!screen) mountSections($("side"), { boardId, token, t, user, canWrite });
