@@ -68,14 +68,20 @@ export async function startBoard({ t, lang }) {
   const bar = document.querySelector("header.bar");
   watchAccess({ provider, offline, boardId, token, t, canWrite, bar });
   const meta = doc.getMap("meta");
-  const showTitle = () => ($("title").textContent = meta.get("title") || t("app.board"));
+  const plan = doc.getMap("plan");
+  const showTitle = () => {
+    const title = meta.get("title") || plan.get("title") || t("app.board");
+    $("title").textContent = title;
+    document.title = title + " – " + t("app.name");
+  };
   meta.observe(showTitle);
+  plan.observe(showTitle);
   showTitle();
 
   const stage = $("stage");
   const canvas = $("canvas");
   canvas.setAttribute("aria-label", t("canvas.label"));
-  const renderer = new Renderer(canvas, doc, t);
+  const renderer = new Renderer(canvas, doc);
   const editor = new Editor(doc, renderer, user);
   const undo = new Y.UndoManager([doc.getMap("elements"), ...PLAN_MAPS.map((n) => doc.getMap(n))], {
     trackedOrigins: new Set([LOCAL, null]),
