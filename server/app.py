@@ -52,6 +52,7 @@ def build_routes() -> list[BaseRoute]:
         Route("/join", page("join.html")),
         Route("/login", page("login.html")),
         Route("/cases", page("cases.html")),
+        Route("/team", page("team.html")),
         Mount("/static", app=StaticFiles(directory=STATIC, check_dir=False), name="static"),
     ]
     routes += sync_endpoint.routes

@@ -3,7 +3,7 @@ import { build } from "esbuild";
 
 await build({
   // app: the board and start pages; access: the join, sign-in and case pages
-  entryPoints: { app: "static/src/main.js", access: "static/src/access/pages.js" },
+  entryPoints: { app: "static/src/main.js", access: "static/src/access/pages.js", team: "static/src/team/page.js" },
   bundle: true,
   format: "esm",
   target: ["es2020"],

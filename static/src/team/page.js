@@ -1,0 +1,77 @@
+// The tavlemøde page (/team): the team's case cards, live from the team board's Yjs
+// document (the server keeps its `cases` map up to date), filters, and the case review.
+import * as Y from "yjs";
+import { WebsocketProvider } from "y-websocket";
+import { currentLang, makeT } from "../i18n.js";
+import { call } from "../access/api.js";
+import { languageSwitch } from "../ui/language.js";
+import { showStatus } from "../ui/status.js";
+import { fillFilter, renderLanes } from "./cards.js";
+import { showReview } from "./review.js";
+
+const lang = currentLang();
+const t = makeT(lang);
+const $ = (id) => document.getElementById(id);
+document.documentElement.lang = lang;
+for (const el of document.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
+languageSwitch($("lang"), t, lang);
+
+let provider = null;
+
+function fail(err) {
+  if (err.status === 401) location.assign("/login");
+  else $("message").textContent = err.message;
+}
+
+async function openTeam(teamId) {
+  provider?.destroy();
+  const link = await call("GET", `/api/teams/${encodeURIComponent(teamId)}/board`, undefined, { lang });
+  const token = new URLSearchParams(link.url.split("#")[1]).get("token");
+  const doc = new Y.Doc();
+  const wsBase = (location.protocol === "https:" ? "wss://" : "ws://") + location.host;
+  provider = new WebsocketProvider(wsBase + "/ws/boards", link.board_id, doc, { params: { token } });
+  showStatus(provider, $("conn"), t);
+  $("open-board").href = link.url;
+  $("open-board").hidden = false;
+  const cases = doc.getMap("cases");
+  const filter = () => ({ owner: $("f-owner").value, organisation: $("f-org").value, overdue: $("f-overdue").checked });
+  const onReview = (card) => {
+    $("overview").hidden = true;
+    $("review").hidden = false;
+    const onBack = () => {
+      $("review").hidden = true;
+      $("overview").hidden = false;
+    };
+    showReview($("review"), card, { t, lang, onBack }).catch((err) => {
+      onBack();
+      fail(err);
+    });
+  };
+  const render = () => {
+    const cards = [...cases.values()];
+    fillFilter($("f-owner"), [...new Set(cards.flatMap((c) => c.owners))].sort(), t);
+    fillFilter($("f-org"), [...new Set(cards.flatMap((c) => c.organisations))].sort(), t);
+    renderLanes($("lanes"), cards, filter(), t, onReview);
+    document.body.dataset.cards = String(cards.length);
+  };
+  cases.observe(render);
+  for (const id of ["f-owner", "f-org", "f-overdue"]) $(id).onchange = render;
+  render();
+}
+
+async function start() {
+  const { teams } = await call("GET", "/api/teams", undefined, { lang });
+  if (!teams.length) {
+    $("message").textContent = t("team.no_teams");
+    return;
+  }
+  const select = $("team");
+  for (const team of teams) select.append(new Option(team.name, team.id));
+  const wanted = new URLSearchParams(location.search).get("team");
+  if (teams.some((x) => x.id === wanted)) select.value = wanted;
+  select.onchange = () => openTeam(select.value).catch(fail);
+  await openTeam(select.value);
+  document.body.dataset.ready = "1";
+}
+
+start().catch(fail);

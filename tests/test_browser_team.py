@@ -1,0 +1,139 @@
+"""The tavlemøde page in a real Chromium: two team members watch the live team board while
+a status change arrives from a case board over a real WebSocket; filters; case review."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from board.plan import Action, Goal, Rating
+from tests.test_access_support import Api, make_user, new_case
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = '<img src=x onerror="window.__pwned=1">'
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory):
+    from tests.conftest import ServerProcess
+
+    server = ServerProcess(data_dir=Path(tmp_path_factory.mktemp("team")))
+    server.start()
+    make_user(server, "koord", "Kommunen", "Team Nord", name="Karen Koordinator")
+    make_user(server, "jobc", "Jobcenter", "Team Nord", name="Jonas Jobcenter")
+    apis = {}
+    for name in ("koord", "jobc"):
+        apis[name] = Api(server)
+        assert apis[name].login(name).status_code == 200
+    yield server, apis
+    server.stop()
+
+
+def signed_in_page(browser, server, api: Api):
+    ctx = browser.new_context()
+    ctx.add_cookies(
+        [{"name": k, "value": v, "url": server.http} for k, v in api.http.cookies.items()]
+    )
+    ctx.add_init_script(
+        "document.addEventListener('securitypolicyviolation',"
+        " e => (window.__csp = window.__csp || []).push(e.violatedDirective))"
+    )
+    return ctx, ctx.new_page()
+
+
+def card_text(page, case_id: str) -> str:
+    return page.inner_text(f"article[data-case='{case_id}']")
+
+
+def test_two_members_see_a_status_change_live_and_review_a_case(setup, browser) -> None:
+    if not (ROOT / "static" / "dist" / "team.js").exists():
+        pytest.fail("the team bundle is not built (npm run build)")
+    server, apis = setup
+    cases = [new_case(apis["koord"], f"Sag {i}") for i in range(3)]
+    target = cases[1]
+    link = apis["koord"].get(f"/api/cases/{target['id']}/board-link").json()["url"]
+
+    ctxs, pages = [], []
+    for name in ("koord", "jobc"):
+        ctx, page = signed_in_page(browser, server, apis[name])
+        page.goto(f"{server.http}/team")
+        page.wait_for_function("() => document.body.dataset.cards === '3'", timeout=15000)
+        ctxs.append(ctx)
+        pages.append(page)
+
+    # the case board, opened by the coordinator in its own tab: a real WebSocket
+    board = ctxs[0].new_page()
+    board.goto(f"{server.http}{link}")
+    board.wait_for_selector("#conn[data-state=connected]", timeout=15000)
+    action = asdict(Action("a1", "Søg job", due="2020-01-01"))
+    items = {
+        "goals": asdict(Goal("g1", "Arbejde")),
+        "progress_r1": asdict(Rating("r1", "g1", "2026-01-05", 7)),
+        "progress_r2": asdict(Rating("r2", "g1", "2026-02-05", 5)),
+    }
+    board.evaluate(
+        """([action, items]) => {
+          const doc = window.__tavle.doc;
+          doc.transact(() => {
+            doc.getMap('actions').set('a1', action);
+            doc.getMap('goals').set('g1', items.goals);
+            doc.getMap('progress').set('r1', items.progress_r1);
+            doc.getMap('progress').set('r2', items.progress_r2);
+          });
+        }""",
+        [action, items],
+    )
+    for page in pages:
+        page.wait_for_function(
+            f"() => (document.querySelector(\"article[data-case='{target['id']}'] .counts\")"
+            "?.textContent || '').includes('Ikke startet 1')",
+            timeout=5000,
+        )
+    started = time.monotonic()
+    board.evaluate(
+        "(a) => window.__tavle.doc.getMap('actions').set('a1', {...a, status: 'in_progress'})",
+        action,
+    )
+    for page in pages:
+        page.wait_for_function(
+            f"() => (document.querySelector(\"article[data-case='{target['id']}'] .counts\")"
+            "?.textContent || '').includes('I gang 1')",
+            timeout=1000,
+        )
+    print(f"status change shown on both team pages after {time.monotonic() - started:.3f} s")
+    koord = pages[0]
+    assert "Forsinket 1" in card_text(koord, target["id"])
+    assert "faldt 2" in card_text(koord, target["id"])  # the setback, said plainly
+    lane = koord.locator(f"section[data-lane='stuck'] article[data-case='{target['id']}']")
+    assert lane.count() == 1
+
+    # filter: overdue only
+    koord.check("#f-overdue")
+    assert koord.locator("article.case-card").count() == 1
+    koord.uncheck("#f-overdue")
+    assert koord.locator("article.case-card").count() == 3
+
+    # case review: where are we now, chart with the setback, a dated note; back to the board
+    koord.locator(f"article[data-case='{target['id']}'] button").click()
+    koord.wait_for_selector("#review:not([hidden]) h2")
+    review = koord.inner_text("#review")
+    assert "Hvor er vi nu" in review and "Søg job" in review
+    assert koord.locator("#review svg.chart circle.setback").count() == 1
+    koord.fill("#note-date", "2026-03-02")
+    koord.fill("#note-text", HOSTILE)
+    koord.click("#review button[type=submit]")
+    koord.wait_for_function(
+        "() => document.querySelector('#review .notes li')?.textContent.includes('02-03-2026')"
+    )
+    assert HOSTILE in koord.inner_text("#review .notes")  # shown as text, never run
+    koord.click("#back")
+    assert koord.locator("#overview").is_visible()
+    for page in pages:
+        assert page.evaluate("window.__pwned") is None
+        assert page.evaluate("window.__csp") is None
+    for ctx in ctxs:
+        ctx.close()
