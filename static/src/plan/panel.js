@@ -167,9 +167,9 @@ function ownGoalSection(ctx, plan) {
     plan.ownGoal
       ? h("blockquote", { class: "plan-own-goal" }, h("p", { text: quoted(t, plan.ownGoal) }))
       : h("p", { class: "plan-empty", text: t("plan.own_goal_empty") }),
-    ctx.canWrite ? button("own:edit", t(plan.ownGoal ? "plan.edit" : "plan.write_own_goal"), () => forms.ownGoalForm(ctx, plan), {
-      "aria-label": t("plan.edit_item", { title: t("plan.own_goal") }),
-    }) : null);
+    // "Skriv mit mål" names itself; a bare "Ret" is named after what it edits.
+    ctx.canWrite ? button("own:edit", t(plan.ownGoal ? "plan.edit" : "plan.write_own_goal"), () => forms.ownGoalForm(ctx, plan),
+      plan.ownGoal ? { "aria-label": t("plan.edit_item", { title: t("plan.own_goal") }) } : {}) : null);
 }
 
 /** Family plans: show one household member's goals and tasks, or everyone's. */
