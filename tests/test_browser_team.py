@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from board.plan import Action, Goal, Rating
-from tests.test_access_support import Api, make_user, new_case
+from tests.test_access_support import Api, join, join_code, make_user, new_case, open_meeting
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,3 +137,46 @@ def test_two_members_see_a_status_change_live_and_review_a_case(setup, browser) 
         assert page.evaluate("window.__csp") is None
     for ctx in ctxs:
         ctx.close()
+
+
+def test_agree_the_plan_confirm_on_the_citizens_device_and_since_last(setup, browser) -> None:
+    server, apis = setup
+    koord = apis["koord"]
+    case = new_case(koord, "Sag med aftale")
+    code = join_code(koord, open_meeting(koord, case["id"]), role="citizen")
+    citizen = join(server, code, "Borgeren").json()
+    link = koord.get(f"/api/cases/{case['id']}/board-link").json()["url"]
+    ctx, page = signed_in_page(browser, server, koord)
+    page.goto(f"{server.http}{link}")
+    page.wait_for_selector("#conn[data-state=connected]", timeout=15000)
+    action = asdict(Action("a1", "Søg job"))
+    page.evaluate("(a) => window.__tavle.doc.getMap('actions').set('a1', a)", action)
+    page.click("#agree-plan")
+    page.wait_for_selector("li[data-version='1'][data-state='awaiting_citizen']")
+    assert "Venter på borgeren" in page.inner_text("#versions")
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    mine = phone.new_page()
+    mine.goto(f"{server.http}/board/{case['board_id']}#token={citizen['token']}")
+    mine.wait_for_selector("#confirm-plan", timeout=15000)
+    assert mine.locator("#agree-plan").count() == 0  # only the coordinator agrees
+    mine.click("#confirm-plan")
+    mine.wait_for_selector("li[data-version='1'][data-state='agreed']")
+
+    page.evaluate(
+        "(a) => window.__tavle.doc.getMap('actions').set('a1', {...a, status: 'done'})", action
+    )
+    since = f"/api/cases/{case['id']}/since-last"
+    for _ in range(50):  # the edit has reached the server
+        if koord.get(since).json()["changes"]["status_changes"]:
+            break
+        time.sleep(0.1)
+    page.reload()
+    page.wait_for_selector("ul.since-last li")
+    assert "Søg job: Ikke startet → Klaret" in page.inner_text("ul.since-last")
+    with page.expect_download() as download:
+        page.locator("li[data-version='1'] button").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    assert page.evaluate("window.__csp") is None
+    phone.close()
+    ctx.close()

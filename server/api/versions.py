@@ -22,6 +22,8 @@ from board.read import read_plan
 from plan_export.formats import FORMATS, ExportError, ExportOptions, allowed, export_doc
 from plan_export.record import plan_to_record
 from server import teamdb
+from server.access import casedb
+from server.access.casedb import CaseRow
 from server.access.grants import Grant
 from server.access.web import ApiError, access_of, actor, api, bad, case_and_grant
 
@@ -145,21 +147,42 @@ async def export_version(request: Request) -> Response:
     return Response(result.data, media_type=result.media_type, headers=headers)
 
 
-@api
-async def changes_since_last(request: Request) -> Response:
-    """Siden sidst: the plan now against the last version the citizen confirmed."""
-    case, _grant = await case_and_grant(request, *READERS)
+async def _since_last(request: Request, case: CaseRow) -> dict:
+    """The versions of a case and the changes since the last one the citizen confirmed."""
     access = access_of(request)
     versions = await access.store.run(lambda c: teamdb.versions_of(c, case.id))
     agreed = [v for v in versions if v["state"] == teamdb.AGREED]
     if not agreed:
-        return JSONResponse({"version": None, "changes": None, "versions": versions})
-    found = await access.store.run(lambda c: teamdb.version(c, case.id, agreed[-1]["number"]))
-    assert found is not None
-    before = read_plan(_doc(found[1]))[0]
+        return {"version": None, "changes": None, "versions": versions}
+    snapshot = await access.store.run(lambda c: teamdb.version(c, case.id, agreed[-1]["number"]))
+    assert snapshot is not None  # versions are never deleted while the case exists
+    before = read_plan(_doc(snapshot[1]))[0]
     now = read_plan(_doc(await request.app.state.rooms.snapshot(case.board_id)))[0]
+    changes = since_last(before, now).to_json()
+    return {"version": agreed[-1], "changes": changes, "versions": versions}
+
+
+@api
+async def changes_since_last(request: Request) -> Response:
+    """Siden sidst: the plan now against the last version the citizen confirmed."""
+    case, _grant = await case_and_grant(request, *READERS)
+    return JSONResponse(await _since_last(request, case))
+
+
+@api
+async def board_agreement(request: Request) -> Response:
+    """For the board page, which knows only its board: the case id, the caller's role,
+    the versions and "Siden sidst" (404 for a board that is not a case)."""
+    board_id = request.path_params["board_id"]
+    access = access_of(request)
+    case = await access.store.run(lambda c: casedb.case_of_board(c, board_id))
+    if case is None:
+        raise ApiError(404, "access.not_found")
+    grant = await access.grant_for(request, board_id)
+    if grant.role not in READERS:
+        raise ApiError(403, "access.not_allowed")
     return JSONResponse(
-        {"version": agreed[-1], "changes": since_last(before, now).to_json(), "versions": versions}
+        {"case_id": case.id, "role": grant.role, **await _since_last(request, case)}
     )
 
 
@@ -170,4 +193,5 @@ routes: list[BaseRoute] = [
     Route("/api/cases/{case_id}/versions/{number}/confirm", confirm, methods=["POST"]),
     Route("/api/cases/{case_id}/versions/{number}/export", export_version, methods=["GET"]),
     Route("/api/cases/{case_id}/since-last", changes_since_last, methods=["GET"]),
+    Route("/api/boards/{board_id}/agreement", board_agreement, methods=["GET"]),
 ]

@@ -16,6 +16,7 @@ import { mountJoinCode } from "./access/joincode.js";
 import { mountExports } from "./exports/menu.js";
 import { watchAccess } from "./ui/reauth.js";
 import { mountSections } from "./sections/panel.js";
+import { mountVersions } from "./versions/panel.js";
 
 const PLAN_MAPS = ["plan", "goals", "actions", "participants", "agreements", "members", "progress"];
 const PALETTE = ["#e63946", "#2a9d8f", "#457b9d", "#f77f00", "#6a4c93", "#d62828", "#1b998b", "#8338ec"];
@@ -153,6 +154,7 @@ export async function startBoard({ t, lang }) {
 
   mountPlan(ctx);
   if (!screen) mountSections($("side"), { boardId, token, t, user, canWrite });
+  if (!screen) mountVersions($("side"), { boardId, token, t, lang });
   // a hook for tests and the benchmark; `ready` once the offline copy and the server are in
   const hook = (window.__tavle = { doc, provider, renderer, editor, tools, presence, undo, ctx, Y, ready: false });
   offline.once("synced", () => renderer.fit());
