@@ -23,6 +23,7 @@ from board import schema
 from board.overview import case_card
 from board.read import read_plan
 from server import teamdb
+from server.teamlayout import element_id, place_new_cards
 
 log = logging.getLogger(__name__)
 
@@ -133,11 +134,15 @@ def _put_cards(doc: Doc, cards: list[dict[str, Any]], *, replace: bool = False) 
     cases = doc.get(CASES, type=Map)
     if replace:
         keep = {card["id"] for card in cards}
+        elements = doc.get(schema.ELEMENTS, type=Map)
         for case_id in [k for k in cases if k not in keep]:
             del cases[case_id]
+            if element_id(case_id) in elements:
+                del elements[element_id(case_id)]
     for card in cards:
         if cases.get(card["id"]) != card:
             cases[card["id"]] = card
+    place_new_cards(doc, cards)
 
 
 def filter_cards(

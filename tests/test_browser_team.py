@@ -132,6 +132,15 @@ def test_two_members_see_a_status_change_live_and_review_a_case(setup, browser) 
     assert HOSTILE in koord.inner_text("#review .notes")  # shown as text, never run
     koord.click("#back")
     assert koord.locator("#overview").is_visible()
+    # the same team board on the ordinary canvas: the card reads its figures from `cases`
+    canvas = ctxs[0].new_page()
+    canvas.goto(server.http + koord.get_attribute("#open-board", "href"))
+    canvas.wait_for_selector("#conn[data-state=connected]", timeout=15000)
+    canvas.wait_for_function("() => window.__tavle && window.__tavle.ready")
+    text = canvas.evaluate(
+        "(id) => window.__tavle.renderer.cardText({kind: 'case', id})", target["id"]
+    )
+    assert text.startswith("Sag 1\n") and "I gang 1" in text
     for page in pages:
         assert page.evaluate("window.__pwned") is None
         assert page.evaluate("window.__csp") is None

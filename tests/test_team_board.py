@@ -89,6 +89,13 @@ async def test_overview_of_70_cases_live_board_and_privacy(world) -> None:  # no
     for viewer in viewers:
         await viewer.wait_for(lambda v=viewer: card(v).get("overdue") == 1, timeout=5)
         assert len(viewer.doc.get("cases", type=Map)) == 70
+    # on the canvas: a card element per case, placed once in a lane, none on top of another
+    drawn = viewers[0].doc.get("elements", type=Map).to_py()
+    placed = [e for e in drawn.values() if e["type"] == "card"]
+    assert {e["ref"]["id"] for e in placed} == {c["id"] for c in cases}
+    assert {e["ref"]["kind"] for e in placed} == {"case"}
+    assert len({(e["x"], e["y"]) for e in placed}) == 70
+    assert sum(e["type"] == "frame" for e in drawn.values()) == 3
     started = time.monotonic()
     await writer.edit(lambda doc: set_status(doc, "in_progress"))
     for viewer in viewers:

@@ -2,6 +2,7 @@
 // redraws at most once per animation frame, and only what the viewport shows.
 import { bounds, boxEdgePoint, Grid, intersects, NOTE_FILLS } from "./geometry.js";
 import { HIGHLIGHTER_ALPHA, strokePath } from "./freehand.js";
+import { caseCardText } from "../team/cardtext.js";
 
 const MIN_S = 0.005, MAX_S = 2;
 const CACHE_OVER_MS = 8; // full frames slower than this are cached for view-only frames
@@ -38,7 +39,7 @@ export class Renderer {
       });
       this.schedule();
     });
-    for (const name of ["plan", "goals", "actions", "participants", "agreements"]) {
+    for (const name of ["plan", "goals", "actions", "participants", "agreements", "cases"]) {
       doc.getMap(name).observe(() => this.schedule());
     }
     new ResizeObserver(() => this.resize()).observe(canvas.parentElement);
@@ -362,6 +363,7 @@ export class Renderer {
   cardText(ref) {
     if (!ref) return "";
     if (ref.kind === "own_goal") return this.doc.getMap("plan").get("own_goal")?.text || "";
+    if (ref.kind === "case") return caseCardText(this.doc.getMap("cases").get(ref.id));
     const map = { goal: "goals", action: "actions", participant: "participants", agreement: "agreements" }[ref.kind];
     const item = map && this.doc.getMap(map).get(ref.id);
     if (!item) return "";
