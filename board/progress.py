@@ -39,11 +39,14 @@ def parse_scale(text: str) -> Scale:
         raise ScaleError(f"TAVLE_PROGRESS_SCALE is not JSON: {err}") from err
     if not isinstance(data, dict):
         raise ScaleError("TAVLE_PROGRESS_SCALE must be a JSON object")
+    labels = data.get("labels", {})
+    if not isinstance(labels, dict):
+        raise ScaleError('TAVLE_PROGRESS_SCALE: labels must be an object {"1": "…"}')
     scale = Scale(
         name=str(data.get("name", Scale.name)),
         low=data.get("low", 1),
         high=data.get("high", 10),
-        labels={str(k): str(v) for k, v in dict(data.get("labels", {})).items()},
+        labels={str(k): str(v) for k, v in labels.items()},
     )
     if not (isinstance(scale.low, int) and isinstance(scale.high, int) and scale.low < scale.high):
         raise ScaleError("TAVLE_PROGRESS_SCALE: low and high must be whole numbers, low < high")

@@ -84,7 +84,7 @@ def create_app(settings: Settings) -> Starlette:
         app.state.rooms = rooms
         install_access(app, store, rooms, settings)
         await app.state.access.start()
-        app.state.teams = TeamBoards(store, rooms)
+        app.state.teams = TeamBoards(store, rooms, settings)
         try:
             yield
         finally:

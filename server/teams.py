@@ -21,8 +21,10 @@ from pycrdt import Doc, Map
 
 from board import schema
 from board.overview import case_card
+from board.progress import parse_scale
 from board.read import read_plan
 from server import teamdb
+from server.config import Settings
 from server.teamlayout import element_id, place_new_cards
 
 log = logging.getLogger(__name__)
@@ -51,9 +53,10 @@ def card_json(doc: Doc, case: dict[str, Any], today: date | None = None) -> dict
 class TeamBoards:
     """Keeps every team board's ``cases`` map in step with the case boards."""
 
-    def __init__(self, store: Any, rooms: Any) -> None:
+    def __init__(self, store: Any, rooms: Any, settings: Settings) -> None:
         self.store = store
         self.rooms = rooms
+        self.scale = parse_scale(settings.progress_scale)  # a bad setting stops the start
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self.tasks: set[asyncio.Task] = set()
         rooms.add_listener(self.on_update)

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from board.changes import since_last
-from board.progress import parse_scale, series_json
+from board.progress import series_json
 from board.read import read_plan
 from board.review import case_review
 from server import teamdb
@@ -113,7 +113,7 @@ async def review(request: Request) -> Response:
         id=case.id,
         alias=case.alias,
         progress={
-            "scale": parse_scale(request.app.state.settings.progress_scale).to_json(),
+            "scale": _teams(request).scale.to_json(),
             "series": series_json(plan),
         },
         notes=notes,
