@@ -160,6 +160,17 @@ def test_agree_the_plan_confirm_on_the_citizens_device_and_since_last(setup, bro
     page.wait_for_selector("#conn[data-state=connected]", timeout=15000)
     action = asdict(Action("a1", "Søg job"))
     page.evaluate("(a) => window.__tavle.doc.getMap('actions').set('a1', a)", action)
+    # the citizen's own rating today, on the default scale 1–10: optional, shown as a chart
+    goal, earlier = asdict(Goal("g1", "Arbejde")), asdict(Rating("r0", "g1", "2026-01-05", 8))
+    page.evaluate(
+        """([goal, earlier]) => { const doc = window.__tavle.doc;
+          doc.getMap('goals').set('g1', goal); doc.getMap('progress').set('r0', earlier); }""",
+        [goal, earlier],
+    )
+    page.fill("#rate-g1", "6")
+    page.click(".rating[data-goal='g1'] button")
+    page.wait_for_selector(".rating[data-goal='g1'] svg.chart circle.setback")
+    assert page.locator(".rating[data-goal='g1'] svg.chart circle").count() == 2
     page.click("#agree-plan")
     page.wait_for_selector("li[data-version='1'][data-state='awaiting_citizen']")
     assert "Venter på borgeren" in page.inner_text("#versions")
@@ -180,6 +191,8 @@ def test_agree_the_plan_confirm_on_the_citizens_device_and_since_last(setup, bro
         if koord.get(since).json()["changes"]["status_changes"]:
             break
         time.sleep(0.1)
+    review = koord.get(f"/api/cases/{case['id']}/review").json()
+    assert [p["value"] for p in review["progress"]["series"][0]["points"]] == [8, 6]
     page.reload()
     page.wait_for_selector("ul.since-last li")
     assert "Søg job: Ikke startet → Klaret" in page.inner_text("ul.since-last")

@@ -181,9 +181,9 @@ async def board_agreement(request: Request) -> Response:
     grant = await access.grant_for(request, board_id)
     if grant.role not in READERS:
         raise ApiError(403, "access.not_allowed")
-    return JSONResponse(
-        {"case_id": case.id, "role": grant.role, **await _since_last(request, case)}
-    )
+    scale = request.app.state.teams.scale.to_json()
+    body = {"case_id": case.id, "role": grant.role, "scale": scale}
+    return JSONResponse({**body, **await _since_last(request, case)})
 
 
 routes: list[BaseRoute] = [

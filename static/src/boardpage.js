@@ -154,7 +154,7 @@ export async function startBoard({ t, lang }) {
 
   mountPlan(ctx);
   if (!screen) mountSections($("side"), { boardId, token, t, user, canWrite });
-  if (!screen) mountVersions($("side"), { boardId, token, t, lang });
+  if (!screen) mountVersions($("side"), { boardId, token, t, lang, doc, canWrite });
   // a hook for tests and the benchmark; `ready` once the offline copy and the server are in
   const hook = (window.__tavle = { doc, provider, renderer, editor, tools, presence, undo, ctx, Y, ready: false });
   offline.once("synced", () => renderer.fit());

@@ -4,9 +4,10 @@
 import { call } from "../access/api.js";
 import { h } from "../access/dom.js";
 import { dmy } from "../team/chart.js";
+import { mountProgress } from "./progress.js";
 
 /** Mount the panel into `side` for a case board (nothing for other boards or offline). */
-export function mountVersions(side, { boardId, token, t, lang }) {
+export function mountVersions(side, { boardId, token, t, lang, doc, canWrite }) {
   const root = h("section", { id: "versions", "aria-labelledby": "versions-h" });
   const auth = { Authorization: "Bearer " + token };
   const get = (path) => fetch(path, { headers: auth });
@@ -19,7 +20,9 @@ export function mountVersions(side, { boardId, token, t, lang }) {
       return; // offline: the board works without this panel
     }
     if (!res.ok) return root.remove();
-    render(await res.json());
+    const data = await res.json();
+    if (!rating.isConnected) mountProgress(rating, { doc, scale: data.scale, t, canWrite });
+    render(data);
   }
 
   async function act(path) {
@@ -44,6 +47,7 @@ export function mountVersions(side, { boardId, token, t, lang }) {
   }
 
   const message = h("p", { role: "alert" });
+  const rating = h("div", { id: "progress" });
 
   function sinceLast(changes) {
     if (!changes) return [];
@@ -79,6 +83,7 @@ export function mountVersions(side, { boardId, token, t, lang }) {
           t("versions.item", { n: v.number, date: dmy(v.created), state: t("versions." + v.state) }), " ",
           h("button", { type: "button", onclick: () => pdf(data.case_id, v.number) }, t("versions.download"))))),
       ...sinceLast(data.changes),
+      rating,
     );
   }
 
