@@ -236,3 +236,12 @@ def test_cli_overview_prints_the_same_cards(world) -> None:  # noqa: F811
     assert printed["cases"] == api_cards
     missing = server.cli("team", "overview", "Intet hold", check=False)
     assert missing.returncode == 1 and "no team" in missing.stderr
+
+
+def test_agreement_route_on_a_board_that_is_no_case(world) -> None:  # noqa: F811
+    server, _apis = world
+    board = server.create_board()
+    path = f"/api/boards/{board['board_id']}/agreement"
+    answer = Api(server).get(path, token=board["edit_token"])
+    assert answer.status_code == 200 and answer.json() == {"case_id": None}
+    assert Api(server).get(path, token="wrong").status_code == 401

@@ -172,13 +172,13 @@ async def changes_since_last(request: Request) -> Response:
 @api
 async def board_agreement(request: Request) -> Response:
     """For the board page, which knows only its board: the case id, the caller's role,
-    the versions and "Siden sidst" (404 for a board that is not a case)."""
+    the versions and "Siden sidst" (``{"case_id": null}`` for a board that is no case)."""
     board_id = request.path_params["board_id"]
     access = access_of(request)
+    grant = await access.grant_for(request, board_id)
     case = await access.store.run(lambda c: casedb.case_of_board(c, board_id))
     if case is None:
-        raise ApiError(404, "access.not_found")
-    grant = await access.grant_for(request, board_id)
+        return JSONResponse({"case_id": None})
     if grant.role not in READERS:
         raise ApiError(403, "access.not_allowed")
     scale = request.app.state.teams.scale.to_json()

@@ -19,8 +19,8 @@ export function mountVersions(side, { boardId, token, t, lang, doc, canWrite }) 
     } catch {
       return; // offline: the board works without this panel
     }
-    if (!res.ok) return root.remove();
-    const data = await res.json();
+    const data = res.ok ? await res.json() : { case_id: null };
+    if (!data.case_id) return root.remove(); // a board that is no case (or no right to see)
     if (!rating.isConnected) mountProgress(rating, { doc, scale: data.scale, t, canWrite });
     render(data);
   }
