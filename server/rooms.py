@@ -1,11 +1,12 @@
 """Live rooms: one pycrdt Doc per doc key, its connections, fan-out, persistence, unload.
 
-Why it looks like this (see TECH_NOTES): every frame is handled synchronously
-inside the receiving connection's task, so ordering is exact and no task is
-created per message; fan-out enqueues the same bytes object to every receiver's
-bounded queue and one writer task per connection drains it; a connection joins
-the broadcast set only in the same step that enqueues its SyncStep2; a room is
-created under a per-key future so simultaneous joins share one load.
+Why it looks like this (see TECH_NOTES and docs/protocol.md): every frame is
+handled synchronously where it arrives, so ordering is exact and no task is
+created per message; fan-out appends the same bytes object to every receiver's
+bounded queue and a per-tick :class:`Flusher` writes each touched socket once (a
+writer task per connection only waits out full sockets); a connection joins the
+broadcast set in the same step that queues its SyncStep2; a room is created under
+a per-key future so simultaneous joins share one load.
 """
 
 from __future__ import annotations
@@ -506,6 +507,8 @@ class RoomRegistry:
         if room.connections:
             return
         del self.rooms[room.doc_key]
+        if room.guard is not None:
+            room.guard.close()
         await self.bus.leave(room.doc_key)
         log.info("unloaded room %s", room.doc_key)
 
