@@ -20,6 +20,7 @@ from fpdf import FPDF
 
 from board.i18n import t
 from board.plan import Action, Goal, Plan
+from board.progress import series
 from plan_export.image import LINE_HEIGHT, PNG_LEVEL, Op, Scene, paint_png
 from plan_export.text import (
     FONT_BOLD,
@@ -41,6 +42,8 @@ ACCENT = "#2a7f76"
 ROAD = "#c9d2dc"
 PANEL = "#eef3f7"
 RULE = "#d9dee5"
+SETBACK = "#b00020"
+PROGRESS_BARS = 8  # the latest ratings of a goal on the sheet
 
 
 @dataclass
@@ -79,6 +82,14 @@ class SheetContact:
 
 
 @dataclass
+class SheetSeries:
+    """The citizen's own ratings of one goal: (short date, value, setback) oldest first."""
+
+    title: str
+    points: list[tuple[str, float, bool]]
+
+
+@dataclass
 class Sheet:
     """Everything that appears on the sheet, as plain text in the chosen language."""
 
@@ -92,6 +103,7 @@ class Sheet:
     contacts: list[SheetContact] = field(default_factory=list)
     next_meeting: str = ""
     next_place: str = ""
+    progress: list[SheetSeries] = field(default_factory=list)  # with the goals section
 
 
 def _shown(item: Goal | Action, options: SheetOptions) -> bool:
@@ -143,6 +155,13 @@ def build_sheet(
                     steps=[clean(s.title, 200) for s in steps],
                 )
             )
+        sheet.progress = [
+            SheetSeries(
+                clean(r.title, 200), [(short_date(p.date), p.value, p.setback) for p in r.points]
+            )
+            for r in series(plan)
+            if r.goal in chosen_ids
+        ]
     if "tasks" in sections:
         known = {g.id for g in plan.goals}
         tasks = [
@@ -292,6 +311,8 @@ def layout(sheet: Sheet, style: Style) -> list[Block]:
         lay.rect(s.margin, top, s.width - s.margin, bottom, PANEL)  # goes below the bar
     if sheet.goals:
         _road(lay, sheet)
+    if sheet.progress:
+        _progress(lay, sheet)
     if sheet.tasks:
         lay.heading(t("sheet.tasks", sheet.lang))
         for i, task in enumerate(sheet.tasks):
@@ -318,6 +339,31 @@ def layout(sheet: Sheet, style: Style) -> list[Block]:
         _contacts_grid(lay, sheet)
     lay.new_block()
     return [*lay.blocks, Block(s.margin)]  # the bottom margin: an empty block
+
+
+def _progress(lay: _Layout, sheet: Sheet) -> None:
+    """Per goal a small bar chart of the latest ratings; a setback in red and named."""
+    s = lay.s
+    lay.heading(t("progress.title", sheet.lang))
+    for i, goal in enumerate(sheet.progress):
+        if i:
+            lay.new_block()
+        lay.text(goal.title, s.body, bold=True, max_lines=2)
+        points = goal.points[-PROGRESS_BARS:]
+        top, chart = lay.block.height + s.gap * 0.3, s.body * 3
+        highest = max(10.0, *(value for _, value, _ in points))
+        bar = min(s.body * 2.5, (s.width - 2 * s.margin) / len(points) - s.gap * 0.5)
+        for j, (_, value, setback) in enumerate(points):
+            x0 = s.margin + j * (bar + s.gap * 0.5)
+            y0 = top + chart * (1 - max(value, 0) / highest)
+            colour = SETBACK if setback else ACCENT
+            lay.block.ops.append(Op("rect", [x0, y0, x0 + bar, top + chart], fill=colour))
+        lay.space(chart + s.gap * 0.6)
+        setback = t("team.setback", sheet.lang).lower()
+        labels = [
+            f"{day}: {value:g}" + (f" ({setback})" if back else "") for day, value, back in points
+        ]
+        lay.text(" · ".join(labels), s.small, colour=MUTED, max_lines=4)
 
 
 def _contacts_grid(lay: _Layout, sheet: Sheet) -> None:

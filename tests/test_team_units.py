@@ -107,3 +107,22 @@ def test_cards_are_placed_once_without_overlap_and_frames_grow() -> None:
     assert all(e["y"] + e["h"] <= on_track["y"] + on_track["h"] for e in inside)
     stuck = elements["lane-stuck"]
     assert stuck["x"] <= elements["case-late"]["x"] < stuck["x"] + stuck["w"]
+
+
+def test_the_sheet_shows_the_progression_with_setbacks_named() -> None:
+    from plan_export.sheet import SheetOptions, build_sheet, sheet_pdf
+    from tests.test_export_sheet import pdf_text
+
+    plan = Plan(
+        goals=[Goal("g1", "Egen bolig"), Goal("g2", "Fravalgt mål")],
+        ratings=[
+            Rating("r1", "g1", "2026-01-05", 7),
+            Rating("r2", "g1", "2026-02-05", 4),
+            Rating("r3", "g2", "2026-02-05", 4),
+        ],
+    )
+    sheet = build_sheet(plan, SheetOptions(goals=frozenset({"g1"})), today=date(2026, 2, 6))
+    assert [s.title for s in sheet.progress] == ["Egen bolig"]  # the citizen's choice holds
+    text, _reader = pdf_text(sheet_pdf(sheet))
+    assert "Udvikling" in text and "(tilbagegang)" in text
+    assert text.find("Udvikling") < text.find("(tilbagegang)")
