@@ -65,6 +65,7 @@ class TeamBoards:
         """The team's board id, creating the board (and filling its cards) on first use."""
         board_id = await self.store.run(lambda c: teamdb.team_board_of(c, team_id))
         if board_id is not None:
+            await self.prune(team_id, board_id)
             return board_id
         board_id, _edit, _view = await self.store.create_board(title=title, kind=schema.KIND_TEAM)
 
@@ -83,6 +84,11 @@ class TeamBoards:
         """Every case card of the team, computed now (the overview API and the CLI)."""
         cases = await self.store.run(lambda c: teamdb.team_cases(c, team_id))
         return [await self._card(case) for case in cases]
+
+    async def prune(self, team_id: str, board_id: str) -> None:
+        """Drop the cards of cases that are gone (erased): no alias outlives its case."""
+        cases = await self.store.run(lambda c: teamdb.team_cases(c, team_id))
+        await self.rooms.edit(board_id, lambda doc: _drop_gone(doc, {c["id"] for c in cases}))
 
     async def refresh_team(self, team_id: str, board_id: str) -> None:
         cards = await self.cards(team_id)
@@ -136,12 +142,7 @@ def _put_cards(doc: Doc, cards: list[dict[str, Any]], *, replace: bool = False) 
     """Write changed cards only (an unchanged card makes no update); drop gone cases."""
     cases = doc.get(CASES, type=Map)
     if replace:
-        keep = {card["id"] for card in cards}
-        elements = doc.get(schema.ELEMENTS, type=Map)
-        for case_id in [k for k in cases if k not in keep]:
-            del cases[case_id]
-            if element_id(case_id) in elements:
-                del elements[element_id(case_id)]
+        _drop_gone(doc, {card["id"] for card in cards})
     for card in cards:
         if cases.get(card["id"]) != card:
             cases[card["id"]] = card
@@ -159,3 +160,12 @@ def filter_cards(
         and (not organisation or organisation in c["organisations"])
         and (not overdue or c["overdue"] > 0)
     ]
+
+
+def _drop_gone(doc: Doc, keep: set[str]) -> None:
+    cases = doc.get(CASES, type=Map)
+    elements = doc.get(schema.ELEMENTS, type=Map)
+    for case_id in [k for k in cases if k not in keep]:
+        del cases[case_id]
+        if element_id(case_id) in elements:
+            del elements[element_id(case_id)]

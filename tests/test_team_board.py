@@ -39,8 +39,14 @@ def board_token(api: Api, case_id: str) -> str:
     return url.split("#token=")[1]
 
 
+def team_board_link(api: Api, team: str) -> tuple[str, str]:
+    """``(token, board_id)`` of the team board for this member."""
+    link = api.get(f"/api/teams/{team}/board").json()
+    return link["url"].split("#token=")[1], link["board_id"]
+
+
 def team_board_token(api: Api, team: str) -> str:
-    return api.get(f"/api/teams/{team}/board").json()["url"].split("#token=")[1]
+    return team_board_link(api, team)[0]
 
 
 def fill_plan(doc) -> None:
@@ -245,3 +251,19 @@ def test_agreement_route_on_a_board_that_is_no_case(world) -> None:  # noqa: F81
     answer = Api(server).get(path, token=board["edit_token"])
     assert answer.status_code == 200 and answer.json() == {"case_id": None}
     assert Api(server).get(path, token="wrong").status_code == 401
+
+
+async def test_an_erased_case_leaves_the_team_board(world) -> None:  # noqa: F811
+    server, apis = world
+    koord = apis["koord"]
+    team = team_id(koord)
+    case = new_case(koord, "Sag der slettes")
+    viewer = await connected(server.ws, *reversed(team_board_link(koord, team)))
+    cases = viewer.doc.get("cases", type=Map)
+    await viewer.wait_for(lambda: case["id"] in cases, timeout=5)
+    assert koord.delete(f"/api/cases/{case['id']}").status_code == 200
+    team_board_link(koord, team)  # the next opening of the board drops the erased card
+    await viewer.wait_for(lambda: case["id"] not in cases, timeout=5)
+    drawn = viewer.doc.get("elements", type=Map)
+    assert f"case-{case['id']}" not in drawn
+    await viewer.close()
