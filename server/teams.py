@@ -90,6 +90,12 @@ class TeamBoards:
         cases = await self.store.run(lambda c: teamdb.team_cases(c, team_id))
         await self.rooms.edit(board_id, lambda doc: _drop_gone(doc, {c["id"] for c in cases}))
 
+    async def case_erased(self, team_id: str) -> None:
+        """Take an erased case's card off its team's board at once."""
+        board_id = await self.store.run(lambda c: teamdb.team_board_of(c, team_id))
+        if board_id is not None:
+            await self.prune(team_id, board_id)
+
     async def refresh_team(self, team_id: str, board_id: str) -> None:
         cards = await self.cards(team_id)
         await self.rooms.edit(board_id, lambda doc: _put_cards(doc, cards, replace=True))

@@ -108,6 +108,7 @@ async def delete_case(request: Request) -> Response:
     await access.regrant(case.board_id, close_all=True)
     await access.store.delete_doc_prefix(case.board_id)
     await access.store.run(lambda c: casedb.erase_case(c, case, grant.subject))
+    await request.app.state.teams.case_erased(case.team_id)  # its card leaves the team board
     return JSONResponse({"erased": case.id})
 
 
