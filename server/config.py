@@ -45,7 +45,8 @@ class Settings:
     oidc_client_secret: str = ""
     oidc_username_claim: str = "preferred_username"  # claim naming the local account
     access_sweep_seconds: float = 30.0  # open connections re-checked (expiry, other processes)
-    progress_scale: str = ""  # JSON {"name", "low", "high", "labels"}; empty: 1–10 (board/progress.py)
+    # JSON {"name", "low", "high", "labels"}; empty: 1–10 (board/progress.py)
+    progress_scale: str = ""
     log_level: str = "INFO"
     extra: dict[str, str] = field(default_factory=dict)
 

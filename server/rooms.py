@@ -556,7 +556,12 @@ class RoomRegistry:
         self.listeners.append(fn)
 
     async def regrant(self, board_id: str, fn: Callable[[Grant], Grant | None]) -> None:
-        """Re-evaluate every open connection of a board: None closes it (4403)."""
+        """Re-evaluate every open connection of a board.
+
+        ``None`` closes it (4403 "access withdrawn"). A changed role or write right also
+        closes it (4403 "role changed"): the client asks for its grant again and rebuilds
+        its tools for the new role at once, instead of learning it from a refused edit.
+        """
         prefix = board_id + ":"
         for key, room in list(self.rooms.items()):
             if key != board_id and not key.startswith(prefix):
@@ -565,6 +570,9 @@ class RoomRegistry:
                 grant = fn(conn.grant)
                 if grant is None:
                     conn.close(CloseCode.FORBIDDEN, "access withdrawn")
+                elif (grant.role, grant.can_write) != (conn.grant.role, conn.grant.can_write):
+                    conn.grant = grant
+                    conn.close(CloseCode.FORBIDDEN, "role changed")
                 else:
                     conn.grant = grant
 

@@ -101,7 +101,7 @@ class ServerProcess:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{self.log()}")
             try:
-                with urllib.request.urlopen(f"{self.http}/healthz", timeout=1) as r:
+                with urllib.request.urlopen(f"{self.http}/healthz", timeout=1) as r:  # noqa: S310
                     if r.status == 200:
                         return self
             except OSError:
@@ -135,7 +135,8 @@ class ServerProcess:
         )
 
     def create_board(self, title: str = "Testtavle", **extra: str) -> dict:
-        out = self.cli("board", "create", "--title", title, *sum(([f"--{k}", v] for k, v in extra.items()), [])).stdout
+        options = [part for key, value in extra.items() for part in (f"--{key}", value)]
+        out = self.cli("board", "create", "--title", title, *options).stdout
         return json.loads(out)
 
 
@@ -145,7 +146,9 @@ def server_factory(tmp_path: Path) -> Iterator:
     started: list[ServerProcess] = []
 
     def make(env: dict[str, str] | None = None, data_dir: Path | None = None) -> ServerProcess:
-        s = ServerProcess(data_dir=data_dir or tmp_path / f"data{len(started)}", env_extra=env or {})
+        s = ServerProcess(
+            data_dir=data_dir or tmp_path / f"data{len(started)}", env_extra=env or {}
+        )
         started.append(s)
         return s.start()
 
@@ -186,7 +189,8 @@ def browser(client_built):
 def node() -> str:
     """Path of node, with the npm packages installed."""
     path = shutil.which("node")
-    require(path is not None and (ROOT / "node_modules" / "yjs").exists(), "Node.js with npm packages")
+    has_packages = (ROOT / "node_modules" / "yjs").exists()
+    require(path is not None and has_packages, "Node.js with npm packages")
     return path  # type: ignore[return-value]
 
 

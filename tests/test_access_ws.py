@@ -71,11 +71,8 @@ async def test_role_downgrade_takes_write_away_at_once(world) -> None:  # noqa: 
     role_url = f"/api/cases/{case['id']}/participants/{joined['participant_id']}/role"
     response = koord.post(role_url, {"role": "relative", "can_write": False})
     assert response.status_code == 200
-    # the very next update of the open connection is refused: closed 4403, not fanned out
-    await relative.edit(lambda doc: put_note(doc, "EFTER-NEDGRADERING", "n2"))
+    # the open connection is closed at once (4403), before it can send anything more
     assert await relative.wait_closed() == 4403
-    await asyncio.sleep(0.3)
-    assert not arrived(watcher, "EFTER-NEDGRADERING")
     # reconnecting gives a read-only connection that still receives the board
     again = await connected(server.ws, board, joined["token"])
     assert "n1" in elements(again)

@@ -67,7 +67,7 @@ export async function startBoard({ t, lang }) {
   const provider = new WebsocketProvider(wsBase + "/ws/boards", boardId, doc, { params: { token } });
   showStatus(provider, $("conn"), t);
   const bar = document.querySelector("header.bar");
-  watchAccess({ provider, offline, boardId, token, t, canWrite, bar });
+  watchAccess({ provider, offline, boardId, token, t, role, canWrite, bar });
   const meta = doc.getMap("meta");
   const plan = doc.getMap("plan");
   const showTitle = () => {

@@ -11,7 +11,7 @@ const RECHECK = new Set([4401, 4403]);
 const RESET_GAP_MS = 15000; // at most one reset-and-reload per this interval (no loops)
 
 /** Watch `provider` for closes that mean the rights changed; `bar` gets the notice. */
-export function watchAccess({ provider, offline, boardId, token, t, canWrite, bar }) {
+export function watchAccess({ provider, offline, boardId, token, t, role, canWrite, bar }) {
   const noticeKey = "tavle.notice." + boardId;
   const pending = sessionStorage.getItem(noticeKey);
   if (pending) {
@@ -48,8 +48,12 @@ export function watchAccess({ provider, offline, boardId, token, t, canWrite, ba
     }
     const me = await res.json();
     localStorage.setItem("tavle.me." + boardId, JSON.stringify(me));
-    if (me.can_write) {
+    if (me.can_write && me.role === role && canWrite) {
       provider.connect(); // e.g. the board guard refused one change: resync and go on
+      return;
+    }
+    if (me.can_write) {
+      location.reload(); // a new role (or write right back): rebuild the tools for it
       return;
     }
     const resetKey = "tavle.reset." + boardId;
