@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from board.plan import Action, Goal, Rating
+from tests.conftest import require
 from tests.test_access_support import Api, join, join_code, make_user, new_case, open_meeting
 
 pytestmark = pytest.mark.browser
@@ -50,8 +51,7 @@ def card_text(page, case_id: str) -> str:
 
 
 def test_two_members_see_a_status_change_live_and_review_a_case(setup, browser) -> None:
-    if not (ROOT / "static" / "dist" / "team.js").exists():
-        pytest.fail("the team bundle is not built (npm run build)")
+    require((ROOT / "static" / "dist" / "team.js").exists(), "the team bundle (npm run build)")
     server, apis = setup
     cases = [new_case(apis["koord"], f"Sag {i}") for i in range(3)]
     target = cases[1]

@@ -108,7 +108,9 @@ async def test_overview_of_70_cases_live_board_and_privacy(world) -> None:  # no
         await viewer.wait_for(lambda v=viewer: card(v).get("in_progress") == 1, timeout=1.0)
     print(f"status change on the team board after {time.monotonic() - started:.3f} s")
 
+    started = time.monotonic()
     overview = koord.get(f"/api/teams/{team}/cases")
+    print(f"overview of 70 cases in {time.monotonic() - started:.3f} s")
     assert overview.status_code == 200
     cards = {c["id"]: c for c in overview.json()["cases"]}
     assert len(cards) == 70 and cards[cases[5]["id"]]["alias"] == "Sag 05"
