@@ -195,7 +195,9 @@ async def test_token_never_in_logs(shared) -> None:
 
 
 async def test_template_is_drawn_live_by_the_api_and_by_the_cli(shared) -> None:
-    """POST /api/boards draws through rooms.edit; `board create` writes it to the store."""
+    """POST /api/boards draws through rooms.edit; `board create` writes it to the store.
+
+    Both also give the board its meta (title, template), which the page header shows."""
     status, created = http_json(f"{shared.http}/api/boards", {"title": "Vej", "template": "vejen"})
     assert status == 201
     by_cli = shared.create_board("Vej", template="vejen")
@@ -203,6 +205,8 @@ async def test_template_is_drawn_live_by_the_api_and_by_the_cli(shared) -> None:
         client = await connected(shared.ws, board["board_id"], board["view_token"])
         elements = client.doc.get(schema.ELEMENTS, type=Map).to_py()
         assert any(e["type"] == "card" for e in elements.values())
+        meta = client.doc.get(schema.META, type=Map).to_py()
+        assert (meta["title"], meta["template"], meta["kind"]) == ("Vej", "vejen", "case")
         await client.close()
 
 

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from board.templates import TEMPLATES, apply_template
+from board.write import write_meta
 from server.access.grants import Denied
 
 MAX_TITLE = 200
@@ -37,9 +38,14 @@ def check_request(title: object, template: object) -> tuple[str, str]:
     return title.strip(), name
 
 
-def template_filler(name: str) -> Callable[[Doc], object]:
-    """``fn(doc)`` drawing template ``name`` on a new board."""
-    return lambda doc: apply_template(doc, name)
+def board_seeder(title: str, template: str) -> Callable[[Doc], None]:
+    """``fn(doc)`` giving a new board its ``meta`` (title, template…) and drawing its template."""
+
+    def seed(doc: Doc) -> None:
+        write_meta(doc, title=title, template=template)
+        apply_template(doc, template)
+
+    return seed
 
 
 async def create_board(store: Any, title: str, template: str) -> dict[str, str]:
@@ -61,7 +67,7 @@ async def post_board(request: Request) -> Response:
         return JSONResponse({"error": str(err)}, status_code=400)
     state = request.app.state
     created = await create_board(state.store, title, template)
-    await state.rooms.edit(created["board_id"], template_filler(template))
+    await state.rooms.edit(created["board_id"], board_seeder(title, template))
     return JSONResponse(created, status_code=201)
 
 

@@ -24,7 +24,7 @@ from server.access.policy import MANAGES_SHARING, write_right
 from server.access.sessions import Account
 from server.access.times import meeting_span
 from server.access.web import ApiError, access_of, actor, api, bad, case_and_grant, json_body
-from server.api.boards import BadBoardRequest, check_request, template_filler
+from server.api.boards import BadBoardRequest, board_seeder, check_request
 
 MAX_MEETING_MINUTES = 8 * 60
 
@@ -68,9 +68,7 @@ async def create_case(request: Request) -> Response:
     if team_id is None or team_id not in mine:
         raise ApiError(403, "access.not_allowed")
     board_id, _edit, _view = await access.store.create_board(title=title, template=template)
-    fill = template_filler(template)
-    if fill is not None:
-        await request.app.state.rooms.edit(board_id, fill)
+    await request.app.state.rooms.edit(board_id, board_seeder(title, template))
     case_id = await access.store.run(
         lambda c: casedb.insert_case(c, board_id, alias, team_id, account.id)
     )

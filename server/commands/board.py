@@ -13,7 +13,7 @@ import sys
 
 from pycrdt import Doc
 
-from server.api.boards import BadBoardRequest, check_request, create_board, template_filler
+from server.api.boards import BadBoardRequest, board_seeder, check_request, create_board
 from server.config import Settings
 from server.plan_io import add_plan_commands
 from server.store import Store
@@ -36,9 +36,8 @@ async def _create(settings: Settings, title: str, template: str) -> dict[str, st
     try:
         created = await create_board(store, title, template)
         doc = Doc()
-        template_filler(template)(doc)
-        if doc.get_state() != b"\x00":  # the template drew something
-            store.append(created["board_id"], doc.get_update())
+        board_seeder(title, template)(doc)
+        store.append(created["board_id"], doc.get_update())
     finally:
         await store.close()
     return created
