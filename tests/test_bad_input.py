@@ -91,6 +91,7 @@ async def test_board_over_max_size_is_refused(limited) -> None:
     [
         ("no-such-board", "whatever", 4404, "unknown board"),
         (None, "wrong-token", 4401, "bad token"),
+        (None, "", 4401, "no token"),
     ],
 )
 async def test_refused_at_connect(limited, room: str | None, token: str, code: int, reason: str):

@@ -67,10 +67,3 @@ class TokenAccess:
         if kind == "view":
             return Grant(board_id, "observer", False, subject="token:view")
         raise Denied(CloseCode.UNAUTHORIZED, "bad token")
-
-    async def authorize(self, conn: HTTPConnection, board_id: str, scope: str | None) -> Grant:
-        """The Grant for a WebSocket or HTTP request, or :class:`Denied`."""
-        grant = await self.grant_for_token(board_id, token_of(conn))
-        if scope is not None and scope not in grant.scopes:
-            raise Denied(CloseCode.FORBIDDEN, "section not allowed")
-        return grant

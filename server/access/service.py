@@ -124,9 +124,12 @@ class AccessService:
         """The caller's grant on the whole board (no section, no audit): for HTTP routes."""
         token = token_of(conn)
         if not token:  # the session cookie: only from our own pages
+            account = await self.account(conn)
+            if account is None:
+                raise Denied(CloseCode.UNAUTHORIZED, "no token")
             if not same_origin(conn):
                 raise Denied(CloseCode.FORBIDDEN, "cross-site request")
-            return await self._account_grant(await self.account(conn), board_id)
+            return await self._account_grant(account, board_id)
         session_id = self.codec.board_token_session(token, board_id)
         if session_id is not None:
             account = await self.store.run(lambda c: account_of_session(c, session_id))
