@@ -146,7 +146,9 @@ def tavle_server(command: str | None, nice: int) -> Iterator[Server]:
     else:
         argv = [str(VENV_BIN / "tavle"), "serve", "--host", "127.0.0.1", "--port", str(port)]
     with tempfile.TemporaryDirectory(prefix="bench-tavle-data-") as data:
+        # open board creation: the rooms are made over POST /api/boards without signing in
         env = {**os.environ, "TAVLE_DATA_DIR": data, "PYTHONPATH": str(ROOT)}
+        env["TAVLE_OPEN_BOARDS"] = "1"
         with running(TAVLE, argv, env, port, nice) as server:
             wait_http(server, "/healthz")
             yield server

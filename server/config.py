@@ -47,6 +47,7 @@ class Settings:
     access_sweep_seconds: float = 30.0  # open connections re-checked (expiry, other processes)
     # JSON {"name", "low", "high", "labels"}; empty: 1–10 (board/progress.py)
     progress_scale: str = ""
+    open_boards: bool = False  # True: anyone may POST /api/boards (demos, tests); else sign-in
     log_level: str = "INFO"
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -79,6 +80,7 @@ class Settings:
             "oidc_username_claim": _str("TAVLE_OIDC_USERNAME_CLAIM", "preferred_username"),
             "access_sweep_seconds": float(_str("TAVLE_ACCESS_SWEEP_SECONDS", "30")),
             "progress_scale": _str("TAVLE_PROGRESS_SCALE", ""),
+            "open_boards": _str("TAVLE_OPEN_BOARDS", "false").lower() in ("1", "true", "yes"),
             "log_level": _str("TAVLE_LOG_LEVEL", "INFO"),
         }
         values.update(overrides)

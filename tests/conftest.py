@@ -81,7 +81,15 @@ class ServerProcess:
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
-        env.update({"TAVLE_DATA_DIR": str(self.data_dir), "TAVLE_LOG_LEVEL": "INFO"})
+        # open board creation: most tests make scratch boards without signing in
+        # (tests/test_sync_server.py checks that the default refuses that)
+        env.update(
+            {
+                "TAVLE_DATA_DIR": str(self.data_dir),
+                "TAVLE_LOG_LEVEL": "INFO",
+                "TAVLE_OPEN_BOARDS": "true",
+            }
+        )
         env.update(self.env_extra)
         return env
 

@@ -301,3 +301,16 @@ def test_board_link_token_follows_the_session_and_the_board(world) -> None:  # n
     assert apis["jobc"].get(f"/api/cases/{case['id']}/board-link").status_code == 403
     koord.post("/api/auth/logout")
     assert me(case["board_id"]).status_code == 401  # signing out ends the link too
+
+
+def test_boards_are_made_by_signed_in_professionals_by_default(server_factory) -> None:
+    """Without TAVLE_OPEN_BOARDS, POST /api/boards needs a session (the CLI always may)."""
+    server = server_factory(env={"TAVLE_OPEN_BOARDS": "false"})
+    anonymous = httpx.post(f"{server.http}/api/boards", json={"title": "Tavle"}, timeout=10)
+    assert anonymous.status_code == 401
+    make_user(server, "koord", "Jobcenter", "Team Nord")
+    api = Api(server)
+    assert api.login("koord").status_code == 200
+    created = api.post("/api/boards", {"title": "Tavle"})
+    assert created.status_code == 201
+    assert set(created.json()) == {"board_id", "edit_token", "view_token"}

@@ -66,6 +66,8 @@ async def post_board(request: Request) -> Response:
     except BadBoardRequest as err:
         return JSONResponse({"error": str(err)}, status_code=400)
     state = request.app.state
+    if not state.settings.open_boards and await state.access.account(request) is None:
+        return JSONResponse({"error": "sign in to create a board"}, status_code=401)
     created = await create_board(state.store, title, template)
     await state.rooms.edit(created["board_id"], board_seeder(title, template))
     return JSONResponse(created, status_code=201)

@@ -23,6 +23,10 @@ export function startIndex({ t, lang }) {
         credentials: "same-origin",
         body: JSON.stringify({ title: title.value.trim() || t("app.board"), template: $("template").value, language: lang }),
       });
+      if (res.status === 401) {
+        location.assign("/login"); // boards are made by signed-in professionals
+        return;
+      }
       const body = await res.json().catch(() => ({}));
       if (!res.ok) throw new Error(body.error || body.detail || String(res.status));
       const token = body.edit_token || body.token;
