@@ -165,6 +165,8 @@ def test_sign_in_and_case_page_show_hostile_text_as_text(setup, browser, client_
     with page.expect_response(lambda r: r.url.endswith("/role")) as answer:
         row.locator("button", has_text="Gem rolle").click()
     assert answer.value.status == 200
+    # the server closes the board's socket (4403 "role changed"); the page reloads read-only
+    board.wait_for_selector("#toolbar[data-mode=view]", timeout=15000)
     assert board.evaluate(MY_GRANT) == {"role": "observer", "can_write": False}
     assert page.evaluate("window.__csp") is None
     # the coordinator opens the board from the case page (a board token of the session)

@@ -398,7 +398,7 @@ def test_hostile_text_is_shown_as_text_and_observer_reads_in_english(server, pag
     pro = pages(server, board["board_id"], board["edit_token"])
     observer = pages(server, board["board_id"], board["view_token"], lang="en")
 
-    pro.get_by_role("button", name="Ret: Mit mål").click()
+    pro.get_by_role("button", name="Skriv mit mål").click()
     pro.locator("dialog[open] textarea").fill(HOSTILE)
     submit_dialog(pro)
     propose_goal(pro, HOSTILE)
