@@ -24,6 +24,7 @@ from board.templates import TEMPLATES, apply_template
 from board.write import now_stamp, write_meta, write_plan
 from plan_export.record import RecordError, plan_to_record, record_to_plan
 from server.api.boards import create_board
+from server.commands.export import NoBoard, load_doc
 from server.config import Settings
 from server.store import Store
 
@@ -88,15 +89,11 @@ async def export_record(settings: Settings, board_id: str) -> tuple[dict, list[s
     store = Store(settings)
     await store.start()
     try:
-        if await store.get_board(board_id) is None:
-            raise PlanIOError(f"no board {board_id!r}")
-        updates = await store.load(board_id)
+        doc = await load_doc(store, board_id)
+    except NoBoard:
+        raise PlanIOError(f"no board {board_id!r}") from None
     finally:
         await store.close()
-    doc = Doc()
-    with doc.transaction():
-        for update in updates:
-            doc.apply_update(update)
     plan, problems = read_plan(doc)
     return plan_to_record(plan, board_id=board_id, exported_at=now_stamp()), problems
 
