@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, inspect, or_, select, update
+from sqlalchemy import ColumnElement, Connection, delete, insert, inspect, or_, select, update
 from sqlalchemy.sql import column as column_clause
 from sqlalchemy.sql import table as table_clause
 
@@ -69,22 +69,21 @@ def insert_case(conn: Connection, board_id: str, alias: str, team_id: str, user_
     return case_id
 
 
-def case_row(conn: Connection, case_id: str) -> CaseRow | None:
+def _case_where(conn: Connection, condition: ColumnElement[bool]) -> CaseRow | None:
     row = conn.execute(
         select(Case.id, Case.board_id, Case.alias, Case.team_id, Case.coordinator_id).where(
-            Case.id == case_id
+            condition
         )
     ).first()
     return CaseRow(*row) if row else None
+
+
+def case_row(conn: Connection, case_id: str) -> CaseRow | None:
+    return _case_where(conn, Case.id == case_id)
 
 
 def case_of_board(conn: Connection, board_id: str) -> CaseRow | None:
-    row = conn.execute(
-        select(Case.id, Case.board_id, Case.alias, Case.team_id, Case.coordinator_id).where(
-            Case.board_id == board_id
-        )
-    ).first()
-    return CaseRow(*row) if row else None
+    return _case_where(conn, Case.board_id == board_id)
 
 
 def load_facts(conn: Connection, board_id: str) -> CaseFacts | None:
