@@ -14,7 +14,8 @@ import shutil
 import subprocess
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -108,11 +109,17 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
     server.stop()
 
 
-async def started_buses(url: str, n: int = 2) -> list[RedisBus]:
-    buses = [RedisBus(Settings(redis_url=url, anti_entropy_seconds=ROUND)) for _ in range(n)]
-    for bus in buses:
-        await bus.start()
-    return buses
+@asynccontextmanager
+async def two_buses(url: str) -> AsyncIterator[list[RedisBus]]:
+    """Two started Redis buses (two "processes"), closed after the block."""
+    buses = [RedisBus(Settings(redis_url=url, anti_entropy_seconds=ROUND)) for _ in range(2)]
+    try:
+        for bus in buses:
+            await bus.start()
+        yield buses
+    finally:
+        for bus in buses:
+            await bus.close()
 
 
 def doc_key() -> str:
@@ -126,9 +133,8 @@ def test_make_bus_chooses_by_redis_url() -> None:
 
 
 async def test_updates_and_awareness_reach_the_other_process_only(redis_url: str) -> None:
-    a, b = await started_buses(redis_url)
-    key, pa, pb = doc_key(), DocPeer(), DocPeer()
-    try:
+    async with two_buses(redis_url) as (a, b):
+        key, pa, pb = doc_key(), DocPeer(), DocPeer()
         await a.join(key, pa)
         await b.join(key, pb)
         a.publish_update(key, pa.change(lambda m: m.__setitem__("x", 1)))
@@ -137,30 +143,22 @@ async def test_updates_and_awareness_reach_the_other_process_only(redis_url: str
         b.publish_update(key, pb.change(lambda m: m.__setitem__("y", 2)))
         await until(lambda: pa.content() == {"x": 1.0, "y": 2.0})
         assert pa.awareness == []  # its own awareness never came back to it
-    finally:
-        for bus in (a, b):
-            await bus.close()
 
 
 async def test_a_process_joining_late_gets_the_state_of_the_others(redis_url: str) -> None:
-    a, b = await started_buses(redis_url)
-    key, pa, pb = doc_key(), DocPeer(), DocPeer()
-    try:
+    async with two_buses(redis_url) as (a, b):
+        key, pa, pb = doc_key(), DocPeer(), DocPeer()
         await a.join(key, pa)
         pa.change(lambda m: m.update({"old": 1, "older": 2}))  # never published
         await b.join(key, pb)
         await until(lambda: pb.content() == {"old": 1.0, "older": 2.0})
-    finally:
-        for bus in (a, b):
-            await bus.close()
 
 
 async def test_missed_updates_and_deletes_are_repaired_then_the_bus_goes_quiet(
     redis_url: str,
 ) -> None:
-    a, b = await started_buses(redis_url)
-    key, pa, pb = doc_key(), DocPeer(), DocPeer()
-    try:
+    async with two_buses(redis_url) as (a, b):
+        key, pa, pb = doc_key(), DocPeer(), DocPeer()
         await a.join(key, pa)
         await b.join(key, pb)
         a.publish_update(key, pa.change(lambda m: m.update({"keep": 1, "drop": 2})))
@@ -179,16 +177,12 @@ async def test_missed_updates_and_deletes_are_repaired_then_the_bus_goes_quiet(
         before = (pa.remote_updates, pb.remote_updates)
         await asyncio.sleep(4 * ROUND)
         assert (pa.remote_updates, pb.remote_updates) == before  # in sync: nobody answers
-    finally:
-        for bus in (a, b):
-            await bus.close()
 
 
 async def test_cursors_of_a_process_that_went_silent_are_removed(redis_url: str) -> None:
-    a, b = await started_buses(redis_url)
-    key, pa, pb = doc_key(), DocPeer(), DocPeer()
-    cursor = b'{"user":{"name":"Mette"}}'
-    try:
+    async with two_buses(redis_url) as (a, b):
+        key, pa, pb = doc_key(), DocPeer(), DocPeer()
+        cursor = b'{"user":{"name":"Mette"}}'
         await a.join(key, pa)
         await b.join(key, pb)
         a.publish_awareness(key, b"\x01\x07\x01" + bytes([len(cursor)]) + cursor)
@@ -196,15 +190,11 @@ async def test_cursors_of_a_process_that_went_silent_are_removed(redis_url: str)
         await a.close()  # from b's side the same as a killed process: it falls silent
         await until(lambda: len(pb.awareness) == 2)
         assert pb.awareness[1] == b"\x01\x07\x02\x04null"  # client 7, next clock, removed
-    finally:
-        for bus in (a, b):
-            await bus.close()
 
 
 async def test_the_bus_survives_a_redis_outage(private_redis: PrivateRedis) -> None:
-    a, b = await started_buses(private_redis.url)
-    key, pa, pb = doc_key(), DocPeer(), DocPeer()
-    try:
+    async with two_buses(private_redis.url) as (a, b):
+        key, pa, pb = doc_key(), DocPeer(), DocPeer()
         await a.join(key, pa)
         await b.join(key, pb)
         a.publish_update(key, pa.change(lambda m: m.__setitem__("gone", 0)))
@@ -220,9 +210,6 @@ async def test_the_bus_survives_a_redis_outage(private_redis: PrivateRedis) -> N
         await until(lambda: pa.content() == want and pb.content() == want, timeout=20)
         a.publish_update(key, pa.change(lambda m: m.__setitem__("after", 3)))
         await until(lambda: pb.content().get("after") == 3.0)
-    finally:
-        for bus in (a, b):
-            await bus.close()
 
 
 # ---- two real servers ---------------------------------------------------------------------
