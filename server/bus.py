@@ -29,6 +29,7 @@ from collections import deque
 from collections.abc import Iterable
 from typing import Protocol
 
+from pycrdt import write_var_uint
 from redis import asyncio as aioredis
 from redis.exceptions import RedisError
 
@@ -102,15 +103,6 @@ def _varuint(data: bytes, pos: int) -> tuple[int, int]:
         if byte < 0x80:
             return value, pos
         shift += 7
-
-
-def _put_varuint(value: int) -> bytes:
-    out = bytearray()
-    while value > 0x7F:
-        out.append(0x80 | (value & 0x7F))
-        value >>= 7
-    out.append(value)
-    return bytes(out)
 
 
 def decode_state_vector(sv: bytes) -> dict[int, int]:
@@ -208,9 +200,9 @@ class RemotePresence:
                 continue
             del self._clocks[key]
             if clocks:
-                removal = [_put_varuint(len(clocks))]
+                removal = [write_var_uint(len(clocks))]
                 for client, clock in clocks.items():
-                    removal += [_put_varuint(client), _put_varuint(clock + 1), b"\x04null"]
+                    removal += [write_var_uint(client), write_var_uint(clock + 1), b"\x04null"]
                 out.append((key[0], b"".join(removal)))
         return out
 
@@ -337,7 +329,7 @@ class RedisBus:
         if peer is None:
             return
         sv, digest = self._state(doc_key, peer)
-        self._send(doc_key, QUERY, _put_varuint(len(sv)) + sv + digest)
+        self._send(doc_key, QUERY, write_var_uint(len(sv)) + sv + digest)
 
     def _state(self, doc_key: str, peer: BusPeer) -> tuple[bytes, bytes]:
         """State vector and delete digest; the digest is recomputed only after a change.
