@@ -8,7 +8,7 @@ never read the environment themselves. Defaults give the embedded mode
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -49,7 +49,6 @@ class Settings:
     progress_scale: str = ""
     open_boards: bool = False  # True: anyone may POST /api/boards (demos, tests); else sign-in
     log_level: str = "INFO"
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def effective_database_url(self) -> str:
