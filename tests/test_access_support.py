@@ -84,6 +84,14 @@ class Api:
         return f"tavle_session={self.http.cookies['tavle_session']}"
 
 
+def coordinator(server: ServerProcess) -> Api:
+    """Karen Koordinator (``koord``, Kommunen, Team Nord), made and signed in."""
+    make_user(server, "koord", "Kommunen", "Team Nord", name="Karen Koordinator")
+    api = Api(server)
+    assert api.login("koord").status_code == 200
+    return api
+
+
 def meeting_now(minutes: int = 120) -> dict:
     """A meeting that started a few minutes ago (Danish local time, as a coordinator types it)."""
     start = datetime.now(LOCAL) - timedelta(minutes=5)

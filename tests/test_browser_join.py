@@ -15,10 +15,9 @@ import pytest
 
 from tests.test_access_support import (
     PASSWORD,
-    Api,
+    coordinator,
     join,
     join_code,
-    make_user,
     new_case,
     open_meeting,
 )
@@ -47,9 +46,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory):
 
     server = ServerProcess(data_dir=Path(tmp_path_factory.mktemp("join")))
     server.start()
-    make_user(server, "koord", "Kommunen", "Team Nord", name="Karen Koordinator")
-    koord = Api(server)
-    assert koord.login("koord").status_code == 200
+    koord = coordinator(server)
     yield server, koord
     server.stop()
 

@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.board_page import CONNECTED, READY
 from tests.conftest import ROOT, ServerProcess
-from tests.test_access_support import Api, join, join_code, make_user, new_case, open_meeting
+from tests.test_access_support import coordinator, join, join_code, new_case, open_meeting
 
 LIVE = 1000  # ms: a change on one device shows on the other within a second
 
@@ -53,9 +53,7 @@ def meeting_tokens(server: ServerProcess) -> tuple[str, str, str]:
     """``(board_id, professional token, citizen token)``, made as in a real meeting: the
     coordinator opens a case and a meeting; the citizen joins with a citizen code, the
     professional joins and is given the professional role by the coordinator."""
-    make_user(server, "koord", "Kommunen", "Team Nord", name="Karen Koordinator")
-    koord = Api(server)
-    assert koord.login("koord").status_code == 200
+    koord = coordinator(server)
     case = new_case(koord, "Sofies plan")
     meeting = open_meeting(koord, case["id"])
     citizen = join(server, join_code(koord, meeting, "citizen"), "Sofie").json()

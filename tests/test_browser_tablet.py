@@ -17,7 +17,7 @@ from tests.board_page import (
     pointer,
     to_screen,
 )
-from tests.test_access_support import Api, join, join_code, make_user, new_case, open_meeting
+from tests.test_access_support import coordinator, join, join_code, new_case, open_meeting
 
 shared_server = board_page.shared_server
 TABLET_LANDSCAPE = {"width": 1280, "height": 800}  # a 10-inch tablet in CSS pixels
@@ -27,9 +27,7 @@ TABLET_PORTRAIT = {"width": 800, "height": 1280}
 @pytest.fixture(scope="module")
 def citizen_board(shared_server) -> dict:
     """A case board and the citizen's own token, made as in a meeting (join code)."""
-    make_user(shared_server, "koord", "Kommunen", "Team Nord", name="Karen Koordinator")
-    koord = Api(shared_server)
-    assert koord.login("koord").status_code == 200
+    koord = coordinator(shared_server)
     case = new_case(koord, "Sofies plan")
     meeting = open_meeting(koord, case["id"])
     citizen = join(shared_server, join_code(koord, meeting, "citizen"), "Sofie").json()

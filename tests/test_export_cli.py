@@ -28,7 +28,7 @@ from plan_export.formats import (
 from plan_export.record import validate_record
 from tests.conftest import ROOT, ServerProcess
 from tests.export_samples import sample_plan
-from tests.test_access_support import Api, join, join_code, make_user, new_case, open_meeting
+from tests.test_access_support import coordinator, join, join_code, new_case, open_meeting
 from tests.test_export_fhir import validate
 from tests.yclient import connected
 
@@ -207,9 +207,7 @@ def goal(gid: str, title: str) -> dict:
 
 
 def test_citizen_takes_the_sheet_home_without_restricted_parts(server: ServerProcess) -> None:
-    make_user(server, "koord", "Kommunen", "Team Nord", name="Karen Koordinator")
-    api = Api(server)
-    assert api.login("koord").status_code == 200
+    api = coordinator(server)
     case = new_case(api, alias="Sofie")
     board_id = case["board_id"]
     section = api.post(f"/api/cases/{case['id']}/sections", {"title": "Mors afsnit"}).json()
