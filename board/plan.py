@@ -7,7 +7,9 @@ Field names equal the keys inside the Y document (docs/board-format.md).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -149,3 +151,30 @@ class Plan:
 
     def actions_for(self, goal_id: str | None) -> list[Action]:
         return [a for a in self.actions if a.goal == goal_id]
+
+
+# list name (as in a Plan and the plan record) -> item class
+ITEM_CLASSES: dict[str, type] = {
+    "participants": Participant,
+    "members": Member,
+    "goals": Goal,
+    "actions": Action,
+    "agreements": Agreement,
+    "ratings": Rating,
+}
+
+
+def plan_from_dict(data: Mapping[str, Any]) -> Plan:
+    """A :class:`Plan` from checked plain data shaped like the plan record (lists of
+    item dicts, kept in their order); the one place that maps such data onto the classes."""
+    lists = {name: [cls(**i) for i in data.get(name, [])] for name, cls in ITEM_CLASSES.items()}
+    return Plan(
+        title=data.get("title", ""),
+        citizen=Citizen(**data["citizen"]),
+        own_goal=OwnGoal(**data["own_goal"]),
+        dreams=list(data.get("dreams", [])),
+        resources=list(data.get("resources", [])),
+        challenges=list(data.get("challenges", [])),
+        next_meeting=NextMeeting(**data.get("next_meeting", {})),
+        **lists,
+    )

@@ -33,18 +33,7 @@ from board.fields import (
     timestamp,
 )
 from board.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from board.plan import (
-    Action,
-    Agreement,
-    Citizen,
-    Goal,
-    Member,
-    NextMeeting,
-    OwnGoal,
-    Participant,
-    Plan,
-    Rating,
-)
+from board.plan import Plan, plan_from_dict
 
 SHORT = text(schema.MAX_TITLE)
 LONG = text(schema.MAX_TEXT)
@@ -230,36 +219,24 @@ def resolve_references(items: dict[str, dict[str, dict]], problems: list[str]) -
 
 def plan_from_items(plan_values: dict, items: dict[str, dict[str, dict]]) -> Plan:
     """Build the :class:`Plan` from clean singletons and clean, resolved collections."""
-    return Plan(
-        title=plan_values["title"],
-        citizen=Citizen(**plan_values["citizen"]),
-        own_goal=OwnGoal(**plan_values["own_goal"]),
-        dreams=list(plan_values["dreams"]),
-        resources=list(plan_values["resources"]),
-        challenges=list(plan_values["challenges"]),
-        next_meeting=NextMeeting(**plan_values["next_meeting"]),
-        participants=sorted(
-            (Participant(**v) for v in items[schema.PARTICIPANTS].values()),
-            key=lambda p: (schema.ROLES.index(p.role), p.name.casefold(), p.id),
-        ),
-        members=sorted((Member(**v) for v in items[schema.MEMBERS].values()), key=lambda m: m.id),
-        goals=sorted(
-            (Goal(**v) for v in items[schema.GOALS].values()),
-            key=lambda g: (g.rank, g.created or "", g.id),
-        ),
-        actions=sorted(
-            (Action(**v) for v in items[schema.ACTIONS].values()),
-            key=lambda a: (a.rank, a.due or "9999", a.id),
-        ),
-        agreements=sorted(
-            (Agreement(**v) for v in items[schema.AGREEMENTS].values()),
-            key=lambda a: (a.date or "9999", a.id),
-        ),
-        ratings=sorted(
-            (Rating(**v) for v in items[schema.PROGRESS].values()),
-            key=lambda r: (r.goal, r.date, r.id),
-        ),
+    plan = plan_from_dict(
+        {
+            **plan_values,
+            "participants": items[schema.PARTICIPANTS].values(),
+            "members": items[schema.MEMBERS].values(),
+            "goals": items[schema.GOALS].values(),
+            "actions": items[schema.ACTIONS].values(),
+            "agreements": items[schema.AGREEMENTS].values(),
+            "ratings": items[schema.PROGRESS].values(),
+        }
     )
+    plan.participants.sort(key=lambda p: (schema.ROLES.index(p.role), p.name.casefold(), p.id))
+    plan.members.sort(key=lambda m: m.id)
+    plan.goals.sort(key=lambda g: (g.rank, g.created or "", g.id))
+    plan.actions.sort(key=lambda a: (a.rank, a.due or "9999", a.id))
+    plan.agreements.sort(key=lambda a: (a.date or "9999", a.id))
+    plan.ratings.sort(key=lambda r: (r.goal, r.date, r.id))
+    return plan
 
 
 def read_meta(doc: Doc) -> tuple[dict, list[str]]:

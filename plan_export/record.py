@@ -17,31 +17,13 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from board.plan import (
-    Action,
-    Agreement,
-    Citizen,
-    Goal,
-    Member,
-    NextMeeting,
-    OwnGoal,
-    Participant,
-    Plan,
-    Rating,
-)
+from board.plan import ITEM_CLASSES, Plan, plan_from_dict
 
 RECORD_VERSION = 1
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "plan-record.schema.json"
 
 # list name -> item class; the order also decides which references are checked first
-COLLECTIONS: dict[str, type] = {
-    "participants": Participant,
-    "members": Member,
-    "goals": Goal,
-    "actions": Action,
-    "agreements": Agreement,
-    "ratings": Rating,
-}
+COLLECTIONS: dict[str, type] = ITEM_CLASSES
 # (list, field) -> list whose ids the field must name
 REFERENCES: dict[tuple[str, str], str] = {
     ("goals", "parent"): "goals",
@@ -155,16 +137,4 @@ def record_to_plan(data: object) -> Plan:
     """A :class:`Plan` from a record; raises :class:`RecordError` naming the wrong field."""
     validate_record(data)
     assert isinstance(data, dict)
-    lists = {
-        name: [cls(**item) for item in data.get(name, [])] for name, cls in COLLECTIONS.items()
-    }
-    return Plan(
-        title=data.get("title", ""),
-        citizen=Citizen(**data["citizen"]),
-        own_goal=OwnGoal(**data["own_goal"]),
-        dreams=list(data.get("dreams", [])),
-        resources=list(data.get("resources", [])),
-        challenges=list(data.get("challenges", [])),
-        next_meeting=NextMeeting(**data.get("next_meeting", {})),
-        **lists,
-    )
+    return plan_from_dict(data)
