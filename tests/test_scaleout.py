@@ -17,6 +17,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from pycrdt import Doc, Map
@@ -24,7 +25,7 @@ from sqlalchemy import create_engine, text
 
 from server.bus import LocalBus, RedisBus, make_bus
 from server.config import Settings
-from tests.conftest import free_port, port_open, require
+from tests.conftest import ServerProcess, free_port, port_open, require
 from tests.yclient import YClient, connected
 
 pytestmark = pytest.mark.scaleout
@@ -248,6 +249,27 @@ def cluster_env(pg: str, redis: str) -> dict[str, str]:
     }
 
 
+class ClusterBoard(NamedTuple):
+    one: ServerProcess
+    two: ServerProcess
+    room: str
+    token: str
+    a: YClient  # connected to server one
+    b: YClient  # connected to server two
+
+
+async def cluster_board(
+    server_factory: Callable[..., ServerProcess], env: dict[str, str]
+) -> ClusterBoard:
+    """Two servers of one cluster, a board made on the first and a client on each."""
+    one, two = server_factory(env=env), server_factory(env=env)
+    board = one.create_board()
+    room, token = board["board_id"], board["edit_token"]
+    a = await connected(one.ws, room, token)
+    b = await connected(two.ws, room, token)
+    return ClusterBoard(one, two, room, token, a, b)
+
+
 async def test_two_servers_share_a_board(server_factory, pg_db: str, redis_url: str) -> None:
     env = cluster_env(pg_db, redis_url)
     one, two = server_factory(env=env), server_factory(env=env)
@@ -286,11 +308,7 @@ async def test_two_servers_converge_after_a_redis_outage(
     server_factory, pg_db: str, private_redis: PrivateRedis
 ) -> None:
     env = cluster_env(pg_db, private_redis.url)
-    one, two = server_factory(env=env), server_factory(env=env)
-    board = one.create_board()
-    room, token = board["board_id"], board["edit_token"]
-    a = await connected(one.ws, room, token)
-    b = await connected(two.ws, room, token)
+    one, two, room, token, a, b = await cluster_board(server_factory, env)
     await a.set_key("before", 1)
     await b.wait_for(lambda: content(b).get("before") == 1)
 
@@ -313,11 +331,7 @@ async def test_two_servers_compacting_one_board_lose_nothing(
     server_factory, pg_db: str, redis_url: str
 ) -> None:
     env = {**cluster_env(pg_db, redis_url), "TAVLE_COMPACT_EVERY": "7"}
-    one, two = server_factory(env=env), server_factory(env=env)
-    board = one.create_board()
-    room, token = board["board_id"], board["edit_token"]
-    a = await connected(one.ws, room, token)
-    b = await connected(two.ws, room, token)
+    one, two, room, token, a, b = await cluster_board(server_factory, env)
     for i in range(40):
         await a.set_key(f"a{i}", i)
         await b.set_key(f"b{i}", i)
@@ -345,11 +359,7 @@ async def test_one_server_killed_the_other_carries_the_board(
     server_factory, pg_db: str, redis_url: str
 ) -> None:
     env = cluster_env(pg_db, redis_url)
-    one, two = server_factory(env=env), server_factory(env=env)
-    board = one.create_board()
-    room, token = board["board_id"], board["edit_token"]
-    a = await connected(one.ws, room, token)
-    b = await connected(two.ws, room, token)
+    one, two, room, token, a, b = await cluster_board(server_factory, env)
     for i in range(20):
         await a.set_key(f"a{i}", i)
     await b.wait_for(lambda: len(content(b)) == 20)
