@@ -7,6 +7,10 @@ Every change of rights re-grants the board's open connections at once
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -19,6 +23,8 @@ from server.access.accounts import (
     team_by_name,
     team_ids,
 )
+from server.access.casedb import CaseRow
+from server.access.grants import Grant
 from server.access.models import MEETING_KINDS, ROLES
 from server.access.policy import MANAGES_SHARING, write_right
 from server.access.sessions import Account
@@ -171,23 +177,40 @@ async def add_participant(request: Request) -> Response:
     return JSONResponse({"id": person_id, "role": role, "can_write": can_write}, status_code=201)
 
 
+async def _change_participant(
+    request: Request,
+    case: CaseRow,
+    grant: Grant,
+    change: Callable[[Connection], bool],
+    event: str,
+    detail: dict[str, Any],
+) -> None:
+    """Apply ``change`` to the participant ``{pid}`` (404 when it touched no row), let open
+    connections follow at once, and audit ``event`` naming the participant."""
+    access = access_of(request)
+    person_id = request.path_params["pid"]
+    name = await access.store.run(lambda c: casedb.person_name(c, case.id, person_id))
+    if not await access.store.run(change):
+        raise ApiError(404, "access.not_found")
+    await access.regrant(case.board_id)
+    await access.audit.record(
+        event, board_id=case.board_id, actor=actor(grant), detail={"participant": name, **detail}
+    )
+
+
 @api
 async def set_role(request: Request) -> Response:
     """Change a participant's role: open connections follow at once."""
     case, grant = await case_and_grant(request, "coordinator")
     person_id = request.path_params["pid"]
     role, can_write = _role_and_write(await json_body(request))
-    access = access_of(request)
-    name = await access.store.run(lambda c: casedb.person_name(c, case.id, person_id))
-    done = await access.store.run(lambda c: casedb.set_role(c, case.id, person_id, role, can_write))
-    if not done:
-        raise ApiError(404, "access.not_found")
-    await access.regrant(case.board_id)
-    await access.audit.record(
+    await _change_participant(
+        request,
+        case,
+        grant,
+        lambda c: casedb.set_role(c, case.id, person_id, role, can_write),
         "role_changed",
-        board_id=case.board_id,
-        actor=actor(grant),
-        detail={"participant": name, "role": role, "can_write": can_write},
+        {"role": role, "can_write": can_write},
     )
     return JSONResponse({"id": person_id, "role": role, "can_write": can_write})
 
@@ -205,16 +228,13 @@ async def set_scopes(request: Request) -> Response:
     unknown = set(scopes) - (facts.sections if facts else frozenset())
     if unknown:
         raise bad("unknown section")
-    name = await access.store.run(lambda c: casedb.person_name(c, case.id, person_id))
-    done = await access.store.run(lambda c: casedb.set_scopes(c, case.id, person_id, set(scopes)))
-    if not done:
-        raise ApiError(404, "access.not_found")
-    await access.regrant(case.board_id)
-    await access.audit.record(
+    await _change_participant(
+        request,
+        case,
+        grant,
+        lambda c: casedb.set_scopes(c, case.id, person_id, set(scopes)),
         "sharing_changed",
-        board_id=case.board_id,
-        actor=actor(grant),
-        detail={"participant": name, "sections": sorted(scopes)},
+        {"sections": sorted(scopes)},
     )
     return JSONResponse({"id": person_id, "scopes": sorted(scopes)})
 
@@ -224,16 +244,13 @@ async def remove_participant(request: Request) -> Response:
     """Revoke: the participant row and its token go; open connections close at once."""
     case, grant = await case_and_grant(request, "coordinator")
     person_id = request.path_params["pid"]
-    access = access_of(request)
-    name = await access.store.run(lambda c: casedb.person_name(c, case.id, person_id))
-    if not await access.store.run(lambda c: casedb.revoke(c, case.id, person_id)):
-        raise ApiError(404, "access.not_found")
-    await access.regrant(case.board_id)
-    await access.audit.record(
+    await _change_participant(
+        request,
+        case,
+        grant,
+        lambda c: casedb.revoke(c, case.id, person_id),
         "participant_removed",
-        board_id=case.board_id,
-        actor=actor(grant),
-        detail={"participant": name},
+        {},
     )
     return JSONResponse({"removed": person_id})
 
