@@ -233,7 +233,8 @@ export class Tools {
     return { move: rub };
   }
 
-  shapeGesture(shape, x, y) {
+  /** Preview a shape of the current pen dragged from (x, y); ``done(el)`` gets it on release. */
+  previewGesture(shape, x, y, done) {
     const el = { type: "shape", shape, x: Math.round(x), y: Math.round(y), w: 0, h: 0, color: this.color, fill: null, width: Math.round(this.width * 10) };
     return {
       move: (bx, by) => {
@@ -244,10 +245,16 @@ export class Tools {
       },
       end: () => {
         this.r.live = [];
-        if (Math.abs(el.w) + Math.abs(el.h) > 40) this.ed.add(el);
+        done(el);
       },
       cancel: () => (this.r.live = []),
     };
+  }
+
+  shapeGesture(shape, x, y) {
+    return this.previewGesture(shape, x, y, (el) => {
+      if (Math.abs(el.w) + Math.abs(el.h) > 40) this.ed.add(el);
+    });
   }
 
   cardAt(x, y) {
@@ -268,22 +275,10 @@ export class Tools {
     const from = this.attachable(x, y);
     if (!from) return null;
     const a = this.r.items.get(from).box;
-    const start = [(a[0] + a[2]) / 2, (a[1] + a[3]) / 2];
-    const preview = { type: "shape", shape: "arrow", x: Math.round(start[0]), y: Math.round(start[1]), w: 0, h: 0, color: this.color, fill: null, width: Math.round(this.width * 10) };
-    return {
-      move: (bx, by) => {
-        preview.w = Math.round(bx - preview.x);
-        preview.h = Math.round(by - preview.y);
-        this.r.live = [preview];
-        this.r.schedule();
-      },
-      end: () => {
-        this.r.live = [];
-        const to = this.attachable(preview.x + preview.w, preview.y + preview.h);
-        if (to && to !== from) this.ed.add({ type: "connector", from, to, color: this.color, width: Math.round(this.width * 10), arrow: true });
-      },
-      cancel: () => (this.r.live = []),
-    };
+    return this.previewGesture("arrow", (a[0] + a[2]) / 2, (a[1] + a[3]) / 2, (preview) => {
+      const to = this.attachable(preview.x + preview.w, preview.y + preview.h);
+      if (to && to !== from) this.ed.add({ type: "connector", from, to, color: this.color, width: Math.round(this.width * 10), arrow: true });
+    });
   }
 
   placeGesture(place) {
