@@ -53,6 +53,7 @@ class Guard:
         self._after: dict[tuple[str, str], object] = {}  # the new values the events carried
         # item counts kept up to date from the events: len() of a big Y.Map is O(n)
         self._counts = {name: len(self._maps[name]) for name in schema.COLLECTIONS}
+        self.repair = b""  # the update made by the last after_update's repair (b"": none)
         # pycrdt's own observe_deep wraps every event and converts every value recursively
         # in Python (~45 µs per stroke); the integrated (Rust) events give the same data
         self._origins = doc._origins
@@ -91,8 +92,12 @@ class Guard:
         self._subscriptions.clear()
 
     def after_update(self, role: str) -> list[str]:
-        """Check what changed since the last call as written by ``role``; repair; report."""
+        """Check what changed since the last call as written by ``role``; repair; report.
+
+        The repair's own update is left in :attr:`repair` for the caller to send on.
+        """
         after, self._after = self._after, {}
+        self.repair = b""
         if not self._before:
             return []
         changed, self._before = self._before, {}
@@ -112,12 +117,14 @@ class Guard:
             if value is not current:
                 repairs[(name, key)] = value
         if repairs:
+            state = self._doc.get_state()
             with self._doc.transaction(origin=REPAIR_ORIGIN):
                 for (name, key), value in repairs.items():
                     if value is MISSING:
                         self._maps[name].pop(key, None)
                     else:
                         self._maps[name][key] = value
+            self.repair = self._doc.get_update(state)
         return problems
 
     def _over_limit(self, changed: dict[tuple[str, str], object]) -> set[tuple[str, str]]:

@@ -35,7 +35,7 @@ class Settings:
     max_message_bytes: int = 2 * 1024 * 1024
     max_board_bytes: int = 32 * 1024 * 1024
     flush_interval_ms: int = 100
-    compact_every: int = 500  # updates in the log before a room compacts into a snapshot
+    compact_every: int = 500  # least updates in the log before a room compacts (rooms.py)
     send_queue_frames: int = 2000  # per-client bound; a slower consumer is closed
     room_unload_seconds: float = 5.0  # an empty room is persisted and unloaded after this
     anti_entropy_seconds: float = 2.0  # RedisBus: state vectors exchanged this often per doc

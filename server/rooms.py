@@ -234,6 +234,8 @@ class Room:
         self.guard: Guard | None = None
         self.size = 0  # encoded size estimate: exact after load, + each update since
         self.logged = 0  # updates in the store's log since the last snapshot
+        self.logged_bytes = 0  # their size
+        self.compacted_bytes = 0  # the board's size when it was last compacted (here)
         self._full: bytes | None = None
         self._full_step2: bytes | None = None
         self.unload_timer: asyncio.TimerHandle | None = None
@@ -245,6 +247,7 @@ class Room:
                 self.doc.apply_update(update)
         self.size = len(self.full_update())
         self.logged = len(updates)
+        self.logged_bytes = sum(map(len, updates))
         self.guard = Guard(self.doc)
 
     def full_update(self) -> bytes:
@@ -328,13 +331,12 @@ class Room:
 
     def _check(self, guard: Guard, conn: Connection) -> None:
         """Run the board guard; fan out its repair and close the client if it found problems."""
-        after = self.doc.get_state()
         problems = guard.after_update(conn.grant.role)
+        repair = guard.repair
+        if repair and repair != EMPTY_UPDATE:
+            self.accept(repair, update_frame(repair), None)
         if not problems:
             return
-        repair = self.doc.get_update(after)
-        if repair != EMPTY_UPDATE:
-            self.accept(repair, update_frame(repair), None)
         log.warning("board guard in %s: %s", conn.label, "; ".join(problems[:5]))
         code = close_code(problems)
         raise ProtocolError(code, "role policy" if code == CloseCode.FORBIDDEN else "board limits")
@@ -352,8 +354,18 @@ class Room:
             except Exception:
                 log.exception("room listener failed for %s", self.doc_key)
         self.logged += 1
-        if self.logged >= registry.settings.compact_every:
+        self.logged_bytes += len(update)
+        if self.logged >= registry.settings.compact_every and self.due_for_compaction():
             registry.schedule_compact(self)
+
+    def due_for_compaction(self) -> bool:
+        """Compact once the log since the last compaction is as big as the snapshot it made.
+
+        Each compaction replays the whole board, so compacting every N updates costs
+        O(board) per N updates and grows with the board; doubling keeps the total
+        linear in the bytes logged, and a load replays at most about twice the board.
+        """
+        return self.logged_bytes >= self.compacted_bytes
 
     def _fan_out(self, frame: bytes, sender: Connection | None) -> None:
         for client in self.clients:
@@ -517,6 +529,8 @@ class RoomRegistry:
         if key in self._compacting:
             return
         room.logged = 0
+        room.logged_bytes = 0
+        room.compacted_bytes = room.size
         task = asyncio.get_running_loop().create_task(self._compact(key))
         self._compacting[key] = task
         task.add_done_callback(lambda _t: self._compacting.pop(key, None))
