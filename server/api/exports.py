@@ -93,7 +93,11 @@ async def get_export(request: Request) -> Response:
         actor=actor(grant),
         detail={"format": fmt, "role": grant.role},
     )
-    filename = f"tavle-{_SAFE_NAME.sub('', board_id)[:64]}.{result.extension}"
+    return download(result, f"tavle-{_SAFE_NAME.sub('', board_id)[:64]}.{result.extension}")
+
+
+def download(result: Export, filename: str) -> Response:
+    """An export as a file download: never cached, never sniffed, never run as a page."""
     headers = {
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Cache-Control": "no-store",

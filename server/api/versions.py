@@ -26,6 +26,7 @@ from server.access import casedb
 from server.access.casedb import CaseRow
 from server.access.grants import Grant
 from server.access.web import ApiError, access_of, actor, api, bad, case_and_grant
+from server.api.exports import download
 
 READERS = ("coordinator", "professional", "citizen", "relative", "support")
 
@@ -138,13 +139,7 @@ async def export_version(request: Request) -> Response:
         actor=actor(grant),
         detail={"format": fmt, "role": role, "version": summary["number"]},
     )
-    name = f"plan-v{summary['number']}.{result.extension}"
-    headers = {
-        "Content-Disposition": f'attachment; filename="{name}"',
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-    }
-    return Response(result.data, media_type=result.media_type, headers=headers)
+    return download(result, f"plan-v{summary['number']}.{result.extension}")
 
 
 async def _since_last(request: Request, case: CaseRow) -> dict:
