@@ -35,6 +35,12 @@ def stroke(eid: str, pts: list[tuple[int, int]], colour: str, width: int, **kw: 
     return el(id=eid, type="stroke", points=flat, color=colour, width=width, tool="pen", **kw)
 
 
+def shape(eid: str, kind: str, box: tuple[int, int, int, int], colour: str, **kw: object) -> dict:
+    """A shape element; ``box`` is ``(x, y, w, h)`` in board units."""
+    x, y, w, h = box
+    return el(id=eid, type="shape", shape=kind, x=x, y=y, w=w, h=h, color=colour, **kw)
+
+
 def board() -> list[dict]:
     """One element of every kind at known places (board units; picture = /10 + margin 20 px)."""
     return [
@@ -52,45 +58,9 @@ def board() -> list[dict]:
             tool="highlighter",
             z=3,
         ),
-        el(
-            id="r1",
-            type="shape",
-            shape="rect",
-            x=4000,
-            y=3000,
-            w=1500,
-            h=1000,
-            color="#000000",
-            fill="#00ff00",
-            width=30,
-            z=4,
-        ),
-        el(
-            id="e1",
-            type="shape",
-            shape="ellipse",
-            x=5800,
-            y=3000,
-            w=1500,
-            h=1000,
-            color="#ff00ff",
-            fill=None,
-            width=60,
-            z=4,
-        ),
-        el(
-            id="a1",
-            type="shape",
-            shape="arrow",
-            x=4000,
-            y=5000,
-            w=3000,
-            h=0,
-            color="#00ffff",
-            fill=None,
-            width=40,
-            z=4,
-        ),
+        shape("r1", "rect", (4000, 3000, 1500, 1000), "#000000", fill="#00ff00", width=30, z=4),
+        shape("e1", "ellipse", (5800, 3000, 1500, 1000), "#ff00ff", fill=None, width=60, z=4),
+        shape("a1", "arrow", (4000, 5000, 3000, 0), "#00ffff", fill=None, width=40, z=4),
         el(id="t1", type="text", x=500, y=5300, text="Søren", size=300, color="#1d3557", z=5),
         el(
             id="k1",
@@ -229,18 +199,7 @@ def test_hostile_text_and_coordinates() -> None:
         ),
         el(id="f", type="frame", x=0, y=0, w=3000, h=3000, title="<b>&amp;</b>" * 50, lane=None),
         stroke("far", [(10_000_000, 10_000_000), (10_000_000, 10_000_000)], "#ff0000", 20),
-        el(
-            id="bad",
-            type="shape",
-            shape="rect",
-            x=0,
-            y=0,
-            w=10,
-            h=10,
-            color='"/><script>',
-            fill="red",
-            width=5,
-        ),
+        shape("bad", "rect", (0, 0, 10, 10), '"/><script>', fill="red", width=5),
     ]
     plan = sample_plan()
     plan.title = HOSTILE[0]
