@@ -43,6 +43,13 @@ def count(page, type_: str) -> int:
     return sum(1 for e in elements(page) if e["type"] == type_)
 
 
+def add_note(page, box: tuple[int, int, int, int], colour: str, text: str = "") -> str:
+    """Put a note at ``box`` = ``(x, y, w, h)`` (board units) on the board; its id."""
+    x, y, w, h = box
+    note = {"type": "note", "x": x, "y": y, "w": w, "h": h, "text": text, "color": colour}
+    return add(page, note)
+
+
 def test_pen_colour_and_width(page) -> None:
     drag(page, [(100, 100), (400, 100)])
     assert near(pixel(page, 250, 100), NAVY)
@@ -156,14 +163,8 @@ def test_text_tool(page) -> None:
 
 
 def test_connector_follows_the_notes(page) -> None:
-    a = add(
-        page,
-        {"type": "note", "x": 1000, "y": 1000, "w": 1000, "h": 600, "text": "A", "color": "blue"},
-    )
-    add(
-        page,
-        {"type": "note", "x": 5000, "y": 1000, "w": 1000, "h": 600, "text": "B", "color": "blue"},
-    )
+    a = add_note(page, (1000, 1000, 1000, 600), "blue", text="A")
+    add_note(page, (5000, 1000, 1000, 600), "blue", text="B")
     tool(page, "connector")
     ax, ay = to_screen(page, 1500, 1300)
     bx, by = to_screen(page, 5500, 1300)
@@ -185,10 +186,7 @@ def test_select_move_resize_and_delete(page) -> None:
     tool(page, "select")
     drag(page, [(200, 100), (200, 300)])
     assert near(pixel(page, 200, 300), NAVY) and near(pixel(page, 200, 100), WHITE, 5)
-    note = add(
-        page,
-        {"type": "note", "x": 4000, "y": 1000, "w": 1000, "h": 1000, "text": "", "color": "yellow"},
-    )
+    note = add_note(page, (4000, 1000, 1000, 1000), "yellow")
     x, y = to_screen(page, 4500, 1500)
     click(page, x, y)
     hx, hy = to_screen(page, 5000, 2000)  # the handle sits on the bottom right corner
@@ -219,14 +217,8 @@ def test_box_select_shift_select_duplicate_and_delete(page) -> None:
 
 
 def test_bring_to_front_and_back(page) -> None:
-    low = add(
-        page,
-        {"type": "note", "x": 1000, "y": 1000, "w": 2000, "h": 2000, "text": "", "color": "yellow"},
-    )
-    add(
-        page,
-        {"type": "note", "x": 2000, "y": 2000, "w": 2000, "h": 2000, "text": "", "color": "blue"},
-    )
+    low = add_note(page, (1000, 1000, 2000, 2000), "yellow")
+    add_note(page, (2000, 2000, 2000, 2000), "blue")
     overlap = to_screen(page, 2500, 2500)
     assert near(pixel(page, *overlap), BLUE_NOTE, 10)
     tool(page, "select")
@@ -287,18 +279,7 @@ def test_keyboard_zoom_pan_and_fit(page) -> None:
     ox = page.evaluate("window.__tavle.renderer.view.ox")
     page.keyboard.press("ArrowRight")
     assert page.evaluate("window.__tavle.renderer.view.ox") != ox
-    add(
-        page,
-        {
-            "type": "note",
-            "x": 90000,
-            "y": 90000,
-            "w": 2000,
-            "h": 2000,
-            "text": "",
-            "color": "yellow",
-        },
-    )
+    add_note(page, (90000, 90000, 2000, 2000), "yellow")
     page.keyboard.press("0")
     box = page.evaluate("window.__tavle.renderer.visibleBox()")
     assert box[0] <= 90000 and box[2] >= 92000
