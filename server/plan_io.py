@@ -73,7 +73,8 @@ def read_json(file: str) -> object:
         raise PlanIOError(f"{file}: not JSON (line {err.lineno}, column {err.colno})") from None
 
 
-async def _store_board(settings: Settings, title: str, template: str, doc: Doc) -> dict:
+async def store_board(settings: Settings, title: str, template: str, doc: Doc) -> dict:
+    """Create the board row and append ``doc`` as its first update; the board's id and tokens."""
     store = Store(settings)
     await store.start()
     try:
@@ -106,7 +107,7 @@ def run_import(args: argparse.Namespace) -> int:
     except (PlanIOError, RecordError) as err:
         print(f"tavle board import: refused, nothing was created: {err}", file=sys.stderr)
         return 2
-    created = asyncio.run(_store_board(Settings.from_env(), title, args.template, doc))
+    created = asyncio.run(store_board(Settings.from_env(), title, args.template, doc))
     print(json.dumps(created))
     return 0
 

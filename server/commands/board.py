@@ -13,10 +13,9 @@ import sys
 
 from pycrdt import Doc
 
-from server.api.boards import BadBoardRequest, board_seeder, check_request, create_board
+from server.api.boards import BadBoardRequest, board_seeder, check_request
 from server.config import Settings
-from server.plan_io import add_plan_commands
-from server.store import Store
+from server.plan_io import add_plan_commands, store_board
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,25 +29,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=lambda _args: parser.print_help() or 2)
 
 
-async def _create(settings: Settings, title: str, template: str) -> dict[str, str]:
-    store = Store(settings)
-    await store.start()
-    try:
-        created = await create_board(store, title, template)
-        doc = Doc()
-        board_seeder(title, template)(doc)
-        store.append(created["board_id"], doc.get_update())
-    finally:
-        await store.close()
-    return created
-
-
 def run_create(args: argparse.Namespace) -> int:
     try:
         title, template = check_request(args.title, args.template)
     except BadBoardRequest as err:
         print(f"tavle board create: {err}", file=sys.stderr)
         return 2
-    created = asyncio.run(_create(Settings.from_env(), title, template))
+    doc = Doc()
+    board_seeder(title, template)(doc)
+    created = asyncio.run(store_board(Settings.from_env(), title, template, doc))
     print(json.dumps(created))
     return 0
