@@ -1,6 +1,12 @@
-"""Plans and boards the export tests share: one ordinary family-free plan, and hostile text."""
+"""Plans and boards the tests share: the example family plan (docs/examples), one
+ordinary family-free plan, and hostile text."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pycrdt import Doc
 
 from board.plan import (
     Action,
@@ -13,6 +19,23 @@ from board.plan import (
     Plan,
     Rating,
 )
+from board.write import write_plan
+from plan_export.record import record_to_plan
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "examples" / "familieplan.json"
+
+
+def example_record() -> dict:
+    """The example family plan record (docs/examples/familieplan.json), freshly parsed."""
+    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def example_doc() -> Doc:
+    """A board document holding the example family plan."""
+    doc = Doc()
+    write_plan(doc, record_to_plan(example_record()))
+    return doc
+
 
 OWN_GOAL = "Jeg vil have mit eget sted at bo – og en hund 🐕"
 

@@ -6,9 +6,6 @@ tests in test_board_props.py cover arbitrary documents).
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from pycrdt import Array, Doc, Map, Text
 
 from board import schema
@@ -18,18 +15,11 @@ from board.plan import Participant
 from board.read import read_elements, read_meta, read_plan
 from board.write import put_item, write_meta, write_plan
 from plan_export.record import record_to_plan
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "examples" / "familieplan.json"
-
-
-def example_doc() -> Doc:
-    doc = Doc()
-    write_plan(doc, record_to_plan(json.loads(EXAMPLE.read_text(encoding="utf-8"))))
-    return doc
+from tests.export_samples import example_doc, example_record
 
 
 def test_example_plan_reads_back_unchanged() -> None:
-    plan = record_to_plan(json.loads(EXAMPLE.read_text(encoding="utf-8")))
+    plan = record_to_plan(example_record())
     doc = Doc()
     write_plan(doc, plan)
     read, problems = read_plan(doc)

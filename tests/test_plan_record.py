@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import fields
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -22,13 +21,12 @@ from plan_export.record import (
     schema,
     validate_record,
 )
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "examples" / "familieplan.json"
+from tests.export_samples import example_record
 
 
 @pytest.fixture
 def example() -> dict:
-    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    return example_record()
 
 
 def by_id(record: dict) -> dict:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from pycrdt import Doc, Map
 
@@ -13,16 +10,7 @@ from board.elements import bounds
 from board.limits import Guard
 from board.read import read_elements, read_meta
 from board.templates import TEMPLATES, apply_template
-from board.write import write_plan
-from plan_export.record import record_to_plan
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "examples" / "familieplan.json"
-
-
-def plan_doc() -> Doc:
-    doc = Doc()
-    write_plan(doc, record_to_plan(json.loads(EXAMPLE.read_text(encoding="utf-8"))))
-    return doc
+from tests.export_samples import example_doc
 
 
 def inside(card: dict, frame: dict) -> bool:
@@ -34,7 +22,7 @@ def inside(card: dict, frame: dict) -> bool:
 @pytest.mark.parametrize("name", list(TEMPLATES))
 @pytest.mark.parametrize("with_plan", [False, True])
 def test_every_template_writes_clean_elements(name: str, with_plan: bool) -> None:
-    doc = plan_doc() if with_plan else Doc()
+    doc = example_doc() if with_plan else Doc()
     guard = Guard(doc)
     ids = apply_template(doc, name)
     elements, problems = read_elements(doc)
@@ -54,7 +42,7 @@ def test_every_template_writes_clean_elements(name: str, with_plan: bool) -> Non
 
 
 def test_vejen_places_the_sub_goals_and_the_own_goal_along_the_road() -> None:
-    doc = plan_doc()
+    doc = example_doc()
     apply_template(doc, "vejen")
     elements, _ = read_elements(doc)
     refs = [e["ref"] for e in elements if e["type"] == "card"]
@@ -73,7 +61,7 @@ def test_vejen_on_a_blank_board_has_milestone_notes_in_english() -> None:
 
 
 def test_status_puts_each_action_card_in_its_lane() -> None:
-    doc = plan_doc()
+    doc = example_doc()
     apply_template(doc, "status")
     elements, _ = read_elements(doc)
     frames = {e["lane"]["value"]: e for e in elements if e["type"] == "frame"}
@@ -87,12 +75,12 @@ def test_status_puts_each_action_card_in_its_lane() -> None:
 
 
 def test_familie_has_a_lane_per_member_and_netvaerk_a_frame_per_organisation() -> None:
-    doc = plan_doc()
+    doc = example_doc()
     apply_template(doc, "familie")
     lanes = [e for e in read_elements(doc)[0] if e["type"] == "frame"]
     assert [f["lane"]["value"] for f in lanes if f["lane"]] == ["m1", "m2", "m3"]
     assert "Emil – søn (14 år)" in {f["title"] for f in lanes}
-    doc = plan_doc()
+    doc = example_doc()
     apply_template(doc, "netvaerk")
     elements, _ = read_elements(doc)
     titles = {e["title"] for e in elements if e["type"] == "frame"}
@@ -101,7 +89,7 @@ def test_familie_has_a_lane_per_member_and_netvaerk_a_frame_per_organisation() -
 
 
 def test_a_template_added_later_does_not_overlap_the_board() -> None:
-    doc = plan_doc()
+    doc = example_doc()
     first = set(apply_template(doc, "status"))
     apply_template(doc, "tre_kolonner")
     elements, _ = read_elements(doc)
