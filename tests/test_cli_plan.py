@@ -19,9 +19,8 @@ from plan_export.record import COLLECTIONS, RecordError, plan_to_record, validat
 from server.config import Settings
 from server.plan_io import PlanIOError, board_from_record, export_record, read_json
 from tests.conftest import ROOT, VENV_BIN
+from tests.export_samples import EXAMPLE, example_record
 from tests.yclient import connected
-
-EXAMPLE = ROOT / "docs" / "examples" / "familieplan.json"
 
 
 def by_id(record: dict) -> dict:
@@ -41,7 +40,7 @@ def export(server, board_id: str) -> dict:
 def test_import_then_a_running_server_serves_the_plan_and_export_follows_edits(server) -> None:
     created = json.loads(server.cli("board", "import", str(EXAMPLE), "--template", "status").stdout)
     assert set(created) == {"board_id", "edit_token", "view_token"}
-    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    example = example_record()
 
     record = export(server, created["board_id"])
     validate_record(record)
@@ -89,7 +88,7 @@ def test_the_guard_in_the_live_server_keeps_agreement_for_the_citizen(server) ->
 
 def test_invalid_files_are_refused_naming_the_field_and_create_nothing(server, tmp_path) -> None:
     before = board_count(server.data_dir)
-    bad = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    bad = example_record()
     bad["actions"][3]["owner"] = "p-nobody"
     (tmp_path / "bad.json").write_text(json.dumps(bad), encoding="utf-8")
     result = server.cli("board", "import", str(tmp_path / "bad.json"), check=False)
@@ -128,7 +127,7 @@ def test_board_from_record_refuses_before_building(tmp_path, content: str, words
 
 
 def test_board_from_record_builds_meta_plan_and_template() -> None:
-    record = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    record = example_record()
     title, doc = board_from_record(record, template="tre_kolonner", lang="en")
     meta, problems = read_meta(doc)
     assert title == "Familien Jensens plan" and problems == []

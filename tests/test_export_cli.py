@@ -26,14 +26,13 @@ from plan_export.formats import (
     sheet_options,
 )
 from plan_export.record import validate_record
-from tests.conftest import ROOT, ServerProcess
-from tests.export_samples import sample_plan
+from tests.conftest import ServerProcess
+from tests.export_samples import EXAMPLE, example_record, sample_plan
 from tests.test_access_support import coordinator, join, join_code, new_case, open_meeting
 from tests.test_export_fhir import validate
 from tests.yclient import connected
 
-EXAMPLE = ROOT / "docs" / "examples" / "familieplan.json"
-OWN_GOAL = json.loads(EXAMPLE.read_text(encoding="utf-8"))["own_goal"]["text"]
+OWN_GOAL = example_record()["own_goal"]["text"]
 
 
 def pdf_words(data: bytes) -> str:
