@@ -270,6 +270,17 @@ async def cluster_board(
     return ClusterBoard(one, two, room, token, a, b)
 
 
+async def both_write(a: YClient, b: YClient, n: int) -> dict[str, float]:
+    """``a`` and ``b`` each write ``n`` keys, interleaved; both then hold all of them."""
+    for i in range(n):
+        await a.set_key(f"a{i}", i)
+        await b.set_key(f"b{i}", i)
+    want = {**{f"a{i}": float(i) for i in range(n)}, **{f"b{i}": float(i) for i in range(n)}}
+    await a.wait_for(lambda: content(a) == want, timeout=10)
+    await b.wait_for(lambda: content(b) == want, timeout=10)
+    return want
+
+
 async def test_two_servers_share_a_board(server_factory, pg_db: str, redis_url: str) -> None:
     env = cluster_env(pg_db, redis_url)
     one, two = server_factory(env=env), server_factory(env=env)
@@ -279,12 +290,7 @@ async def test_two_servers_share_a_board(server_factory, pg_db: str, redis_url: 
 
     a = await handshake_done(await connected(one.ws, room, token))
     b = await handshake_done(await connected(two.ws, room, token))
-    for i in range(30):
-        await a.set_key(f"a{i}", i)
-        await b.set_key(f"b{i}", i)
-    want = {**{f"a{i}": float(i) for i in range(30)}, **{f"b{i}": float(i) for i in range(30)}}
-    await a.wait_for(lambda: content(a) == want, timeout=10)
-    await b.wait_for(lambda: content(b) == want, timeout=10)
+    want = await both_write(a, b, 30)
 
     await a.set_awareness('{"user": {"name": "Mette"}}')
     await b.wait_for(lambda: len(b.awareness.entries) == 1)
@@ -332,12 +338,7 @@ async def test_two_servers_compacting_one_board_lose_nothing(
 ) -> None:
     env = {**cluster_env(pg_db, redis_url), "TAVLE_COMPACT_EVERY": "7"}
     one, two, room, token, a, b = await cluster_board(server_factory, env)
-    for i in range(40):
-        await a.set_key(f"a{i}", i)
-        await b.set_key(f"b{i}", i)
-    want = {**{f"a{i}": float(i) for i in range(40)}, **{f"b{i}": float(i) for i in range(40)}}
-    await a.wait_for(lambda: content(a) == want, timeout=10)
-    await b.wait_for(lambda: content(b) == want, timeout=10)
+    want = await both_write(a, b, 40)
     await a.close()
     await b.close()
     one.stop()
