@@ -29,6 +29,7 @@ TRUSTED_ORIGINS = frozenset({REPAIR_ORIGIN, "server", "store", "remote"})
 ROLE_PREFIX = "role: "
 CITIZEN_ONLY_FIELD = "agreed_at"
 
+_COUNT_STEP = {"add": 1, "delete": -1}  # an event key's action → change of the item count
 MISSING = object()  # the key did not exist before the change
 UNKNOWN = object()  # changed deep inside a nested shared type: old value not known
 
@@ -63,8 +64,11 @@ class Guard:
         ]
 
     def _collect(self, name: str, events: list) -> None:
+        if not events:
+            return
+        # one callback per transaction: one origin for all its events
+        trusted = self._origins.get(events[0].transaction.origin()) in TRUSTED_ORIGINS
         for event in events:
-            trusted = self._origins.get(event.transaction.origin()) in TRUSTED_ORIGINS
             if event.path:
                 self._after[(name, str(event.path[0]))] = UNKNOWN
                 if not trusted:
@@ -74,7 +78,7 @@ class Guard:
                 action = change.get("action")
                 self._after[(name, key)] = change.get("newValue", MISSING)
                 if name in self._counts:
-                    self._counts[name] += {"add": 1, "delete": -1}.get(action, 0)
+                    self._counts[name] += _COUNT_STEP.get(action, 0)
                 if not trusted:
                     old = MISSING if action == "add" else change.get("oldValue")
                     self._before.setdefault((name, key), old)

@@ -75,6 +75,9 @@ class Kind(IntEnum):
     QUERY_AWARENESS = 4
 
 
+_SYNC_KINDS = (Kind.SYNC_STEP1, Kind.SYNC_STEP2, Kind.UPDATE)  # by sub-type; Kind(n) is slow
+
+
 @dataclass(frozen=True, slots=True)
 class Frame:
     """A decoded client frame: its kind, its payload and the original bytes."""
@@ -125,7 +128,7 @@ def classify(raw: bytes) -> Frame:
         payload, end = _read_var_bytes(raw, 2)
         if end != len(raw):
             raise ProtocolError(CloseCode.MALFORMED, "trailing bytes after sync message")
-        return Frame(Kind(sub), payload, raw)
+        return Frame(_SYNC_KINDS[sub], payload, raw)
     if outer == YMessageType.AWARENESS:
         payload, end = _read_var_bytes(raw, 1)
         if end != len(raw):
