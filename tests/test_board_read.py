@@ -159,8 +159,14 @@ def test_guard_limits_repair_in_one_server_transaction() -> None:
     origins: list[object] = []
     members = doc.get(schema.MEMBERS, type=Map)
     subscription = members.observe(lambda e: origins.append(e.transaction.origin))
+    limit = schema.MAX_ITEMS[schema.MEMBERS]
     with doc.transaction():
-        for i in range(schema.MAX_ITEMS[schema.MEMBERS] + 3):
+        for i in range(limit):
+            members[f"m{i}"] = {"id": f"m{i}", "name": f"Barn {i}", "relation": ""}
+    assert guard.after_update("coordinator") == []  # exactly at the limit
+    # three more (only new keys can be the ones removed) and a too-long name on an old one
+    with doc.transaction():
+        for i in range(limit, limit + 3):
             members[f"m{i}"] = {"id": f"m{i}", "name": f"Barn {i}", "relation": ""}
     members["m0"] = {"id": "m0", "name": "x" * 5000, "relation": ""}
     problems = guard.after_update("coordinator")
