@@ -87,7 +87,20 @@ def canvas_origin(page: Any) -> tuple[float, float]:
 
 
 def drag(page: Any, points: list[tuple[float, float]], steps: int = 5) -> None:
-    """Press the mouse at the first canvas point, move through the rest, release."""
+    """Press at the first canvas point, move through the rest, release.
+
+    A mouse on a desktop page; one finger (touch pointer events) on a touch page.
+    """
+    if page.evaluate("() => navigator.maxTouchPoints > 0"):
+        events: list[tuple] = [("pointerdown", 7, "touch", *points[0], 0.5)]
+        for (ax, ay), (bx, by) in zip(points, points[1:], strict=False):
+            events += [
+                ("pointermove", 7, "touch", ax + (bx - ax) * i / steps, ay + (by - ay) * i / steps)
+                for i in range(1, steps + 1)
+            ]
+        events.append(("pointerup", 7, "touch", *points[-1], 0))
+        pointer(page, events)
+        return
     ox, oy = canvas_origin(page)
     page.mouse.move(ox + points[0][0], oy + points[0][1])
     page.mouse.down()

@@ -34,9 +34,11 @@ def server(shared_server):  # one server for the module
     return shared_server
 
 
-@pytest.fixture
-def page(opener, server):
-    return opener(new_board(server, "Værktøjer"))
+@pytest.fixture(params=["mouse", "touch"])
+def page(request, opener, server):
+    """Every tool is tried with a mouse and with a finger (a touch-emulated tablet)."""
+    touch = request.param == "touch"
+    return opener(new_board(server, "Værktøjer"), has_touch=touch)
 
 
 def count(page, type_: str) -> int:
