@@ -33,6 +33,7 @@ from server.store.models import Base
 
 AWAITING = "awaiting_citizen"
 AGREED = "agreed"
+IN_CHUNK = 500  # ids per "IN (…)", under every engine's parameter limit
 
 
 class TeamBoard(Base):
@@ -227,16 +228,21 @@ def notes_of(conn: Connection, case_id: str) -> list[dict[str, Any]]:
     return [{"id": n.id, "date": n.date, "author": n.author, "text": n.text} for n in rows]
 
 
-def case_and_team_board(conn: Connection, board_id: str) -> tuple[dict[str, Any], str] | None:
-    """The case of a case board (as in :func:`team_cases`) and its team's board, or None."""
-    row = conn.execute(
-        select(Case.id, Case.team_id, TeamBoard.team_board)
-        .join(TeamBoard, TeamBoard.team_id == Case.team_id)
-        .where(Case.board_id == board_id)
-    ).first()
-    if row is None:
-        return None
-    return team_cases(conn, row[1], row[0])[0], row[2]
+def cases_and_team_boards(
+    conn: Connection, board_ids: list[str]
+) -> dict[str, tuple[dict[str, Any], str]]:
+    """For each case board among ``board_ids``: its case (as in :func:`team_cases`) and its
+    team's board. Boards that are not case boards, or whose team has no board, are left out."""
+    found: dict[str, tuple[dict[str, Any], str]] = {}
+    for start in range(0, len(board_ids), IN_CHUNK):
+        rows = conn.execute(
+            select(Case.board_id, Case.id, Case.team_id, TeamBoard.team_board)
+            .join(TeamBoard, TeamBoard.team_id == Case.team_id)
+            .where(Case.board_id.in_(board_ids[start : start + IN_CHUNK]))
+        ).all()
+        for board_id, case_id, team_id, team_board in rows:
+            found[board_id] = team_cases(conn, team_id, case_id)[0], team_board
+    return found
 
 
 def team_board_members(conn: Connection, board_id: str) -> frozenset[str] | None:
