@@ -7,6 +7,7 @@ The route list is the map of the HTTP surface: each API module exports
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -85,6 +86,9 @@ def create_app(settings: Settings) -> Starlette:
         install_access(app, store, rooms, settings)
         await app.state.access.start()
         app.state.teams = TeamBoards(store, rooms, settings)
+        # Everything loaded so far lives as long as the process: keep it out of the cyclic
+        # collector, whose full passes over it paused the event loop ~100 ms each.
+        gc.freeze()
         try:
             yield
         finally:
