@@ -5,7 +5,13 @@ Starlette and a uvicorn ``send`` call, a frame object, its serialisation and a
 socket write. A room sends the same bytes to many clients, and a client that is
 behind has several frames waiting; :meth:`FastSocket.send_binaries` writes all of
 a client's waiting frames with one ``transport.write`` and no per-frame objects.
-Incoming binary messages can skip the ASGI queue the same way (``sink``).
+Incoming binary messages can skip the ASGI queue the same way (``sink``), and the
+usual one — a final, masked binary frame — skips websockets' frame parser too:
+after the handshake the protocol splits the byte stream into frames itself, unmasks
+those and hands them to ``sink`` at once. Every other frame (control frames,
+fragments, text, anything before ``sink`` is set) is given to websockets whole, so
+its parser always starts at a frame boundary; a frame that is unmasked or over the
+size limit hands the rest of the stream to websockets, which closes with its own code.
 The protocol puts itself into ``scope["extensions"]["tavle.fast"]``; an app
 served by plain uvicorn (or a test client) simply does not find it and uses ASGI.
 """
@@ -18,6 +24,7 @@ from typing import Any
 
 from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.frames import apply_mask
 from websockets.protocol import State
 
 EXTENSION = "tavle.fast"
@@ -40,12 +47,62 @@ class FastSocket(WebSocketsSansIOProtocol):
     """
 
     sink: Callable[[bytes], None] | None = None
+    _framing: bool | None = None  # frames split here (True) or by websockets; None: not yet
+    _held = b""  # the start of a frame whose rest has not arrived yet
 
     def handle_connect(self, event: Any) -> None:
         super().handle_connect(event)
         scope = getattr(self, "scope", None)
         if scope is not None and not self.conn.extensions:  # no per-message deflate
             scope["extensions"][EXTENSION] = self
+
+    def data_received(self, data: bytes) -> None:
+        if self._framing is None:
+            if self.conn.state is not State.OPEN:
+                super().data_received(data)  # the handshake
+                return
+            # the first bytes after our 101: frame them here from now on, unless websockets
+            # already holds some (a client that sent frames before the handshake finished)
+            self._framing = not self.conn.reader.buffer
+        if self._framing:
+            data = self._split(self._held + data if self._held else data)
+        if data:
+            super().data_received(data)
+
+    def _split(self, data: bytes) -> bytes:
+        """Handle the whole frames at the start of ``data`` and hold an incomplete last one.
+
+        Returns what websockets must parse itself from here on: nothing, unless a frame
+        is unmasked or over the size limit (websockets then closes with its own code).
+        """
+        end = len(data)
+        pos = 0
+        limit = self.config.ws_max_size
+        self._held = b""
+        while end - pos >= 2:
+            first, second = data[pos], data[pos + 1]
+            length = second & 0x7F
+            head = pos + 2
+            if length >= 126:  # the length follows in 2 or 8 bytes
+                size = 2 if length == 126 else 8
+                if end - head < size:
+                    break
+                length = int.from_bytes(data[head : head + size], "big")
+                head += size
+            if not second & 0x80 or length > limit:
+                self._framing = False
+                return data[pos:]
+            stop = head + 4 + length
+            if stop > end:
+                break
+            sink = self.sink
+            if first == 0x82 and sink is not None and not self.close_sent and not self.frames:
+                sink(apply_mask(data[head + 4 : stop], data[head : head + 4]))
+            else:  # control, text, fragment, or no sink yet: websockets gets the whole frame
+                super().data_received(data[pos:stop])
+            pos = stop
+        self._held = data[pos:]
+        return b""
 
     def send_receive_event_to_app(self) -> None:
         sink = self.sink
