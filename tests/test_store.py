@@ -19,7 +19,7 @@ from pycrdt import Doc, Map
 from sqlalchemy import create_engine, func, select, text
 
 from server.config import Settings
-from server.store import Store
+from server.store import Store, compaction
 from server.store.models import DocSnapshot, DocUpdate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -187,6 +187,28 @@ async def test_concurrent_compactions_and_appends_lose_nothing(settings: Setting
         await b.close()
 
 
+async def test_a_compaction_overtaken_by_another_writes_nothing(settings: Settings) -> None:
+    """A replays what it read while B compacts: A's older result must not replace B's."""
+    a, b = Store(settings), Store(settings)
+    await a.start()
+    await b.start()
+    try:
+        for update in edits(10, 0):
+            a.append("doc", update)
+        await a.flush()
+        read = await a.run(lambda conn: compaction.read_log(conn, "doc"))
+        for update in edits(5, 10):
+            b.append("doc", update)
+        await b.flush()
+        assert await b.compact("doc") == 15
+        state = compaction.replay(read)  # keys 0..9 only
+        assert await a.run(lambda c: compaction.store_snapshot(c, "doc", read, state)) == 0
+        assert content(await a.load("doc")) == {str(i): float(i) for i in range(15)}
+    finally:
+        await a.close()
+        await b.close()
+
+
 async def test_loads_racing_compactions_never_miss_a_flushed_update(settings: Settings) -> None:
     writer, reader = Store(settings), Store(settings)
     await writer.start()
@@ -237,7 +259,7 @@ import asyncio, sys
 from pathlib import Path
 from pycrdt import Doc, Map
 from server.config import Settings
-from server.store import Store
+from server.store import Store, compaction
 
 async def main() -> None:
     store = Store(Settings(data_dir=Path(sys.argv[2]), database_url=sys.argv[1]))

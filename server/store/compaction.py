@@ -1,21 +1,26 @@
-"""Compaction: fold a document's logged updates into its snapshot, in one transaction.
+"""Compaction: fold a document's logged updates into its snapshot.
 
 The state is rebuilt from what the DATABASE holds (snapshot + log), never from
 a room's in-memory doc: with several processes, one room may not yet have
-another process's updates. Only the rows actually replayed are deleted, so an
+another process's updates. Three steps, so that no lock is held while the board
+is replayed (on SQLite a held write lock stalls the group commit of every room):
+:func:`read_log` reads the snapshot and the log, :func:`replay` folds them into
+one update, :func:`store_snapshot` writes it and deletes exactly the rows folded
+in — under the doc's lock, and only if no other compaction got there first. An
 update committed by another process meanwhile stays in the log.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from pycrdt import Doc
-from sqlalchemy import Connection, delete, insert, select, text, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from server.store.models import DocSnapshot, DocUpdate, utcnow
 
-DELETE_CHUNK = 1000  # ids per DELETE … IN (…), under every engine's parameter limit
+ID_CHUNK = 1000  # ids per "IN (…)", under every engine's parameter limit
 
 
 def doc_lock_id(doc_key: str) -> int:
@@ -39,41 +44,78 @@ def lock_doc(conn: Connection, doc_key: str) -> None:
         )
 
 
-def compact(conn: Connection, doc_key: str) -> int:
-    """Replay snapshot + log into a fresh Doc, store it, delete the replayed rows.
+@dataclass(frozen=True)
+class LogRead:
+    """What one compaction read: the snapshot then (``upto`` None: none yet) and the log."""
 
-    Returns the number of log rows folded in (0: nothing to do). Runs inside the
-    caller's transaction, under :func:`lock_doc`, so compactions of one doc in
-    several processes run one after the other.
-    """
-    lock_doc(conn, doc_key)
+    snapshot: bytes | None
+    upto: int | None
+    ids: list[int]
+    updates: list[bytes]
+
+
+def read_log(conn: Connection, doc_key: str) -> LogRead | None:
+    """The doc's snapshot and every logged update in id order; None when the log is empty."""
     rows = conn.execute(
         select(DocUpdate.id, DocUpdate.data)
         .where(DocUpdate.doc_key == doc_key)
         .order_by(DocUpdate.id)
     ).all()
     if not rows:
-        return 0
+        return None
     snapshot = conn.execute(
-        select(DocSnapshot.data).where(DocSnapshot.doc_key == doc_key)
-    ).scalar_one_or_none()
+        select(DocSnapshot.data, DocSnapshot.upto_id).where(DocSnapshot.doc_key == doc_key)
+    ).one_or_none()
+    return LogRead(
+        snapshot=snapshot.data if snapshot is not None else None,
+        upto=snapshot.upto_id if snapshot is not None else None,
+        ids=[row.id for row in rows],
+        updates=[row.data for row in rows],
+    )
+
+
+def replay(read: LogRead) -> bytes:
+    """Snapshot + log applied to a fresh Doc, encoded as one update (no database access)."""
     doc = Doc()
-    if snapshot is not None:
-        doc.apply_update(snapshot)
-    for row in rows:
-        doc.apply_update(row.data)
-    state, upto = doc.get_update(), rows[-1].id
-    if snapshot is None:
+    with doc.transaction(origin="store"):
+        if read.snapshot is not None:
+            doc.apply_update(read.snapshot)
+        for data in read.updates:
+            doc.apply_update(data)
+    return doc.get_update()
+
+
+def store_snapshot(conn: Connection, doc_key: str, read: LogRead, state: bytes) -> int:
+    """Write ``state`` as the snapshot and delete the rows it folded in; the number of rows.
+
+    Under :func:`lock_doc`. Returns 0 and writes nothing if another compaction ran
+    since ``read``: then the snapshot moved on or some of the rows are gone, and
+    writing ours would drop what that compaction folded in.
+    """
+    lock_doc(conn, doc_key)
+    upto = conn.execute(
+        select(DocSnapshot.upto_id).where(DocSnapshot.doc_key == doc_key)
+    ).scalar_one_or_none()
+    still = 0
+    for start in range(0, len(read.ids), ID_CHUNK):
+        chunk = read.ids[start : start + ID_CHUNK]
+        still += conn.execute(
+            select(func.count()).select_from(DocUpdate).where(DocUpdate.id.in_(chunk))
+        ).scalar_one()
+    if upto != read.upto or still != len(read.ids):
+        return 0
+    last = read.ids[-1]
+    if read.upto is None:
         conn.execute(
-            insert(DocSnapshot).values(doc_key=doc_key, data=state, upto_id=upto, updated=utcnow())
+            insert(DocSnapshot).values(doc_key=doc_key, data=state, upto_id=last, updated=utcnow())
         )
     else:
         conn.execute(
             update(DocSnapshot)
             .where(DocSnapshot.doc_key == doc_key)
-            .values(data=state, upto_id=upto, updated=utcnow())
+            .values(data=state, upto_id=last, updated=utcnow())
         )
-    ids = [row.id for row in rows]
-    for start in range(0, len(ids), DELETE_CHUNK):
-        conn.execute(delete(DocUpdate).where(DocUpdate.id.in_(ids[start : start + DELETE_CHUNK])))
-    return len(ids)
+    for start in range(0, len(read.ids), ID_CHUNK):
+        chunk = read.ids[start : start + ID_CHUNK]
+        conn.execute(delete(DocUpdate).where(DocUpdate.id.in_(chunk)))
+    return len(read.ids)

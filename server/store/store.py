@@ -97,8 +97,13 @@ class Store:
         return await self.run(read)
 
     async def compact(self, doc_key: str) -> int:
-        """Fold the doc's log into its snapshot (see :mod:`server.store.compaction`)."""
-        return await self.run(lambda conn: compaction.compact(conn, doc_key))
+        """Fold the doc's log into its snapshot; the number of rows folded in (0: none, or
+        another compaction got there first). See :mod:`server.store.compaction`."""
+        read = await self.run(lambda conn: compaction.read_log(conn, doc_key))
+        if read is None:
+            return 0
+        state = await asyncio.to_thread(compaction.replay, read)
+        return await self.run(lambda conn: compaction.store_snapshot(conn, doc_key, read, state))
 
     async def delete_doc_prefix(self, board_id: str) -> None:
         """Erase a board's documents: doc key ``board_id`` and every ``board_id:…``."""
