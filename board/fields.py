@@ -17,6 +17,7 @@ from datetime import date
 from board import schema
 
 _NO_REPAIR = object()
+_ABSENT = object()  # a key the item does not have
 
 
 class Invalid(ValueError):  # noqa: N818 - reads as "raise Invalid(...)"
@@ -82,12 +83,18 @@ def choice(allowed: Sequence[str]) -> Checker:
 
 
 def number(lo: float = -1e12, hi: float = 1e12) -> Checker:
-    """A finite number in [lo, hi]; bools are not numbers."""
+    """A finite number in [lo, hi]; bools are not numbers.
+
+    The bounds are finite, so the range test alone also refuses NaN and infinities
+    (every comparison with NaN is false); the guard runs this for every stroke.
+    """
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ValueError("number() needs finite bounds")
 
     def check(value: object) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if type(value) is not float and type(value) is not int:
             raise Invalid(f"expected a number, got {describe(value)}")
-        if not math.isfinite(value) or not lo <= value <= hi:
+        if not lo <= value <= hi:
             raise Invalid(f"outside {lo:g}…{hi:g}")
         return value
 
@@ -204,20 +211,22 @@ def clean_item(
     clean: dict = {}
     problems: list[str] = []
     for f in fields:
-        if f.name not in raw:
+        name = f.name
+        value = raw.get(name, _ABSENT)
+        if value is _ABSENT:
             if f.required:
-                return None, [*problems, f"{label}.{f.name}: missing, item skipped"]
-            clean[f.name] = f.default
+                return None, [*problems, f"{label}.{name}: missing, item skipped"]
+            clean[name] = f.default
             continue
         try:
-            clean[f.name] = f.check(raw[f.name])
+            clean[name] = f.check(value)
         except Invalid as bad:
             if bad.repaired is not _NO_REPAIR:
-                clean[f.name] = bad.repaired
-                problems.append(f"{label}.{f.name}: {bad.reason}")
+                clean[name] = bad.repaired
+                problems.append(f"{label}.{name}: {bad.reason}")
             elif f.required:
-                return None, [*problems, f"{label}.{f.name}: {bad.reason}, item skipped"]
+                return None, [*problems, f"{label}.{name}: {bad.reason}, item skipped"]
             else:
-                clean[f.name] = f.default
-                problems.append(f"{label}.{f.name}: {bad.reason}, set to default")
+                clean[name] = f.default
+                problems.append(f"{label}.{name}: {bad.reason}, set to default")
     return clean, problems

@@ -33,6 +33,7 @@ _COUNT_STEP = {"add": 1, "delete": -1}  # an event key's action → change of th
 MISSING = object()  # the key did not exist before the change
 UNKNOWN = object()  # changed deep inside a nested shared type: old value not known
 
+_LIMITS = tuple((name, schema.MAX_ITEMS[name]) for name in schema.COLLECTIONS)
 _SINGLETON_FIELDS = {
     schema.PLAN: {f.name: f for f in PLAN_FIELDS},
     schema.META: {f.name: f for f in META_FIELDS},
@@ -134,9 +135,8 @@ class Guard:
     def _over_limit(self, changed: dict[tuple[str, str], object]) -> set[tuple[str, str]]:
         """Newly added keys beyond a collection's item limit (only maps that grew are counted)."""
         over: set[tuple[str, str]] = set()
-        if all(self._counts[n] <= schema.MAX_ITEMS[n] for n in schema.COLLECTIONS):
-            return over
-        for name in schema.COLLECTIONS:
+        crowded = [n for n, limit in _LIMITS if self._counts[n] > limit]
+        for name in crowded:
             added = [
                 key for (n, key), before in changed.items()
                 if n == name and before is MISSING and key in self._maps[name]
@@ -173,7 +173,7 @@ class Guard:
                 return clean
         if found:
             return clean
-        if set(clean) != set(current):  # type: ignore[arg-type]
+        if clean.keys() != current.keys():  # type: ignore[attr-defined]
             problems.append(f"{name}/{key[:80]}: unknown keys removed")
             return clean
         return current  # at most numbers that readers round: left as the client wrote them
