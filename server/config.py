@@ -35,7 +35,7 @@ class Settings:
     max_message_bytes: int = 2 * 1024 * 1024
     max_board_bytes: int = 32 * 1024 * 1024
     flush_interval_ms: int = 100
-    compact_every: int = 500  # least updates in the log before a room compacts (rooms.py)
+    compact_every: int = 2000  # least updates in the log before a live room compacts (rooms.py)
     send_queue_frames: int = 2000  # per-client bound; a slower consumer is closed
     room_unload_seconds: float = 5.0  # an empty room is persisted and unloaded after this
     anti_entropy_seconds: float = 2.0  # RedisBus: state vectors exchanged this often per doc
@@ -68,7 +68,7 @@ class Settings:
             "max_message_bytes": _int("TAVLE_MAX_MESSAGE_BYTES", 2 * 1024 * 1024),
             "max_board_bytes": _int("TAVLE_MAX_BOARD_BYTES", 32 * 1024 * 1024),
             "flush_interval_ms": _int("TAVLE_FLUSH_INTERVAL_MS", 100),
-            "compact_every": _int("TAVLE_COMPACT_EVERY", 500),
+            "compact_every": _int("TAVLE_COMPACT_EVERY", 2000),
             "send_queue_frames": _int("TAVLE_SEND_QUEUE_FRAMES", 2000),
             "room_unload_seconds": float(_str("TAVLE_ROOM_UNLOAD_SECONDS", "5")),
             "anti_entropy_seconds": float(_str("TAVLE_ANTI_ENTROPY_SECONDS", "2")),

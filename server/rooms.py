@@ -433,6 +433,7 @@ class RoomRegistry:
         self._loading: dict[str, asyncio.Future[Room]] = {}
         self._unloading: dict[str, asyncio.Task[None]] = {}
         self._compacting: dict[str, asyncio.Task[None]] = {}
+        self._compact_gate = asyncio.Semaphore(1)
         self._closed = False
         self.flusher = Flusher()
 
@@ -509,10 +510,16 @@ class RoomRegistry:
         task.add_done_callback(lambda _t: self._unloading.pop(key, None))
 
     async def _unload(self, room: Room) -> None:
-        """Flush, then drop the room unless someone joined meanwhile."""
+        """Flush and compact, then drop the room unless someone joined meanwhile.
+
+        An idle room is the cheap moment to compact: nobody waits for the event loop
+        there, and the next load reads one snapshot instead of the session's log.
+        """
         await self.store.flush()
         if room.connections:
             return
+        if room.logged:
+            self.schedule_compact(room)
         compacting = self._compacting.get(room.doc_key)
         if compacting is not None:
             await asyncio.gather(compacting, return_exceptions=True)
@@ -536,11 +543,15 @@ class RoomRegistry:
         task.add_done_callback(lambda _t: self._compacting.pop(key, None))
 
     async def _compact(self, doc_key: str) -> None:
-        try:
-            await self.store.flush()
-            await self.store.compact(doc_key)
-        except Exception:
-            log.exception("compaction of %s failed", doc_key)
+        """One compaction at a time: each replays a whole board in a worker thread, and
+        several at once (rooms that grow together reach their threshold together)
+        starved the event loop of the GIL for hundreds of milliseconds."""
+        async with self._compact_gate:
+            try:
+                await self.store.flush()
+                await self.store.compact(doc_key)
+            except Exception:
+                log.exception("compaction of %s failed", doc_key)
 
     # ---- server-side API (docs/ARCHITECTURE.md) ----------------------------------------------
     async def edit(self, doc_key: str, fn: Callable[[Doc], Any]) -> Any:

@@ -79,3 +79,27 @@ async def test_log_is_compacted_into_a_snapshot(server_factory) -> None:
     b = await connected(restarted.ws, board["board_id"], board["edit_token"])
     assert content(b) == {f"k{i}": float(i) for i in range(50)}
     await b.close()
+
+
+async def test_an_idle_room_compacts_its_log_when_it_unloads(server_factory) -> None:
+    """Far below TAVLE_COMPACT_EVERY: the log is folded in once everyone has left."""
+    srv = server_factory(env={"TAVLE_ROOM_UNLOAD_SECONDS": "0.2"})
+    board = create_board(srv.http)
+    a = await connected(srv.ws, board["board_id"], board["edit_token"])
+    for i in range(30):
+        await a.set_key(f"k{i}", i)
+    await a.wait_for(lambda: len(content(a)) == 30)
+    await a.close()
+    db = srv.data_dir / "tavle.db"
+    key = (board["board_id"],)
+    async with asyncio.timeout(10):
+        while True:
+            with sqlite3.connect(db) as conn:
+                snaps = conn.execute("SELECT count(*) FROM doc_snapshots WHERE doc_key = ?", key)
+                logged = conn.execute("SELECT count(*) FROM doc_updates WHERE doc_key = ?", key)
+                if (snaps.fetchone()[0], logged.fetchone()[0]) == (1, 0):
+                    break
+            await asyncio.sleep(0.1)
+    b = await connected(srv.ws, board["board_id"], board["edit_token"])
+    assert content(b) == {f"k{i}": float(i) for i in range(30)}
+    await b.close()
