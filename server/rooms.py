@@ -37,7 +37,7 @@ from server.protocol import (
     update_frame,
     update_frame_from_step2,
 )
-from server.wsfast import EXTENSION, FastSocket
+from server.wsfast import EXTENSION, FastSocket, binary_frame
 
 log = logging.getLogger("tavle.rooms")
 
@@ -129,13 +129,19 @@ class Connection:
         writing = self._write_fast(self.fast) if self.fast is not None else self._write()
         self.writer = asyncio.get_running_loop().create_task(writing)
 
-    def send(self, frame: bytes) -> None:
-        """Queue a frame; a full queue means a slow consumer, which is closed (4408)."""
+    def send(self, frame: bytes, wire: bytes | None = None) -> None:
+        """Queue a frame; a full queue means a slow consumer, which is closed (4408).
+
+        ``wire``: the same frame already made into WebSocket bytes (a fan-out makes them
+        once for all its receivers); the fast socket's queue holds those bytes.
+        """
         if self.closing is not None:
             return
         if len(self.queue) >= self.limit:
             self.close(CloseCode.SLOW_CONSUMER, "slow consumer")
             return
+        if self.fast is not None:
+            frame = wire if wire is not None else binary_frame(frame)
         self.queue.append(frame)
         if not self.marked:
             self.marked = True
@@ -153,7 +159,7 @@ class Connection:
         batch = list(self.queue)
         self.queue.clear()
         try:
-            fast.send_binaries(batch)
+            fast.write_frames(batch)
         except Exception:  # the peer went away; the reader sees the disconnect
             self.closing = (1006, "gone")
 
@@ -191,7 +197,7 @@ class Connection:
                         await writable.wait()  # the client reads slowly: frames pile up
                     batch = list(queue)
                     queue.clear()
-                    fast.send_binaries(batch)
+                    fast.write_frames(batch)
         except asyncio.CancelledError:
             raise
         except Exception:  # the peer went away; the reader sees the disconnect
@@ -368,9 +374,10 @@ class Room:
         return self.logged_bytes >= self.compacted_bytes
 
     def _fan_out(self, frame: bytes, sender: Connection | None) -> None:
+        wire = binary_frame(frame)
         for client in self.clients:
             if client is not sender:
-                client.send(frame)
+                client.send(frame, wire)
 
     # ---- connections ---------------------------------------------------------------------
     def attach(self, conn: Connection) -> None:

@@ -3,8 +3,9 @@
 Fan-out is the server's hot path: through ASGI every delivered frame costs a
 Starlette and a uvicorn ``send`` call, a frame object, its serialisation and a
 socket write. A room sends the same bytes to many clients, and a client that is
-behind has several frames waiting; :meth:`FastSocket.send_binaries` writes all of
-a client's waiting frames with one ``transport.write`` and no per-frame objects.
+behind has several frames waiting; :meth:`FastSocket.write_frames` writes all of
+a client's waiting frames with one ``transport.write``; a fan-out frames its bytes
+once (:func:`binary_frame`) for every receiver.
 Incoming binary messages can skip the ASGI queue the same way (``sink``), and the
 usual one — a final, masked binary frame — skips websockets' frame parser too:
 after the handshake the protocol splits the byte stream into frames itself, unmasks
@@ -30,13 +31,14 @@ from websockets.protocol import State
 EXTENSION = "tavle.fast"
 
 
-def frame_header(length: int) -> bytes:
-    """The header of one unmasked, final, binary WebSocket frame (RFC 6455 §5.2)."""
+def binary_frame(payload: bytes) -> bytes:
+    """``payload`` as one unmasked, final, binary WebSocket frame (RFC 6455 §5.2)."""
+    length = len(payload)
     if length < 126:
-        return bytes((0x82, length))
+        return bytes((0x82, length)) + payload
     if length < 65536:
-        return b"\x82\x7e" + length.to_bytes(2, "big")
-    return b"\x82\x7f" + length.to_bytes(8, "big")
+        return b"\x82\x7e" + length.to_bytes(2, "big") + payload
+    return b"\x82\x7f" + length.to_bytes(8, "big") + payload
 
 
 class FastSocket(WebSocketsSansIOProtocol):
@@ -118,12 +120,8 @@ class FastSocket(WebSocketsSansIOProtocol):
         """Set while the transport's buffer is below its high-water mark."""
         return self.writable
 
-    def send_binaries(self, payloads: list[bytes]) -> None:
-        """Write ``payloads`` as binary frames in one write; ClientDisconnected if gone."""
+    def write_frames(self, frames: list[bytes]) -> None:
+        """Write frames made by :func:`binary_frame` in one write; ClientDisconnected if gone."""
         if self.close_sent or self.conn.state is not State.OPEN or self.transport.is_closing():
             raise ClientDisconnected()
-        parts: list[bytes] = []
-        for payload in payloads:
-            parts.append(frame_header(len(payload)))
-            parts.append(payload)
-        self.transport.write(b"".join(parts))
+        self.transport.write(frames[0] if len(frames) == 1 else b"".join(frames))
