@@ -1,15 +1,16 @@
 """Group commit: one writer task puts every pending update of every room in one transaction.
 
 ``append`` only queues (it never blocks the event loop); the writer wakes when
-something is queued, waits at most ``gather`` seconds so that a burst becomes
-one batch, and commits the batch in a worker thread. A failed commit keeps the
-batch at the front of the queue and retries with backoff: nothing accepted is
-dropped because the database hiccupped.
+something is queued, waits half the flush interval (or until someone awaits
+``flush``) so that a burst becomes one batch, and commits the batch in a worker
+thread. A failed commit keeps the batch at the front of the queue and retries
+with backoff: nothing accepted is dropped because the database hiccupped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from sqlalchemy import Connection, Engine
@@ -58,6 +59,7 @@ class GroupWriter:
         self._pending: Batch = []
         self._waiters: list[asyncio.Future[None]] = []
         self._wake = asyncio.Event()
+        self._asked = asyncio.Event()  # someone awaits flush(): stop gathering
         self._task: asyncio.Task[None] | None = None
         self._closing = False
 
@@ -79,6 +81,7 @@ class GroupWriter:
         waiter = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
         self._wake.set()
+        self._asked.set()
         await asyncio.shield(waiter)
 
     async def close(self) -> None:
@@ -101,8 +104,14 @@ class GroupWriter:
         backoff = 0.0
         while True:
             await self._wake.wait()
-            await asyncio.sleep(max(gather, backoff))
+            if backoff:
+                await asyncio.sleep(backoff)
+            elif not self._waiters:  # a flush() (a room loading, say) cuts the gathering short
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(gather):
+                        await self._asked.wait()
             self._wake.clear()
+            self._asked.clear()
             batch, self._pending = self._pending, []
             waiters, self._waiters = self._waiters, []
             if batch:
