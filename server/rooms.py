@@ -137,12 +137,13 @@ class Connection:
         """
         if self.closing is not None:
             return
-        if len(self.queue) >= self.limit:
+        queue = self.queue
+        if len(queue) >= self.limit:
             self.close(CloseCode.SLOW_CONSUMER, "slow consumer")
             return
         if self.fast is not None:
-            frame = wire if wire is not None else binary_frame(frame)
-        self.queue.append(frame)
+            frame = wire or binary_frame(frame)
+        queue.append(frame)
         if not self.marked:
             self.marked = True
             self.flusher.mark(self)
@@ -150,16 +151,17 @@ class Connection:
     def flush(self) -> None:
         """Write everything queued now if the socket can take it, else wake the writer."""
         self.marked = False
-        if self.closing is not None or not self.queue:
+        queue = self.queue
+        if self.closing is not None or not queue:
             return
         fast = self.fast
         if fast is None or not fast.can_write.is_set():
             self.wakeup.set()
             return
-        batch = list(self.queue)
-        self.queue.clear()
+        data = queue.popleft() if len(queue) == 1 else b"".join(queue)
+        queue.clear()
         try:
-            fast.write_frames(batch)
+            fast.write_frames(data)
         except Exception:  # the peer went away; the reader sees the disconnect
             self.closing = (1006, "gone")
 
@@ -195,9 +197,9 @@ class Connection:
                 while queue:
                     if not writable.is_set():
                         await writable.wait()  # the client reads slowly: frames pile up
-                    batch = list(queue)
+                    data = b"".join(queue)
                     queue.clear()
-                    fast.write_frames(batch)
+                    fast.write_frames(data)
         except asyncio.CancelledError:
             raise
         except Exception:  # the peer went away; the reader sees the disconnect

@@ -120,8 +120,8 @@ class FastSocket(WebSocketsSansIOProtocol):
         """Set while the transport's buffer is below its high-water mark."""
         return self.writable
 
-    def write_frames(self, frames: list[bytes]) -> None:
-        """Write frames made by :func:`binary_frame` in one write; ClientDisconnected if gone."""
+    def write_frames(self, data: bytes) -> None:
+        """Write frames made by :func:`binary_frame`; ClientDisconnected if the peer is gone."""
         if self.close_sent or self.conn.state is not State.OPEN or self.transport.is_closing():
             raise ClientDisconnected()
-        self.transport.write(frames[0] if len(frames) == 1 else b"".join(frames))
+        self.transport.write(data)
