@@ -18,7 +18,7 @@ from functools import partial
 from pycrdt import Doc, Map
 
 from board import schema
-from board.elements import clean_element
+from board.elements import clean_element, is_clean_element
 from board.fields import clean_item
 from board.read import META_FIELDS, PLAN_FIELDS, clean_plan_item
 
@@ -159,6 +159,8 @@ class Guard:
         if name in _SINGLETON_FIELDS:
             return self._check_singleton(name, key, current, problems)
         if name == schema.ELEMENTS:
+            if is_clean_element(key, current):
+                return current
             clean, found = clean_element(key, current)
         else:
             clean, found = clean_plan_item(name, key, current)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from pycrdt import Array, Doc, Map, Text
 
 from board import schema
-from board.elements import ELEMENT_FIELDS
+from board.elements import ELEMENT_FIELDS, clean_element, is_clean_element
 from board.limits import Guard
 from board.read import ITEM_FIELDS, read_elements, read_plan
 from board.write import write_plan
@@ -75,15 +75,20 @@ VALID_BY_NAME = {
 NUMBERS = st.integers(-3000, 3000)
 
 
-def near_valid(fields: tuple, fixed: dict) -> st.SearchStrategy:
-    """A mostly right item: every field plausible, then a few replaced by garbage or left out."""
+def plausible(fields: tuple, fixed: dict) -> st.SearchStrategy:
+    """An item with every field plausible."""
     names = [f.name for f in fields]
     defaults = {n: NUMBERS if n in ("x", "y", "w", "h", "rank", "width", "size") else WORDS
                 for n in names}
-    base = st.fixed_dictionaries(defaults | {n: VALID_BY_NAME[n] for n in names
+    return st.fixed_dictionaries(defaults | {n: VALID_BY_NAME[n] for n in names
                                              if n in VALID_BY_NAME} | fixed)
+
+
+def near_valid(fields: tuple, fixed: dict) -> st.SearchStrategy:
+    """A mostly right item: every field plausible, then a few replaced by garbage or left out."""
+    names = [f.name for f in fields]
     return st.tuples(
-        base,
+        plausible(fields, fixed),
         st.dictionaries(st.sampled_from(names), GARBAGE, max_size=2),
         st.lists(st.sampled_from(names), max_size=2),
     ).map(lambda t: {k: v for k, v in (t[0] | t[1]).items() if k not in t[2]})
@@ -191,3 +196,75 @@ def test_what_is_read_writes_back_and_round_trips_as_a_record(ops: list) -> None
     reread, problems = read_plan(again)
     assert problems == [] and reread == plan
     assert record_to_plan(plan_to_record(plan)) == plan
+
+
+FAST_KINDS = [kind for kind in ELEMENT_FIELDS if kind not in ("frame", "card")]
+EDGES = {  # values on and just past each kind of bound, and the types a hostile client sends
+    "number": st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.sampled_from(
+            [0, -0.0, 1, 10, 10_000, 10_001, 100_000, 100_001, 10_000_000, 10_000_001,
+             -10_000_001, 1e12, 1e12 + 1, -1e12 - 1, 1e15, 1e15 + 1, 2**53]
+        ),
+    ),
+    "text": st.sampled_from(
+        ["", " ", "x" * 200, "x" * 201, "å" * 2000, "å" * 2001, "x" * 64, "x" * 65,
+         "#1d3557", "#1d3557\n", "#1D355G", "yellow", "pen", "stroke", None, 3]
+    ),
+    "points": st.lists(
+        st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
+                  st.integers(-10_000_001, 10_000_001)),
+        max_size=7,
+    ),
+}
+NUMBER_FIELDS = {"x", "y", "w", "h", "z", "width", "size", "created"}
+
+
+def edge_of(name: str) -> st.SearchStrategy:
+    if name == "points":
+        return EDGES["points"]
+    return EDGES["number"] if name in NUMBER_FIELDS else EDGES["text"]
+
+
+ELEMENTS_AT_THE_EDGE = st.one_of(*[
+    st.tuples(
+        plausible(ELEMENT_FIELDS[kind], {"type": st.just(kind)}),
+        st.lists(st.sampled_from([f.name for f in ELEMENT_FIELDS[kind]]), max_size=3).flatmap(
+            lambda names: st.fixed_dictionaries({n: edge_of(n) for n in names})
+        ),
+    ).map(lambda t: t[0] | t[1])
+    for kind in FAST_KINDS
+])
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(ELEMENTS_AT_THE_EDGE, *[
+    near_valid(fields, {"type": st.just(kind)}) for kind, fields in ELEMENT_FIELDS.items()
+]), KEYS, st.booleans())
+def test_the_compiled_element_check_passes_only_what_the_checkers_take_whole(
+    value: dict, key: str, keyed: bool
+) -> None:
+    """The guard skips the field-by-field check when ``is_clean_element`` says yes: that
+    must never let through anything the checkers would repair, clip or drop."""
+    if keyed:
+        value = {**value, "id": key}
+    if is_clean_element(key, value):
+        clean, problems = clean_element(key, value)
+        assert problems == []
+        assert clean is not None and clean.keys() == value.keys()
+
+
+def test_the_compiled_element_check_takes_what_browsers_write() -> None:
+    """Without this the fast path would silently never be used."""
+    stroke = {"id": "s1", "type": "stroke", "z": 3, "author": "Emil", "created": 1.7e12,
+              "points": [10.0, 20.0, 0.5, 11.0, 21.0, 0.5], "color": "#1d3557", "width": 4,
+              "tool": "pen"}
+    note = {"id": "n1", "type": "note", "z": 1, "author": "", "created": 0, "x": -50.0, "y": 7,
+            "w": 200, "h": 150, "text": "Få et job", "color": "yellow"}
+    for element in (stroke, note):
+        assert is_clean_element(element["id"], element)
+        assert clean_element(element["id"], element)[1] == []
+    assert not is_clean_element("s1", {**stroke, "points": [1.0, 2.0]})  # ragged: repaired
+    assert not is_clean_element("s1", {**stroke, "color": "#1d3557\n"})
+    assert not is_clean_element("s1", {**stroke, "z": math.nan})
+    assert not is_clean_element("s1", {**stroke, "width": True})
+    assert not is_clean_element("other", stroke)  # id differs from its key
