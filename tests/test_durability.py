@@ -49,30 +49,36 @@ async def test_kill_9_keeps_every_update_and_clients_converge(server_factory) ->
         await client.close()
 
 
-async def test_log_is_compacted_into_a_snapshot(server_factory) -> None:
-    srv = server_factory(env={"TAVLE_COMPACT_EVERY": "20"})
+def stored(db, doc_key: str) -> tuple[int, int]:
+    """(snapshots, log rows) of ``doc_key`` in the server's SQLite file."""
+    with sqlite3.connect(db) as conn:
+        count = "SELECT count(*) FROM {} WHERE doc_key = ?"
+        snaps = conn.execute(count.format("doc_snapshots"), (doc_key,)).fetchone()[0]
+        logged = conn.execute(count.format("doc_updates"), (doc_key,)).fetchone()[0]
+    return snaps, logged
+
+
+async def wait_stored(db, doc_key: str, done) -> None:
+    """Poll until ``done(snapshots, log rows)`` holds (10 s at most)."""
+    async with asyncio.timeout(10):
+        while not done(*stored(db, doc_key)):
+            await asyncio.sleep(0.1)
+
+
+async def written(srv, count: int) -> tuple[dict, YClient]:
+    """A new board with keys k0…k{count-1} set by one editor, who is still connected."""
     board = create_board(srv.http)
     a = await connected(srv.ws, board["board_id"], board["edit_token"])
-    for i in range(50):
+    for i in range(count):
         await a.set_key(f"k{i}", i)
+    return board, a
+
+
+async def test_log_is_compacted_into_a_snapshot(server_factory) -> None:
+    srv = server_factory(env={"TAVLE_COMPACT_EVERY": "20"})
+    board, a = await written(srv, 50)
     db = srv.data_dir / "tavle.db"
-
-    def counts() -> tuple[int, int]:
-        with sqlite3.connect(db) as conn:
-            snaps = conn.execute(
-                "SELECT count(*) FROM doc_snapshots WHERE doc_key = ?", (board["board_id"],)
-            ).fetchone()[0]
-            logged = conn.execute(
-                "SELECT count(*) FROM doc_updates WHERE doc_key = ?", (board["board_id"],)
-            ).fetchone()[0]
-        return snaps, logged
-
-    async with asyncio.timeout(10):
-        while True:
-            snaps, logged = counts()
-            if snaps == 1 and logged < 50:
-                break
-            await asyncio.sleep(0.1)
+    await wait_stored(db, board["board_id"], lambda snaps, logged: snaps == 1 and logged < 50)
     await a.close()
     srv.stop()
     restarted = server_factory(data_dir=srv.data_dir)
@@ -84,22 +90,11 @@ async def test_log_is_compacted_into_a_snapshot(server_factory) -> None:
 async def test_an_idle_room_compacts_its_log_when_it_unloads(server_factory) -> None:
     """Far below TAVLE_COMPACT_EVERY: the log is folded in once everyone has left."""
     srv = server_factory(env={"TAVLE_ROOM_UNLOAD_SECONDS": "0.2"})
-    board = create_board(srv.http)
-    a = await connected(srv.ws, board["board_id"], board["edit_token"])
-    for i in range(30):
-        await a.set_key(f"k{i}", i)
+    board, a = await written(srv, 30)
     await a.wait_for(lambda: len(content(a)) == 30)
     await a.close()
     db = srv.data_dir / "tavle.db"
-    key = (board["board_id"],)
-    async with asyncio.timeout(10):
-        while True:
-            with sqlite3.connect(db) as conn:
-                snaps = conn.execute("SELECT count(*) FROM doc_snapshots WHERE doc_key = ?", key)
-                logged = conn.execute("SELECT count(*) FROM doc_updates WHERE doc_key = ?", key)
-                if (snaps.fetchone()[0], logged.fetchone()[0]) == (1, 0):
-                    break
-            await asyncio.sleep(0.1)
+    await wait_stored(db, board["board_id"], lambda snaps, logged: (snaps, logged) == (1, 0))
     b = await connected(srv.ws, board["board_id"], board["edit_token"])
     assert content(b) == {f"k{i}": float(i) for i in range(30)}
     await b.close()

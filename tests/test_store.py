@@ -38,6 +38,17 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
+async def two_stores(settings: Settings):
+    """Two stores on one database, as two server processes."""
+    a, b = Store(settings), Store(settings)
+    await a.start()
+    await b.start()
+    yield a, b
+    await a.close()
+    await b.close()
+
+
+@pytest.fixture
 async def store(settings: Settings):
     s = Store(settings)
     await s.start()
@@ -129,84 +140,66 @@ async def test_a_doc_key_the_database_would_refuse_is_refused_at_once(store: Sto
     assert await store.load("x" * 200) == [update]
 
 
-async def test_compact_replays_the_database_not_one_process(settings: Settings) -> None:
+async def test_compact_replays_the_database_not_one_process(settings: Settings, two_stores) -> None:
     """Two stores (as two processes) log edits of one doc; either one compacts all of it."""
-    a, b = Store(settings), Store(settings)
-    await a.start()
-    await b.start()
-    try:
-        for update in edits(20, 0):
-            a.append("doc", update)
-        for update in edits(20, 100):
+    a, b = two_stores
+    for update in edits(20, 0):
+        a.append("doc", update)
+    for update in edits(20, 100):
+        b.append("doc", update)
+    await a.flush()
+    await b.flush()
+    assert await a.compact("doc") == 40
+    assert count(settings, DocUpdate, "doc") == 0
+    assert count(settings, DocSnapshot, "doc") == 1
+
+    later = edits(5, 200)
+    for update in later:
+        b.append("doc", update)
+    await b.flush()
+    loaded = await b.load("doc")
+    assert len(loaded) == 1 + len(later)
+    expected = {str(i): float(i) for i in [*range(20), *range(100, 120), *range(200, 205)]}
+    assert content(loaded) == expected
+
+    assert await b.compact("doc") == 5  # snapshot + log into a new snapshot
+    assert await b.compact("doc") == 0  # nothing left to fold in
+    assert content(await a.load("doc")) == expected
+
+
+async def test_concurrent_compactions_and_appends_lose_nothing(two_stores) -> None:
+    a, b = two_stores
+    doc = Doc()
+    first, second = edits(50, 0, doc), edits(50, 50, doc)
+    for update in first:
+        a.append("doc", update)
+    await a.flush()
+
+    async def keep_appending() -> None:
+        for update in second:
             b.append("doc", update)
-        await a.flush()
+            await asyncio.sleep(0)
         await b.flush()
-        assert await a.compact("doc") == 40
-        assert count(settings, DocUpdate, "doc") == 0
-        assert count(settings, DocSnapshot, "doc") == 1
 
-        later = edits(5, 200)
-        for update in later:
-            b.append("doc", update)
-        await b.flush()
-        loaded = await b.load("doc")
-        assert len(loaded) == 1 + len(later)
-        expected = {str(i): float(i) for i in [*range(20), *range(100, 120), *range(200, 205)]}
-        assert content(loaded) == expected
-
-        assert await b.compact("doc") == 5  # snapshot + log into a new snapshot
-        assert await b.compact("doc") == 0  # nothing left to fold in
-        assert content(await a.load("doc")) == expected
-    finally:
-        await a.close()
-        await b.close()
+    await asyncio.gather(a.compact("doc"), b.compact("doc"), keep_appending())
+    await a.compact("doc")
+    assert content(await b.load("doc")) == {str(i): float(i) for i in range(100)}
 
 
-async def test_concurrent_compactions_and_appends_lose_nothing(settings: Settings) -> None:
-    a, b = Store(settings), Store(settings)
-    await a.start()
-    await b.start()
-    try:
-        doc = Doc()
-        first, second = edits(50, 0, doc), edits(50, 50, doc)
-        for update in first:
-            a.append("doc", update)
-        await a.flush()
-
-        async def keep_appending() -> None:
-            for update in second:
-                b.append("doc", update)
-                await asyncio.sleep(0)
-            await b.flush()
-
-        await asyncio.gather(a.compact("doc"), b.compact("doc"), keep_appending())
-        await a.compact("doc")
-        assert content(await b.load("doc")) == {str(i): float(i) for i in range(100)}
-    finally:
-        await a.close()
-        await b.close()
-
-
-async def test_a_compaction_overtaken_by_another_writes_nothing(settings: Settings) -> None:
+async def test_a_compaction_overtaken_by_another_writes_nothing(two_stores) -> None:
     """A replays what it read while B compacts: A's older result must not replace B's."""
-    a, b = Store(settings), Store(settings)
-    await a.start()
-    await b.start()
-    try:
-        for update in edits(10, 0):
-            a.append("doc", update)
-        await a.flush()
-        read = await a.run(lambda conn: compaction.read_log(conn, "doc"))
-        for update in edits(5, 10):
-            b.append("doc", update)
-        await b.flush()
-        assert await b.compact("doc") == 15
-        state = compaction.replay(read)  # keys 0..9 only
-        assert await a.run(lambda c: compaction.store_snapshot(c, "doc", read, state)) == 0
-        assert content(await a.load("doc")) == {str(i): float(i) for i in range(15)}
-    finally:
-        await a.close()
-        await b.close()
+    a, b = two_stores
+    for update in edits(10, 0):
+        a.append("doc", update)
+    await a.flush()
+    read = await a.run(lambda conn: compaction.read_log(conn, "doc"))
+    for update in edits(5, 10):
+        b.append("doc", update)
+    await b.flush()
+    assert await b.compact("doc") == 15
+    state = compaction.replay(read)  # keys 0..9 only
+    assert await a.run(lambda c: compaction.store_snapshot(c, "doc", read, state)) == 0
+    assert content(await a.load("doc")) == {str(i): float(i) for i in range(15)}
 
 
 async def test_loads_racing_compactions_never_miss_a_flushed_update(settings: Settings) -> None:
