@@ -29,11 +29,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.access.accounts import new_id
 from server.access.models import Case, Meeting, Team, TeamMember, User
 from server.access.times import aware, utcnow
-from server.store.models import Base
+from server.store.models import Base, chunked
 
 AWAITING = "awaiting_citizen"
 AGREED = "agreed"
-IN_CHUNK = 500  # ids per "IN (…)", under every engine's parameter limit
 
 
 class TeamBoard(Base):
@@ -234,11 +233,11 @@ def cases_and_team_boards(
     """For each case board among ``board_ids``: its case (as in :func:`team_cases`) and its
     team's board. Boards that are not case boards, or whose team has no board, are left out."""
     found: dict[str, tuple[dict[str, Any], str]] = {}
-    for start in range(0, len(board_ids), IN_CHUNK):
+    for chunk in chunked(board_ids):
         rows = conn.execute(
             select(Case.board_id, Case.id, Case.team_id, TeamBoard.team_board)
             .join(TeamBoard, TeamBoard.team_id == Case.team_id)
-            .where(Case.board_id.in_(board_ids[start : start + IN_CHUNK]))
+            .where(Case.board_id.in_(chunk))
         ).all()
         for board_id, case_id, team_id, team_board in rows:
             found[board_id] = team_cases(conn, team_id, case_id)[0], team_board

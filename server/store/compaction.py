@@ -18,9 +18,7 @@ from dataclasses import dataclass
 from pycrdt import Doc
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 
-from server.store.models import DocSnapshot, DocUpdate, utcnow
-
-ID_CHUNK = 1000  # ids per "IN (…)", under every engine's parameter limit
+from server.store.models import DocSnapshot, DocUpdate, chunked, utcnow
 
 
 def doc_lock_id(doc_key: str) -> int:
@@ -96,12 +94,12 @@ def store_snapshot(conn: Connection, doc_key: str, read: LogRead, state: bytes) 
     upto = conn.execute(
         select(DocSnapshot.upto_id).where(DocSnapshot.doc_key == doc_key)
     ).scalar_one_or_none()
-    still = 0
-    for start in range(0, len(read.ids), ID_CHUNK):
-        chunk = read.ids[start : start + ID_CHUNK]
-        still += conn.execute(
+    still = sum(
+        conn.execute(
             select(func.count()).select_from(DocUpdate).where(DocUpdate.id.in_(chunk))
         ).scalar_one()
+        for chunk in chunked(read.ids)
+    )
     if upto != read.upto or still != len(read.ids):
         return 0
     last = read.ids[-1]
@@ -115,7 +113,6 @@ def store_snapshot(conn: Connection, doc_key: str, read: LogRead, state: bytes) 
             .where(DocSnapshot.doc_key == doc_key)
             .values(data=state, upto_id=last, updated=utcnow())
         )
-    for start in range(0, len(read.ids), ID_CHUNK):
-        chunk = read.ids[start : start + ID_CHUNK]
+    for chunk in chunked(read.ids):
         conn.execute(delete(DocUpdate).where(DocUpdate.id.in_(chunk)))
     return len(read.ids)

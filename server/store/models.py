@@ -7,8 +7,9 @@ tables on :class:`Base` (their migrations create them).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import BigInteger, DateTime, Dialect, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -19,6 +20,15 @@ LogId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 MAX_DOC_KEY = 200  # characters of a doc key ("{board_id}:{scope}")
+IN_CHUNK = 500  # values per "IN (…)" or multi-row statement, under every engine's limit
+T = TypeVar("T")
+
+
+def chunked(items: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
+    """``items`` in slices of at most ``size``: one statement each, within the parameter
+    limits of SQLite (999 in old builds) and PostgreSQL."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def utcnow() -> datetime:

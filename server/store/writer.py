@@ -15,7 +15,7 @@ import logging
 
 from sqlalchemy import Connection, Engine
 
-from server.store.models import DocUpdate, utcnow
+from server.store.models import DocUpdate, chunked, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ Batch = list[tuple[str, bytes]]
 _TABLE = DocUpdate.__table__
 # the driver's own placeholder: "?" (sqlite3) or "%s" (psycopg's format/pyformat)
 _PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
-ROWS_PER_INSERT = 300  # 900 parameters: under SQLite's oldest limit (999) and PostgreSQL's
+ROWS_PER_INSERT = 300  # 3 parameters a row: 900, under SQLite's oldest limit (999)
 
 
 def write_batch(conn: Connection, batch: Batch) -> None:
@@ -44,8 +44,7 @@ def write_batch(conn: Connection, batch: Batch) -> None:
     created = to_db(now) if to_db is not None else now
     head = f"INSERT INTO {_TABLE.name} (doc_key, data, created) VALUES "
     row = f"({mark}, {mark}, {mark})"
-    for start in range(0, len(batch), ROWS_PER_INSERT):
-        chunk = batch[start : start + ROWS_PER_INSERT]
+    for chunk in chunked(batch, ROWS_PER_INSERT):
         params = tuple(value for key, data in chunk for value in (key, data, created))
         conn.exec_driver_sql(head + ", ".join([row] * len(chunk)), params)
 
