@@ -3,8 +3,8 @@
 Why it looks like this (see TECH_NOTES and docs/protocol.md): every frame is
 handled synchronously where it arrives, so ordering is exact and no task is
 created per message; fan-out appends the same bytes object to every receiver's
-bounded queue and a per-tick :class:`Flusher` writes each touched socket once (a
-writer task per connection only waits out full sockets); a connection joins the
+bounded queue and a :class:`Flusher` writes each touched socket once per send
+interval (a writer task per connection only waits out full sockets); a connection joins the
 broadcast set in the same step that queues its SyncStep2; a room is created under
 a per-key future so simultaneous joins share one load.
 """
@@ -56,25 +56,37 @@ class Socket(Protocol):
 
 
 class Flusher:
-    """Writes every connection that has queued frames once per event-loop iteration.
+    """Writes every connection that has queued frames, at most once per ``interval``.
 
-    A fan-out only appends to queues; one callback per loop iteration then gives
-    each touched client all its waiting frames in one socket write. No task is
-    woken for a client whose socket can take the bytes.
+    A fan-out only appends to queues; a flush then gives each touched client all
+    its waiting frames in one socket write. No task is woken for a client whose
+    socket can take the bytes. Flushes are at least ``interval`` apart: on a busy
+    server a client then gets what its rooms did in that time in one write instead
+    of one write per update, and socket writes are the largest part of a busy
+    server's cost (docs/benchmarks.md). After a quiet spell the flush comes on the
+    next loop turn: an edit is held back only when others are coming with it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
         self.dirty: list[Connection] = []
         self.scheduled = False
+        self.last = -interval  # loop time of the last flush
 
     def mark(self, conn: Connection) -> None:
         self.dirty.append(conn)
         if not self.scheduled:
             self.scheduled = True
-            asyncio.get_running_loop().call_soon(self.flush)
+            loop = asyncio.get_running_loop()
+            wait = self.last + self.interval - loop.time()
+            if wait > 0:
+                loop.call_later(wait, self.flush)
+            else:
+                loop.call_soon(self.flush)
 
     def flush(self) -> None:
         self.scheduled = False
+        self.last = asyncio.get_running_loop().time()
         dirty, self.dirty = self.dirty, []
         for conn in dirty:
             conn.flush()
@@ -444,7 +456,7 @@ class RoomRegistry:
         self._compacting: dict[str, asyncio.Task[None]] = {}
         self._compact_gate = asyncio.Semaphore(1)
         self._closed = False
-        self.flusher = Flusher()
+        self.flusher = Flusher(settings.send_interval_ms / 1000)
 
     async def start(self) -> None:
         """Nothing to start yet; symmetrical with close() for the app's lifespan."""
