@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 from pycrdt import (
     Doc,
@@ -78,9 +79,12 @@ class Kind(IntEnum):
 _SYNC_KINDS = (Kind.SYNC_STEP1, Kind.SYNC_STEP2, Kind.UPDATE)  # by sub-type; Kind(n) is slow
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
-    """A decoded client frame: its kind, its payload and the original bytes."""
+class Frame(NamedTuple):
+    """A decoded client frame: its kind, its payload and the original bytes.
+
+    A tuple, not a frozen dataclass: one is made per frame, and a frozen dataclass's
+    ``__init__`` sets each field through ``object.__setattr__`` (twice as slow).
+    """
 
     kind: Kind
     payload: bytes

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from pycrdt import Doc
 
-from board.limits import Guard, close_code
+from board.limits import Guard, apply_update, close_code
 from server.access.grants import Grant
 from server.config import Settings
 from server.protocol import (
@@ -341,7 +341,7 @@ class Room:
             if self.size + len(update) > limit:
                 raise ProtocolError(CloseCode.TOO_LARGE, "board too large")
         try:
-            self.doc.apply_update(update)
+            apply_update(self.doc, update)
         except ValueError as exc:
             raise ProtocolError(CloseCode.MALFORMED, "update does not decode") from exc
         self.size += len(update)
