@@ -56,40 +56,53 @@ class Socket(Protocol):
 
 
 class Flusher:
-    """Writes every connection that has queued frames, at most once per ``interval``.
+    """Writes each connection that has queued frames, at most once per ``interval``.
 
     A fan-out only appends to queues; a flush then gives each touched client all
-    its waiting frames in one socket write. No task is woken for a client whose
-    socket can take the bytes. Flushes are at least ``interval`` apart: on a busy
-    server a client then gets what its rooms did in that time in one write instead
-    of one write per update, and socket writes are the largest part of a busy
-    server's cost (docs/benchmarks.md). After a quiet spell the flush comes on the
-    next loop turn: an edit is held back only when others are coming with it.
+    its waiting frames in one socket write (no task is woken for a client whose
+    socket can take the bytes). A client written to less than ``interval`` ago
+    waits for the next tick: on a busy server it then gets what its rooms did in
+    that time in one write instead of one per update, and socket writes are the
+    largest part of a busy server's cost (docs/benchmarks.md). A client that got
+    nothing for longer is written on the next loop turn: an edit is held back
+    only when others are coming with it.
     """
 
     def __init__(self, interval: float) -> None:
         self.interval = interval
-        self.dirty: list[Connection] = []
-        self.scheduled = False
-        self.last = -interval  # loop time of the last flush
+        self.now: list[Connection] = []  # written on the next loop turn
+        self.waiting: list[Connection] = []  # written at the next tick
+        self.soon = False
+        self.tick: asyncio.TimerHandle | None = None
 
     def mark(self, conn: Connection) -> None:
-        self.dirty.append(conn)
-        if not self.scheduled:
-            self.scheduled = True
-            loop = asyncio.get_running_loop()
-            wait = self.last + self.interval - loop.time()
-            if wait > 0:
-                loop.call_later(wait, self.flush)
-            else:
-                loop.call_soon(self.flush)
+        loop = asyncio.get_running_loop()
+        due = conn.written + self.interval
+        if due <= loop.time():
+            self.now.append(conn)
+            if not self.soon:
+                self.soon = True
+                loop.call_soon(self._write_now)
+        else:
+            self.waiting.append(conn)
+            if self.tick is None:
+                self.tick = loop.call_at(due, self._write_waiting)
 
-    def flush(self) -> None:
-        self.scheduled = False
-        self.last = asyncio.get_running_loop().time()
-        dirty, self.dirty = self.dirty, []
-        for conn in dirty:
-            conn.flush()
+    def _write_now(self) -> None:
+        self.soon = False
+        conns, self.now = self.now, []
+        self._write(conns)
+
+    def _write_waiting(self) -> None:
+        self.tick = None
+        conns, self.waiting = self.waiting, []
+        self._write(conns)
+
+    @staticmethod
+    def _write(conns: list[Connection]) -> None:
+        now = asyncio.get_running_loop().time()
+        for conn in conns:
+            conn.flush(now)
 
 
 class Connection:
@@ -106,6 +119,7 @@ class Connection:
         "flusher",
         "queue",
         "marked",
+        "written",
         "fast",
         "wakeup",
         "writer",
@@ -126,6 +140,7 @@ class Connection:
         self.flusher = flusher
         self.queue: deque[bytes] = deque()
         self.marked = False
+        self.written = float("-inf")  # loop time of the Flusher's last write
         self.fast: FastSocket | None = None
         self.wakeup = asyncio.Event()
         self.writer: asyncio.Task[None] | None = None
@@ -160,8 +175,9 @@ class Connection:
             self.marked = True
             self.flusher.mark(self)
 
-    def flush(self) -> None:
-        """Write everything queued now if the socket can take it, else wake the writer."""
+    def flush(self, now: float) -> None:
+        """Write everything queued (at loop time ``now``) if the socket can take it, else
+        wake the writer."""
         self.marked = False
         queue = self.queue
         if self.closing is not None or not queue:
@@ -172,6 +188,7 @@ class Connection:
             return
         data = queue.popleft() if len(queue) == 1 else b"".join(queue)
         queue.clear()
+        self.written = now
         try:
             fast.write_frames(data)
         except Exception:  # the peer went away; the reader sees the disconnect

@@ -208,18 +208,15 @@ async def test_odd_frames_are_refused_and_the_room_goes_on(srv, wire: bytes, cod
 
 
 async def test_updates_close_together_go_out_in_one_write_after_a_quiet_one(tmp_path) -> None:
-    """The send interval (``rooms.Flusher``): after a quiet spell an update goes out at
-    once; what follows within the interval waits for its end and goes out together."""
+    """The send interval (``rooms.Flusher``), per client: after a quiet spell an update
+    goes out at once; what follows within the interval waits for its end and goes out
+    in one write. A client of another room is not held back by that."""
     interval = 1.5
     env = {"TAVLE_SEND_INTERVAL_MS": str(int(interval * 1000))}
     with running_server(tmp_path, env) as srv:
-        board = create_board(srv.http)
-        editor = await RawClient.open(srv.ws, board["board_id"], board["edit_token"])
-        watcher = await RawClient.open(srv.ws, board["board_id"], board["view_token"])
-        kinds = set()
-        while kinds != {0, 1}:  # the server's SyncStep2 and SyncStep1
-            _, payload = await watcher.read_frame()
-            kinds.add(payload[1])
+        (editor, watcher), (other_editor, other_watcher) = [
+            await raw_pair(srv) for _ in range(2)
+        ]
         await asyncio.sleep(interval + 0.2)  # quiet
         first, second, third = updates(3)
         sent = loop_time()
@@ -228,11 +225,27 @@ async def test_updates_close_together_go_out_in_one_write_after_a_quiet_one(tmp_
         assert loop_time() - sent < interval / 2  # not held back
         await editor.send(frame(second))
         await editor.send(frame(third))
+        other_sent = loop_time()
+        await other_editor.send(frame(first))
+        assert (await other_watcher.read_frame())[1] == first
+        assert loop_time() - other_sent < interval / 2  # its watcher was quiet
         assert (await watcher.read_frame())[1] == second
         assert loop_time() - sent >= interval - 0.1  # waited for the interval's end
         assert (await watcher.read_frame(timeout=0.5))[1] == third  # in the same write
-        editor.close()
-        watcher.close()
+        for raw in (editor, watcher, other_editor, other_watcher):
+            raw.close()
+
+
+async def raw_pair(srv) -> tuple[RawClient, RawClient]:
+    """A raw editor and a raw watcher on a new board, the watcher's sync frames read."""
+    board = create_board(srv.http)
+    editor = await RawClient.open(srv.ws, board["board_id"], board["edit_token"])
+    watcher = await RawClient.open(srv.ws, board["board_id"], board["view_token"])
+    kinds = set()
+    while kinds != {0, 1}:  # the server's SyncStep2 and SyncStep1
+        _, payload = await watcher.read_frame()
+        kinds.add(payload[1])
+    return editor, watcher
 
 
 def loop_time() -> float:
