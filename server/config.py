@@ -35,7 +35,8 @@ class Settings:
     max_message_bytes: int = 2 * 1024 * 1024
     max_board_bytes: int = 32 * 1024 * 1024
     flush_interval_ms: int = 100
-    send_interval_ms: int = 33  # least time between two writes to the clients (rooms.Flusher)
+    send_interval_ms: int = 33  # while busy, least time between two writes to a client
+    send_busy_percent: int = 50  # busy: from this share of a core (pacing.py); 0: always
     compact_every: int = 2000  # least updates in the log before a live room compacts (rooms.py)
     send_queue_frames: int = 2000  # per-client bound; a slower consumer is closed
     room_unload_seconds: float = 5.0  # an empty room is persisted and unloaded after this
@@ -70,6 +71,7 @@ class Settings:
             "max_board_bytes": _int("TAVLE_MAX_BOARD_BYTES", 32 * 1024 * 1024),
             "flush_interval_ms": _int("TAVLE_FLUSH_INTERVAL_MS", 100),
             "send_interval_ms": _int("TAVLE_SEND_INTERVAL_MS", 33),
+            "send_busy_percent": _int("TAVLE_SEND_BUSY_PERCENT", 50),
             "compact_every": _int("TAVLE_COMPACT_EVERY", 2000),
             "send_queue_frames": _int("TAVLE_SEND_QUEUE_FRAMES", 2000),
             "room_unload_seconds": float(_str("TAVLE_ROOM_UNLOAD_SECONDS", "5")),

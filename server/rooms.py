@@ -23,6 +23,7 @@ from pycrdt import Doc
 from board.limits import Guard, apply_update, close_code
 from server.access.grants import Grant
 from server.config import Settings
+from server.pacing import Pacing
 from server.protocol import (
     EMPTY_STATE_VECTOR,
     AwarenessTable,
@@ -56,20 +57,20 @@ class Socket(Protocol):
 
 
 class Flusher:
-    """Writes each connection that has queued frames, at most once per ``interval``.
+    """Writes each connection that has queued frames; while busy, each at most once per
+    send interval.
 
     A fan-out only appends to queues; a flush then gives each touched client all
     its waiting frames in one socket write (no task is woken for a client whose
-    socket can take the bytes). A client written to less than ``interval`` ago
-    waits for the next tick: on a busy server it then gets what its rooms did in
-    that time in one write instead of one per update, and socket writes are the
-    largest part of a busy server's cost (docs/benchmarks.md). A client that got
-    nothing for longer is written on the next loop turn: an edit is held back
-    only when others are coming with it.
+    socket can take the bytes). While the process is busy (:class:`Pacing`), a
+    client written to less than the interval ago waits for the next tick and then
+    gets what its rooms did in that time in one write instead of one per update. A
+    client that got nothing for longer, or any client of a quiet server, is written
+    on the next loop turn.
     """
 
-    def __init__(self, interval: float) -> None:
-        self.interval = interval
+    def __init__(self, pacing: Pacing) -> None:
+        self.pacing = pacing
         self.now: list[Connection] = []  # written on the next loop turn
         self.waiting: list[Connection] = []  # written at the next tick
         self.soon = False
@@ -77,7 +78,7 @@ class Flusher:
 
     def mark(self, conn: Connection) -> None:
         loop = asyncio.get_running_loop()
-        due = conn.written + self.interval
+        due = conn.written + self.pacing.gap
         if due <= loop.time():
             self.now.append(conn)
             if not self.soon:
@@ -98,9 +99,9 @@ class Flusher:
         conns, self.waiting = self.waiting, []
         self._write(conns)
 
-    @staticmethod
-    def _write(conns: list[Connection]) -> None:
+    def _write(self, conns: list[Connection]) -> None:
         now = asyncio.get_running_loop().time()
+        self.pacing.update(now)
         for conn in conns:
             conn.flush(now)
 
@@ -473,7 +474,9 @@ class RoomRegistry:
         self._compacting: dict[str, asyncio.Task[None]] = {}
         self._compact_gate = asyncio.Semaphore(1)
         self._closed = False
-        self.flusher = Flusher(settings.send_interval_ms / 1000)
+        self.flusher = Flusher(
+            Pacing(settings.send_interval_ms / 1000, settings.send_busy_percent / 100)
+        )
 
     async def start(self) -> None:
         """Nothing to start yet; symmetrical with close() for the app's lifespan."""

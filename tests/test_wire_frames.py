@@ -212,7 +212,7 @@ async def test_updates_close_together_go_out_in_one_write_after_a_quiet_one(tmp_
     goes out at once; what follows within the interval waits for its end and goes out
     in one write. A client of another room is not held back by that."""
     interval = 1.5
-    env = {"TAVLE_SEND_INTERVAL_MS": str(int(interval * 1000))}
+    env = {"TAVLE_SEND_INTERVAL_MS": str(int(interval * 1000)), "TAVLE_SEND_BUSY_PERCENT": "0"}
     with running_server(tmp_path, env) as srv:
         (editor, watcher), (other_editor, other_watcher) = [
             await raw_pair(srv) for _ in range(2)
