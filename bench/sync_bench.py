@@ -3,8 +3,10 @@
 One invocation starts each server in turn (fresh temporary data directory, nothing
 else of ours running in it), creates the rooms (Tavle: one board per room, clients use
 its edit token), runs ``bench/loadgen.mjs`` against it, stops it, and prints one row per
-server plus the ratios Tavle / y-websocket. The servers never run at the same time:
-they share the machine's cores with the load generator.
+server and round plus the ratios Tavle / y-websocket per round and their medians. The
+servers never run at the same time: they share the machine's cores with the load
+generator. Several rounds in alternating order (A B B A …) because a shared machine's
+speed drifts by more, over a minute, than one pair of runs can tell apart.
 
     .venv/bin/python -m bench.sync_bench --rooms 60 --clients 8 --rate 10 --duration 20
 """
@@ -19,6 +21,7 @@ import shlex
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -262,6 +265,7 @@ def row(r: dict) -> list[str]:
         return "-" if v is None else f"{v:.1f}"
 
     return [
+        str(r["round"]),
         r["server"],
         f"{r['delivered']}/{r['expected']} ({pct:.2f}%)",
         ms(lat["p50"]),
@@ -276,6 +280,7 @@ def row(r: dict) -> list[str]:
 
 
 HEADER = [
+    "round",
     "server",
     "delivered/expected",
     "p50 ms",
@@ -314,28 +319,56 @@ def problems(r: dict) -> list[str]:
     return out
 
 
-def ratios(tavle: dict, yws: dict) -> str:
-    def ratio(a: float | None, b: float | None) -> str:
-        return "-" if not a or not b else f"{a / b:.2f}"
+RATIO_KEYS = ("CPU/1k", "p50", "p99", "max", "RSS")
 
-    t_cpu = per_thousand(tavle["serverCpuMs"], tavle["delivered"])
-    y_cpu = per_thousand(yws["serverCpuMs"], yws["delivered"])
-    parts = [
-        f"CPU/1k {ratio(t_cpu, y_cpu)}",
-        f"p50 {ratio(tavle['latencyMs']['p50'], yws['latencyMs']['p50'])}",
-        f"p99 {ratio(tavle['latencyMs']['p99'], yws['latencyMs']['p99'])}",
-        f"max {ratio(tavle['latencyMs']['max'], yws['latencyMs']['max'])}",
-        f"RSS {ratio(tavle['serverRssKiB'], yws['serverRssKiB'])}",
-    ]
-    met = (
-        t_cpu is not None
-        and y_cpu is not None
-        and t_cpu <= y_cpu
-        and (tavle["latencyMs"]["p99"] or 0) <= (yws["latencyMs"]["p99"] or 0)
-        and tavle["delivered"] == tavle["expected"]
-        and not problems(tavle)
+
+def ratios(tavle: dict, yws: dict) -> dict[str, float | None]:
+    """Tavle / y-websocket for one round: CPU per 1,000 deliveries, latencies, RSS."""
+
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return None if not a or not b else a / b
+
+    t_lat, y_lat = tavle["latencyMs"], yws["latencyMs"]
+    return {
+        "CPU/1k": ratio(
+            per_thousand(tavle["serverCpuMs"], tavle["delivered"]),
+            per_thousand(yws["serverCpuMs"], yws["delivered"]),
+        ),
+        "p50": ratio(t_lat["p50"], y_lat["p50"]),
+        "p99": ratio(t_lat["p99"], y_lat["p99"]),
+        "max": ratio(t_lat["max"], y_lat["max"]),
+        "RSS": ratio(tavle["serverRssKiB"], yws["serverRssKiB"]),
+    }
+
+
+def shown(values: dict[str, float | None]) -> str:
+    return ", ".join(
+        f"{key} {'-' if values[key] is None else f'{values[key]:.2f}'}" for key in RATIO_KEYS
     )
-    return f"Tavle / y-websocket: {', '.join(parts)}; target met: {'yes' if met else 'no'}"
+
+
+def verdict(pairs: list[tuple[dict, dict]]) -> str:
+    """Per-round ratios, their medians, and the target (issue 2): median CPU/1k and median
+    p99 at most y-websocket's, and every Tavle run delivered everything, exactly once."""
+    per_round = [ratios(t, y) for t, y in pairs]
+    lines = [f"round {t['round']}: {shown(r)}" for (t, _), r in zip(pairs, per_round, strict=True)]
+    medians: dict[str, float | None] = {}
+    for key in RATIO_KEYS:
+        known = [r[key] for r in per_round if r[key] is not None]
+        medians[key] = statistics.median(known) if known else None
+    cpu, p99 = medians["CPU/1k"], medians["p99"]
+    met = (
+        cpu is not None
+        and p99 is not None
+        and cpu <= 1
+        and p99 <= 1
+        and all(t["delivered"] == t["expected"] and not problems(t) for t, _ in pairs)
+    )
+    label = "median of " + (f"{len(pairs)} rounds" if len(pairs) > 1 else "1 round")
+    lines.append(
+        f"Tavle / y-websocket ({label}): {shown(medians)}; target met: {'yes' if met else 'no'}"
+    )
+    return "\n".join(lines)
 
 
 def report(results: list[dict], load: Load, load_before: float) -> str:
@@ -347,10 +380,15 @@ def report(results: list[dict], load: Load, load_before: float) -> str:
     ]
     for r in results:
         if problems(r):
-            lines.append(f"{r['server']}: " + ", ".join(problems(r)))
-    by_name = {r["server"]: r for r in results}
-    if TAVLE in by_name and YWS in by_name:
-        lines.append(ratios(by_name[TAVLE], by_name[YWS]))
+            lines.append(f"{r['server']} (round {r['round']}): " + ", ".join(problems(r)))
+    by_round = {(r["round"], r["server"]): r for r in results}
+    pairs = [
+        (by_round[(k, TAVLE)], by_round[(k, YWS)])
+        for k in sorted({r["round"] for r in results})
+        if (k, TAVLE) in by_round and (k, YWS) in by_round
+    ]
+    if pairs:
+        lines.append(verdict(pairs))
     return "\n".join(lines)
 
 
@@ -375,6 +413,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="niceness of the servers and the load generator, each in its own session "
         "(negative needs root): on a shared machine -10 keeps other work from skewing the numbers",
     )
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="run the servers in turn this many times, the order reversed every other round "
+        "(A B B A …); the ratios are the medians over rounds: the machine's speed drifts",
+    )
     p.add_argument("--json", type=Path, help="also write the raw results here")
     p.add_argument(
         "--profile",
@@ -395,12 +440,17 @@ def main(argv: list[str] | None = None) -> int:
         YWS: lambda: yws_server(args.nice),
     }
     load_before = os.getloadavg()[0]
+    names = [name.strip() for name in args.servers.split(",")]
     results = []
-    for name in args.servers.split(","):
-        with servers[name.strip()]() as server:
-            print(f"[sync_bench] {name}: running {args.duration:g} s …", file=sys.stderr)
-            profile = args.profile if name.strip() == TAVLE else None
-            results.append(run_load(server, load, args.nice, profile))
+    for n in range(1, args.rounds + 1):
+        for name in names if n % 2 else names[::-1]:
+            with servers[name]() as server:
+                print(
+                    f"[sync_bench] round {n}/{args.rounds}, {name}: running {args.duration:g} s …",
+                    file=sys.stderr,
+                )
+                profile = args.profile if name == TAVLE and n == 1 else None
+                results.append({"round": n, **run_load(server, load, args.nice, profile)})
     print(report(results, load, load_before))
     if args.json:
         args.json.write_text(json.dumps({"load": vars(load), "results": results}, indent=2))
