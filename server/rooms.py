@@ -71,31 +71,27 @@ class Flusher:
 
     def __init__(self, pacing: Pacing) -> None:
         self.pacing = pacing
+        # a list is non-empty exactly while its write is scheduled
         self.now: list[Connection] = []  # written on the next loop turn
         self.waiting: list[Connection] = []  # written at the next tick
-        self.soon = False
-        self.tick: asyncio.TimerHandle | None = None
 
     def mark(self, conn: Connection) -> None:
         loop = asyncio.get_running_loop()
         due = conn.written + self.pacing.gap
         if due <= loop.time():
-            self.now.append(conn)
-            if not self.soon:
-                self.soon = True
+            if not self.now:
                 loop.call_soon(self._write_now)
+            self.now.append(conn)
         else:
+            if not self.waiting:
+                loop.call_at(due, self._write_waiting)
             self.waiting.append(conn)
-            if self.tick is None:
-                self.tick = loop.call_at(due, self._write_waiting)
 
     def _write_now(self) -> None:
-        self.soon = False
         conns, self.now = self.now, []
         self._write(conns)
 
     def _write_waiting(self) -> None:
-        self.tick = None
         conns, self.waiting = self.waiting, []
         self._write(conns)
 
