@@ -17,14 +17,14 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from server import sync_endpoint
 from server.access.setup import access_middleware, install_access
 from server.api import audit, auth, boards, cases, consent, exports, join, teams, versions
-from server.bus import make_bus
 from server.config import Settings
-from server.rooms import RoomRegistry
 from server.store import Store
-from server.teams import TeamBoards
+from server.sync import endpoint as sync_endpoint
+from server.sync.bus import make_bus
+from server.sync.rooms import RoomRegistry
+from server.team.boards import TeamBoards
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 

@@ -1,10 +1,10 @@
-"""The send interval follows the process's own CPU use (server/pacing.py), with real CPU time."""
+"""The send interval follows the process CPU use (server/sync/pacing.py), with real CPU time."""
 
 from __future__ import annotations
 
 import time
 
-from server.pacing import Pacing
+from server.sync.pacing import Pacing
 
 
 def burn(seconds: float) -> None:

@@ -1,11 +1,11 @@
-"""Frame decoding and the awareness table (server/protocol.py), on real pycrdt docs."""
+"""Frame decoding and the awareness table (server/sync/protocol.py), on real pycrdt docs."""
 
 from __future__ import annotations
 
 import pytest
 from pycrdt import Doc, Map, create_sync_message, create_update_message, write_var_uint
 
-from server.protocol import (
+from server.sync.protocol import (
     AwarenessTable,
     CloseCode,
     Kind,

@@ -23,8 +23,8 @@ import pytest
 from pycrdt import Doc, Map
 from sqlalchemy import create_engine, text
 
-from server.bus import LocalBus, RedisBus, make_bus
 from server.config import Settings
+from server.sync.bus import LocalBus, RedisBus, make_bus
 from tests.conftest import ServerProcess, free_port, port_open, require
 from tests.yclient import YClient, connected
 

@@ -19,7 +19,7 @@ from board import schema
 from server import logsafe
 from server.app import create_app
 from server.config import Settings
-from server.wsfast import FastSocket
+from server.sync.wsfast import FastSocket
 from tests.conftest import free_port
 from tests.yclient import YClient, connected, create_board, running_server
 

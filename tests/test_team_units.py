@@ -12,8 +12,8 @@ from board.plan import Action, Citizen, Goal, Participant, Plan, Rating
 from board.progress import Scale, ScaleError, parse_scale, series
 from board.review import case_review
 from board.write import write_plan
-from server.teamlayout import place_new_cards
-from server.teams import card_json, filter_cards
+from server.team.boards import card_json, filter_cards
+from server.team.layout import place_new_cards
 
 
 def test_scale_default_and_configured() -> None:

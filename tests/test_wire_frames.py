@@ -1,6 +1,6 @@
 """WebSocket frames as they arrive on the wire: split, batched, fragmented, odd.
 
-The server unmasks ordinary binary frames itself (``server/wsfast.py``) and hands
+The server unmasks ordinary binary frames itself (``server/sync/wsfast.py``) and hands
 everything else to websockets whole, so these tests speak raw RFC 6455 over a TCP
 socket: frames cut at awkward places, several in one write, control frames between
 them, a fragmented message, and frames websockets must refuse. A normal client in

@@ -25,7 +25,7 @@ from pycrdt import (
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from server.protocol import AwarenessTable, awareness_frame
+from server.sync.protocol import AwarenessTable, awareness_frame
 from tests.conftest import ServerProcess
 
 

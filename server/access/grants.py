@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.requests import HTTPConnection
 
-from server.protocol import CloseCode
+from server.sync.protocol import CloseCode
 
 
 @dataclass(frozen=True)

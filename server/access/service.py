@@ -26,8 +26,8 @@ from server.access.grants import Denied, Grant, TokenAccess, token_of
 from server.access.policy import CaseFacts
 from server.access.sessions import SESSION_COOKIE, Account, SessionCodec, account_of_session
 from server.access.times import utcnow
-from server.protocol import CloseCode
-from server.teamdb import team_board_members
+from server.sync.protocol import CloseCode
+from server.team.db import team_board_members
 
 log = logging.getLogger("tavle.access")
 

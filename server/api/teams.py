@@ -18,10 +18,10 @@ from board.changes import since_last
 from board.progress import series_json
 from board.read import read_plan
 from board.review import case_review
-from server import teamdb
 from server.access.sessions import Account
 from server.access.web import ApiError, access_of, actor, api, bad, case_and_grant, json_body
-from server.teams import TeamBoards, filter_cards
+from server.team import db as teamdb
+from server.team.boards import TeamBoards, filter_cards
 
 REVIEWERS = ("coordinator", "professional")
 MAX_NOTE = 4000

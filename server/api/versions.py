@@ -21,12 +21,12 @@ from board.changes import since_last
 from board.read import read_plan
 from plan_export.formats import FORMATS, ExportError, ExportOptions, allowed, export_doc
 from plan_export.record import plan_to_record
-from server import teamdb
 from server.access import casedb
 from server.access.casedb import CaseRow
 from server.access.grants import Grant
 from server.access.web import ApiError, access_of, actor, api, bad, case_and_grant
 from server.api.exports import download
+from server.team import db as teamdb
 
 READERS = ("coordinator", "professional", "citizen", "relative", "support")
 

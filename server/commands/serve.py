@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env(**overrides)
     logsafe.configure(settings.log_level)
     from server.app import create_app  # imported here: the other commands stay light
-    from server.wsfast import FastSocket
+    from server.sync.wsfast import FastSocket
 
     app = create_app(settings)
     uvicorn.run(

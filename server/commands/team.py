@@ -14,13 +14,13 @@ import json
 import sys
 from typing import Any
 
-from server import teamdb
 from server.access.accounts import team_by_name
 from server.access.audit import Audit
 from server.commands.export import load_doc
 from server.config import Settings
 from server.store import Store
-from server.teams import card_json
+from server.team import db as teamdb
+from server.team.boards import card_json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

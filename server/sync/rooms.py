@@ -23,8 +23,8 @@ from pycrdt import Doc
 from board.limits import Guard, apply_update, close_code
 from server.access.grants import Grant
 from server.config import Settings
-from server.pacing import Pacing
-from server.protocol import (
+from server.sync.pacing import Pacing
+from server.sync.protocol import (
     EMPTY_STATE_VECTOR,
     AwarenessTable,
     CloseCode,
@@ -38,7 +38,7 @@ from server.protocol import (
     update_frame,
     update_frame_from_step2,
 )
-from server.wsfast import EXTENSION, FastSocket, binary_frame
+from server.sync.wsfast import EXTENSION, FastSocket, binary_frame
 
 log = logging.getLogger("tavle.rooms")
 

@@ -13,8 +13,8 @@ from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket
 
 from server.access.grants import Denied
-from server.protocol import CloseCode, ProtocolError
-from server.rooms import Connection, Room, RoomRegistry
+from server.sync.protocol import CloseCode, ProtocolError
+from server.sync.rooms import Connection, Room, RoomRegistry
 
 log = logging.getLogger("tavle.sync")
 

@@ -23,9 +23,9 @@ from board import schema
 from board.overview import case_card
 from board.progress import parse_scale
 from board.read import read_plan
-from server import teamdb
 from server.config import Settings
-from server.teamlayout import element_id, place_new_cards
+from server.team import db as teamdb
+from server.team.layout import element_id, place_new_cards
 
 log = logging.getLogger(__name__)
 
