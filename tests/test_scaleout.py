@@ -383,3 +383,69 @@ async def test_one_server_killed_the_other_carries_the_board(
     fresh = await connected(server_factory(env=env).ws, room, token)
     assert content(fresh) == want
     await fresh.close()
+
+
+class Writer:
+    """A client that keeps writing: a key of its own and an overwrite of a shared key
+    (which depends on whoever wrote that key last) every ``gap`` seconds. Its edits go
+    into its doc even while its socket is gone, as a browser's do; ``client`` may be
+    swapped for a reconnected one sharing the doc."""
+
+    def __init__(self, client: YClient, name: str, gap: float = 0.01) -> None:
+        self.client, self.name, self.gap, self.n = client, name, gap, 0
+        self.running = True
+        self.task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while self.running:
+            self.n += 1
+            n, name = self.n, self.name
+            edit = {f"{name}{n}": n, f"shared{n % 16}": f"{name}{n}"}
+            await self.client.edit(lambda doc, edit=edit: doc.get("m", type=Map).update(edit))
+            await asyncio.sleep(self.gap)
+
+    async def stop(self) -> None:
+        self.running = False
+        await self.task
+
+
+async def test_a_killed_server_restarted_under_writers_leaves_no_live_client_behind(
+    server_factory, pg_db: str, redis_url: str
+) -> None:
+    """kill -9 of one of two processes while clients on both write; it restarts and its
+    clients reconnect at once. Updates of the other process that build on edits the kill
+    lost are pending in the restarted doc until a client resends those edits; every live
+    client must still end up with everything, without a reload (issue 13.4)."""
+    # a long group commit on both: more of a's edits are lost, more of b's build on them
+    env = {**cluster_env(pg_db, redis_url), "TAVLE_FLUSH_INTERVAL_MS": "600"}
+    one, two, room, token, a, b = await cluster_board(server_factory, env)
+    wa, wb = Writer(a, "a"), Writer(b, "b")
+    await asyncio.sleep(1.0)
+    one.stop(kill=True)  # one's last group commit (up to 100 ms of a's edits) is lost
+    await asyncio.sleep(0.5)  # b builds on those edits, which two received over Redis
+    one.start()
+    restarted = time.monotonic()
+    again = YClient(one.ws, room, token)
+    again.doc = a.doc  # the browser reconnects to the restarted process
+    wa.client = await again.connect()
+    watcher = await connected(one.ws, room, token)  # a live client that joined after it
+    await asyncio.sleep(1.0)
+    await wa.stop()
+    await wb.stop()
+    clients = {"a": again, "b": b, "watcher": watcher}
+    want = {**content(again), **content(b)}
+
+    def missing() -> dict[str, int]:
+        return {
+            name: sum(content(c).get(k) != v for k, v in want.items())
+            for name, c in clients.items()
+        }
+
+    deadline = restarted + 10
+    while any(missing().values()) and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    assert missing() == {"a": 0, "b": 0, "watcher": 0}
+    fresh = await connected(two.ws, room, token)
+    assert content(fresh) == content(b) == content(again) == content(watcher)
+    for client in (*clients.values(), fresh):
+        await client.close()

@@ -305,3 +305,25 @@ def test_kill_9_keeps_every_update_appended_before_the_flush_interval(
     loaded = asyncio.run(load())
     missing = [i for i in range(appended + 1) if str(i) not in loaded]
     assert missing == []
+
+
+async def test_compaction_keeps_a_logged_update_whose_dependency_is_missing(store: Store) -> None:
+    """The edit Y builds on was lost (a killed process's last commit): a snapshot can only
+    hold what integrates, so Y stays in the log instead of being folded away, and a load
+    has it once the lost edit comes back (issue 13.4)."""
+    a, b = Doc(), Doc()
+    a.get("m", type=Map)["x"] = 1
+    x = a.get_update()
+    b.apply_update(x)
+    before = b.get_state()
+    b.get("m", type=Map).update({"x": 2, "y": 3})
+    y = b.get_update(before)
+    for update in [*edits(3), y]:
+        store.append("doc", update)
+    await store.flush()
+    assert await store.compact("doc") == 3  # the three that integrate
+    store.append("doc", x)  # the lost edit, resent by a client that still had it
+    await store.flush()
+    await store.compact("doc")
+    assert content(await store.load("doc")) == {"0": 0.0, "1": 1.0, "2": 2.0, "x": 2.0, "y": 3.0}
+
