@@ -13,6 +13,7 @@ import getpass
 import os
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from pycrdt import Doc
@@ -27,6 +28,7 @@ from plan_export.formats import (
 )
 from server.access.audit import Audit
 from server.config import Settings
+from server.orgs.consents import recorded_consents
 from server.store import Store
 
 
@@ -52,6 +54,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--proposals", action="store_true", help="sheet: include suggestions not agreed yet"
     )
+    parser.add_argument(
+        "--office",
+        metavar="ORG",
+        help="json/fhir/pdf/sheet-png: only this organisation's part (id or name); "
+        "refused unless the citizen has consented for it",
+    )
     parser.set_defaults(func=run)
 
 
@@ -71,12 +79,14 @@ async def _export(settings: Settings, args: argparse.Namespace, options: ExportO
     await store.start()
     try:
         doc = await load_doc(store, args.board_id)
+        if options.office is not None:
+            options = replace(options, consents=await store.run(recorded_consents(args.board_id)))
         result = export_doc(doc, args.format, board_id=args.board_id, options=options)
+        detail = {"format": args.format, "via": "cli"}
+        if options.office is not None:
+            detail["office"] = options.office
         await Audit(store).record(
-            "export",
-            board_id=args.board_id,
-            actor=f"cli:{getpass.getuser()}",
-            detail={"format": args.format, "via": "cli"},
+            "export", board_id=args.board_id, actor=f"cli:{getpass.getuser()}", detail=detail
         )
     finally:
         await store.close()
@@ -102,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
             scale=args.scale,
             lang=args.lang,
             sheet=sheet_options(args.goals, args.sections, args.proposals, args.lang),
+            office=args.office,
         )
         result = asyncio.run(_export(Settings.from_env(), args, options))
     except ExportError as err:
