@@ -34,6 +34,7 @@ class Settings:
     public_url: str = ""  # e.g. https://tavle.kommune.dk, used in QR codes; empty: from request
     max_message_bytes: int = 2 * 1024 * 1024
     max_board_bytes: int = 32 * 1024 * 1024
+    max_awareness_bytes: int = 8192  # one awareness state (cursor, name, a stroke in progress)
     flush_interval_ms: int = 100
     send_interval_ms: int = 33  # while busy, least time between two writes to a client
     send_busy_percent: int = 50  # busy: from this share of a core (pacing.py); 0: always
@@ -69,6 +70,7 @@ class Settings:
             "public_url": _str("TAVLE_PUBLIC_URL", ""),
             "max_message_bytes": _int("TAVLE_MAX_MESSAGE_BYTES", 2 * 1024 * 1024),
             "max_board_bytes": _int("TAVLE_MAX_BOARD_BYTES", 32 * 1024 * 1024),
+            "max_awareness_bytes": _int("TAVLE_MAX_AWARENESS_BYTES", 8192),
             "flush_interval_ms": _int("TAVLE_FLUSH_INTERVAL_MS", 100),
             "send_interval_ms": _int("TAVLE_SEND_INTERVAL_MS", 33),
             "send_busy_percent": _int("TAVLE_SEND_BUSY_PERCENT", 50),

@@ -35,6 +35,8 @@ from server.sync.protocol import (
     check_state_vector,
     check_update,
     classify,
+    encode_awareness,
+    parse_awareness,
     sync_step1_frame,
     sync_step2_frame,
     update_frame,
@@ -45,7 +47,13 @@ from server.sync.wsfast import EXTENSION, FastSocket, binary_frame
 log = logging.getLogger("tavle.rooms")
 
 EMPTY_UPDATE = b"\x00\x00"
-MAX_AWARENESS_IDS = 32  # a client announces its own state; a few more only across reloads
+# awareness bounds (docs/security.md): the ids one connection may speak for (a browser tab
+# uses one), and the states of one room (each at most TAVLE_MAX_AWARENESS_BYTES)
+MAX_AWARENESS_IDS = 4
+MAX_ROOM_AWARENESS_STATES = 256
+# entries in one frame: a client re-sends the states it receives (a whole room's at most);
+# 170,000 removals in one 2 MiB frame held the event loop for half a second
+MAX_AWARENESS_ENTRIES = 2 * MAX_ROOM_AWARENESS_STATES
 Listener = Callable[[str, bytes], None]
 
 
@@ -267,6 +275,7 @@ class Room:
         self.connections: set[Connection] = set()
         self.clients: set[Connection] = set()  # the broadcast set: handshake done
         self.awareness = AwarenessTable()
+        self.owners: dict[int, Connection] = {}  # awareness client id → its connection
         self.guard: Guard | None = None
         self.size = 0  # encoded size estimate: exact after load, + each update since
         self.logged = 0  # updates in the store's log since the last snapshot
@@ -319,19 +328,49 @@ class Room:
         elif kind is Kind.SYNC_STEP1:
             self._sync(conn, frame.payload)
         elif kind is Kind.AWARENESS:
-            present, removed = self.awareness.apply(frame.payload)
-            if not present and not removed:
-                return  # nothing new (y-websocket clients re-send what they receive)
-            conn.awareness_ids.update(present)
-            conn.awareness_ids.difference_update(removed)
-            if len(conn.awareness_ids) > MAX_AWARENESS_IDS:
-                raise ProtocolError(CloseCode.TOO_LARGE, "too many awareness states")
-            self._fan_out(raw, None)
-            if not conn.joined:
-                conn.send(raw)  # the echo keeps y-websocket's 30 s timeout alive
-            self.registry.bus.publish_awareness(self.doc_key, frame.payload)
+            self._awareness(conn, frame.payload, raw)
         else:  # query-awareness
             conn.send(awareness_frame(self.awareness.encode()))
+
+    def _awareness(self, conn: Connection, payload: bytes, raw: bytes) -> None:
+        """Apply and relay the entries ``conn`` may speak for; the rest are never stored."""
+        limit = self.registry.settings.max_awareness_bytes
+        entries = parse_awareness(payload, limit, MAX_AWARENESS_ENTRIES)
+        accepted = [entry for entry in entries if self._speaks_for(conn, *entry)]
+        present, removed = self.awareness.apply_entries(accepted)
+        if not present and not removed:
+            return  # nothing new (y-websocket clients re-send what they receive)
+        if len(accepted) != len(entries):
+            payload = encode_awareness(accepted)
+            raw = awareness_frame(payload)
+        self._fan_out(raw, None)
+        if not conn.joined:
+            conn.send(raw)  # the echo keeps y-websocket's 30 s timeout alive
+        self.registry.bus.publish_awareness(self.doc_key, payload)
+
+    def _speaks_for(self, conn: Connection, client_id: int, clock: int, state: str) -> bool:
+        """Whether ``conn`` may set this entry: its own ids, or a new one it claims now.
+
+        y-websocket clients re-send the states they receive, so an entry for another
+        connection's id is ignored, not punished; so is a removal of an id nobody owns
+        (such removals, of fresh ids, once filled the table without limit).
+        """
+        owner = self.owners.get(client_id)
+        if owner is conn:
+            return True
+        if (
+            owner is not None
+            or state == "null"
+            or not self.awareness.is_news(client_id, clock, state)
+        ):
+            return False
+        if len(conn.awareness_ids) >= MAX_AWARENESS_IDS:
+            raise ProtocolError(CloseCode.TOO_LARGE, "too many awareness states")
+        if len(self.awareness.entries) >= MAX_ROOM_AWARENESS_STATES:
+            raise ProtocolError(CloseCode.TOO_LARGE, "too many awareness states in the room")
+        conn.awareness_ids.add(client_id)
+        self.owners[client_id] = conn
+        return True
 
     def _sync(self, conn: Connection, state_vector: bytes) -> None:
         if state_vector == EMPTY_STATE_VECTOR:
@@ -424,6 +463,9 @@ class Room:
         self.connections.discard(conn)
         self.clients.discard(conn)
         removal = self.awareness.remove(list(conn.awareness_ids))
+        for client_id in conn.awareness_ids:
+            if self.owners.get(client_id) is conn:
+                del self.owners[client_id]
         if removal is not None:
             self._fan_out(awareness_frame(removal), None)
             self.registry.bus.publish_awareness(self.doc_key, removal)
