@@ -40,6 +40,7 @@ class Settings:
     send_busy_percent: int = 50  # busy: from this share of a core (pacing.py); 0: always
     compact_every: int = 2000  # least updates in the log before a live room compacts (rooms.py)
     send_queue_frames: int = 2000  # per-client bound; a slower consumer is closed
+    send_queue_bytes: int = 64 * 1024 * 1024  # the same in bytes: a whole board fits, twice
     room_unload_seconds: float = 5.0  # an empty room is persisted and unloaded after this
     anti_entropy_seconds: float = 2.0  # RedisBus: state vectors exchanged this often per doc
     secret_key: str = ""  # signs session cookies; empty: generated once into data_dir
@@ -76,6 +77,7 @@ class Settings:
             "send_busy_percent": _int("TAVLE_SEND_BUSY_PERCENT", 50),
             "compact_every": _int("TAVLE_COMPACT_EVERY", 2000),
             "send_queue_frames": _int("TAVLE_SEND_QUEUE_FRAMES", 2000),
+            "send_queue_bytes": _int("TAVLE_SEND_QUEUE_BYTES", 64 * 1024 * 1024),
             "room_unload_seconds": float(_str("TAVLE_ROOM_UNLOAD_SECONDS", "5")),
             "anti_entropy_seconds": float(_str("TAVLE_ANTI_ENTROPY_SECONDS", "2")),
             "secret_key": _str("TAVLE_SECRET_KEY", ""),

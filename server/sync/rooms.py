@@ -123,8 +123,10 @@ class Connection:
         "socket",
         "grant",
         "limit",
+        "limit_bytes",
         "flusher",
         "queue",
+        "queued",
         "marked",
         "written",
         "fast",
@@ -139,13 +141,21 @@ class Connection:
     )
 
     def __init__(
-        self, socket: Socket, grant: Grant, limit: int, label: str, flusher: Flusher
+        self,
+        socket: Socket,
+        grant: Grant,
+        limit: int,
+        label: str,
+        flusher: Flusher,
+        limit_bytes: int = 0,
     ) -> None:
         self.socket = socket
         self.grant = grant
-        self.limit = limit
+        self.limit = limit  # frames in the queue
+        self.limit_bytes = limit_bytes or 1 << 62  # their bytes (0: no bound)
         self.flusher = flusher
         self.queue: deque[bytes] = deque()
+        self.queued = 0  # bytes in the queue
         self.marked = False
         self.written = float("-inf")  # loop time of the Flusher's last write
         self.fast: FastSocket | None = None
@@ -164,7 +174,8 @@ class Connection:
         self.writer = asyncio.get_running_loop().create_task(writing)
 
     def send(self, frame: bytes, wire: bytes | None = None) -> None:
-        """Queue a frame; a full queue means a slow consumer, which is closed (4408).
+        """Queue a frame; a full queue (frames or bytes) means a slow consumer, which is
+        closed (4408).
 
         ``wire``: the same frame already made into WebSocket bytes (a fan-out makes them
         once for all its receivers); the fast socket's queue holds those bytes.
@@ -172,12 +183,14 @@ class Connection:
         if self.closing is not None:
             return
         queue = self.queue
-        if len(queue) >= self.limit:
-            self.close(CloseCode.SLOW_CONSUMER, "slow consumer")
-            return
         if self.fast is not None:
             frame = wire or binary_frame(frame)
+        queued = self.queued + len(frame)
+        if len(queue) >= self.limit or queued > self.limit_bytes:
+            self.close(CloseCode.SLOW_CONSUMER, "slow consumer")
+            return
         queue.append(frame)
+        self.queued = queued
         if not self.marked:
             self.marked = True
             self.flusher.mark(self)
@@ -195,6 +208,7 @@ class Connection:
             return
         data = queue.popleft() if len(queue) == 1 else b"".join(queue)
         queue.clear()
+        self.queued = 0
         self.written = now
         try:
             fast.write_frames(data)
@@ -209,6 +223,7 @@ class Connection:
             return
         self.closing = (code, reason)
         self.queue.clear()
+        self.queued = 0
         log.info("closing %s: %d %s", self.label, code, reason)
         if self.writer is not None:
             self.writer.cancel()  # it may be blocked sending to a slow client
@@ -235,6 +250,7 @@ class Connection:
                         await writable.wait()  # the client reads slowly: frames pile up
                     data = b"".join(queue)
                     queue.clear()
+                    self.queued = 0
                     fast.write_frames(data)
         except asyncio.CancelledError:
             raise
@@ -251,7 +267,9 @@ class Connection:
                 await wakeup.wait()
                 wakeup.clear()
                 while queue:
-                    await send(queue.popleft())
+                    frame = queue.popleft()
+                    self.queued -= len(frame)
+                    await send(frame)
         except asyncio.CancelledError:
             raise
         except Exception:  # the peer went away; the reader sees the disconnect
@@ -687,4 +705,12 @@ class RoomRegistry:
     def connection(self, socket: Socket, grant: Grant, doc_key: str) -> Connection:
         """A new connection for ``socket``, with this server's queue bound."""
         label = f"{doc_key}/{grant.role}"
-        return Connection(socket, grant, self.settings.send_queue_frames, label, self.flusher)
+        settings = self.settings
+        return Connection(
+            socket,
+            grant,
+            settings.send_queue_frames,
+            label,
+            self.flusher,
+            settings.send_queue_bytes,
+        )
