@@ -23,6 +23,7 @@ from board.schema import MAX_TITLE
 from board.templates import TEMPLATES, apply_template
 from board.write import now_stamp, write_meta, write_plan
 from plan_export.record import RecordError, plan_to_record, record_to_plan
+from plan_export.untrusted import BadJson, parse_json
 from server.api.boards import create_board
 from server.commands.export import NoBoard, load_doc
 from server.config import Settings
@@ -63,14 +64,15 @@ def board_from_record(
 
 
 def read_json(file: str) -> object:
+    """The JSON value in ``file`` (``-``: standard input), parsed as untrusted input."""
     try:
-        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
+        data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as err:
         raise PlanIOError(f"{file}: cannot read the file ({type(err).__name__})") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise PlanIOError(f"{file}: not JSON (line {err.lineno}, column {err.colno})") from None
+        return parse_json(data)
+    except BadJson as err:
+        raise PlanIOError(f"{file}: {err}") from None
 
 
 async def store_board(settings: Settings, title: str, template: str, doc: Doc) -> dict:
