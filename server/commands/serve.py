@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-import uvicorn
-
-from server import logsafe
 from server.config import Settings
 
 
@@ -24,8 +21,12 @@ def run(args: argparse.Namespace) -> int:
     if args.port:
         overrides["port"] = args.port
     settings = Settings.from_env(**overrides)
+    import uvicorn
+
+    from server import logsafe
+
     logsafe.configure(settings.log_level)
-    from server.app import create_app  # imported here: the other commands stay light
+    from server.app import create_app
     from server.sync.wsfast import FastSocket
 
     app = create_app(settings)
