@@ -14,11 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from pycrdt import Doc
-
-from plan_export.office import merge_consents
-
 if TYPE_CHECKING:
+    from pycrdt import Doc
+
     from board.plan import Organisation, Plan
     from plan_export.sheet import SheetOptions
 
@@ -99,10 +97,8 @@ def export_doc(doc: Doc, fmt: str, *, board_id: str, options: ExportOptions) -> 
     if options.lang not in ("da", "en"):
         raise ExportError("language must be da or en")
     from board.read import read_elements, read_plan
-    from plan_export.fhir import plan_to_fhir
     from plan_export.image import MAX_SCALE
-    from plan_export.record import plan_to_record
-    from plan_export.sheet import SheetOptions, build_sheet, sheet_pdf, sheet_png
+    from plan_export.office import merge_consents
 
     if not (math.isfinite(options.scale) and 0 < options.scale <= MAX_SCALE):
         raise ExportError(f"scale must be more than 0 and at most {MAX_SCALE}")
@@ -113,11 +109,15 @@ def export_doc(doc: Doc, fmt: str, *, board_id: str, options: ExportOptions) -> 
     if options.office is not None:
         plan, office = _office(plan, fmt, options, now)
     if fmt == "json":
+        from plan_export.record import plan_to_record
+
         record = plan_to_record(plan, board_id=board_id, exported_at=_stamp(now))
         if office is not None:
             record["office"] = office.id
         data = json.dumps(record, ensure_ascii=False, indent=2).encode()
     elif fmt == "fhir":
+        from plan_export.fhir import plan_to_fhir
+
         bundle = plan_to_fhir(plan, board_id=board_id, created=now, lang=options.lang)
         data = json.dumps(bundle, ensure_ascii=False, indent=2).encode()
     elif fmt in ("png", "svg"):
@@ -125,6 +125,8 @@ def export_doc(doc: Doc, fmt: str, *, board_id: str, options: ExportOptions) -> 
         data = _picture(elements, plan, fmt, options)
         problems += more
     else:
+        from plan_export.sheet import SheetOptions, build_sheet, sheet_pdf, sheet_png
+
         choice = options.sheet or SheetOptions(lang=options.lang)
         if office is not None:
             choice = replace(choice, office=office.name)

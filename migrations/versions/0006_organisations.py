@@ -1,7 +1,7 @@
 """The municipality's list of organisations (issue 16).
 
-Revision ID: 0005_organisations
-Revises: 0004_team
+Revision ID: 0006_organisations
+Revises: 0005_throttle
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_organisations"
-down_revision = "0004_team"
+revision = "0006_organisations"
+down_revision = "0005_throttle"
 branch_labels = None
 depends_on = None
 
