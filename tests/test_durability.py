@@ -6,8 +6,10 @@ import asyncio
 import sqlite3
 
 import pytest
-from pycrdt import Map
+from pycrdt import Doc, Map
 
+from server.config import Settings
+from server.store import Store
 from tests.yclient import YClient, connected, create_board
 
 
@@ -173,3 +175,39 @@ async def test_kill_9_under_load_loses_no_update_older_than_the_flush_interval(
     )
     assert len(old) > 1000
     assert lost == []
+
+
+async def test_edits_held_pending_by_a_room_reach_every_client_once_their_gap_fills(
+    server_factory,
+) -> None:
+    """The log holds Y, which builds on an edit X the log lost (a killed process's last
+    commit); a client that still has X resends it. The room must send Y on with it, to
+    the client that resent X and to one that joined while Y was pending — fanning out only
+    X left both without Y for good (issue 13.4). Deterministic: no second process."""
+    srv = server_factory()
+    board = create_board(srv.http)
+    room, token = board["board_id"], board["edit_token"]
+    srv.stop()
+    writer, builder = Doc(), Doc()
+    writer.get("m", type=Map).update({"x": "from the writer", "shared": "writer"})
+    x = writer.get_update()
+    builder.apply_update(x)
+    before = builder.get_state()
+    builder.get("m", type=Map).update({"y": "built on x", "shared": "builder"})
+    y = builder.get_update(before)
+    store = Store(Settings(data_dir=srv.data_dir))
+    await store.start()
+    store.append(room, y)  # X itself never reached the log
+    await store.close()
+
+    restarted = server_factory(data_dir=srv.data_dir)
+    watcher = await connected(restarted.ws, room, token)  # joins while Y is pending
+    assert content(watcher).get("shared") is None  # its overwrite of X waits for X
+    resender = YClient(restarted.ws, room, token)
+    resender.doc = writer  # has X, not Y: its answer to the server's SyncStep1 carries X
+    await resender.connect()
+    want = {"x": "from the writer", "y": "built on x", "shared": "builder"}
+    await watcher.wait_for(lambda: content(watcher) == want)
+    await resender.wait_for(lambda: content(resender) == want)
+    await watcher.close()
+    await resender.close()
