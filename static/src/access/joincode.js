@@ -22,7 +22,7 @@ export async function mountJoinCode(el, { t, lang = "da", meetingId, showButton,
   try {
     const path = `/api/meetings/${encodeURIComponent(meeting)}/join-code?role=`;
     const shown = {};
-    for (const [who, role] of Object.entries(WHO)) shown[who] = await call("GET", path + role, undefined, { lang });
+    for (const [who, role] of Object.entries(WHO)) shown[who] = await call("POST", path + role, {}, { lang });
     const host = new URL(shown.citizen.url).host;
     el.replaceChildren(
       h("div", { class: "code-head" },
