@@ -12,11 +12,12 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from pycrdt import Doc
+from pycrdt import Doc, Map
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from board import schema
 from board.changes import since_last
 from board.read import read_plan
 from plan_export.fhir import Version
@@ -47,6 +48,17 @@ def _present(request: Request, board_id: str) -> list[dict[str, str]]:
     return [{"name": name, "role": role} for name, role in sorted(seen)]
 
 
+async def _tell_the_board(request: Request, board_id: str, number: int, state: str) -> None:
+    """Write the version's state into the board's ``meta`` map (``agreement``): every open
+    page sees "Godkend planen" and the citizen's confirmation live and re-reads the panel.
+    Only a signal: what the panel shows always comes from the versions table."""
+
+    def write(doc: Doc) -> None:
+        doc.get(schema.META, type=Map)["agreement"] = {"number": number, "state": state}
+
+    await request.app.state.rooms.edit(board_id, write)
+
+
 def _number(request: Request) -> int:
     try:
         return int(request.path_params["number"])
@@ -71,6 +83,7 @@ async def agree(request: Request) -> Response:
     await access.audit.record(
         "plan_version", board_id=case.board_id, actor=by, detail={"version": number}
     )
+    await _tell_the_board(request, case.board_id, number, teamdb.AWAITING)
     return JSONResponse({"number": number, "state": teamdb.AWAITING}, status_code=201)
 
 
@@ -86,6 +99,7 @@ async def confirm(request: Request) -> Response:
     await access.audit.record(
         "plan_agreed", board_id=case.board_id, actor=by, detail={"version": number}
     )
+    await _tell_the_board(request, case.board_id, number, teamdb.AGREED)
     return JSONResponse({"number": number, "state": teamdb.AGREED})
 
 
