@@ -100,6 +100,17 @@ def test_awareness_state_must_be_json() -> None:
     assert info.value.code == CloseCode.MALFORMED
 
 
+def test_stale_awareness_is_dropped_unread() -> None:
+    """A state sent back at a clock already known changes nothing and is not parsed (the
+    y-websocket provider sends back every state it gets); a newer one still must be JSON."""
+    table = AwarenessTable()
+    table.apply(awareness_payload((1, 3, '{"n":1}')))
+    assert table.apply(awareness_payload((1, 3, "{not json"), (1, 2, "{"))) == ([], [])
+    assert table.entries[1].state == '{"n":1}'
+    with pytest.raises(ProtocolError):
+        table.apply(awareness_payload((1, 4, "{not json")))
+
+
 def test_adds_nothing_for_known_content() -> None:
     server = doc_with(a=1, b=2)
     server.get("m", type=Map).pop("a")

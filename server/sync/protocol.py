@@ -417,12 +417,19 @@ class AwarenessTable:
         self.clocks: dict[int, int] = {}  # client id → newest clock seen (also of removed)
 
     def apply(self, payload: bytes) -> tuple[list[int], list[int]]:
+        """Apply an awareness update. An entry whose clock is not newer is skipped before
+        its JSON is parsed: y-websocket clients send back every state they receive (seven
+        stale copies of each cursor move in a meeting of eight), and they change nothing."""
         count, pos = _read_var_uint(payload, 0)
         parsed: list[tuple[int, int, str]] = []
+        entries, clocks = self.entries, self.clocks
         for _ in range(count):
             client_id, pos = _read_var_uint(payload, pos)
             clock, pos = _read_var_uint(payload, pos)
             text, pos = _read_var_bytes(payload, pos)
+            known = clocks.get(client_id, 0)
+            if known > clock or (known == clock and (text != b"null" or client_id not in entries)):
+                continue
             try:
                 state = text.decode("utf-8")
                 json.loads(state)
@@ -433,12 +440,11 @@ class AwarenessTable:
             raise ProtocolError(CloseCode.MALFORMED, "trailing bytes after awareness update")
         present: list[int] = []
         removed: list[int] = []
-        entries, clocks = self.entries, self.clocks
         for client_id, clock, state in parsed:
             known = clocks.get(client_id, 0)
             is_null = state == "null"
             if not (known < clock or (known == clock and is_null and client_id in entries)):
-                continue
+                continue  # an earlier entry of this same update was newer
             clocks[client_id] = clock
             if is_null:
                 if entries.pop(client_id, None) is not None:
