@@ -58,7 +58,7 @@ def test_meeting_bench_tiny_meetings_deliver_everything(node: str, tmp_path: Pat
     runs = {}
     for mode, extra in {
         "compare": ["--meetings", "2", "--rounds", "1"],
-        "capacity": ["--capacity", "--start", "1", "--max-meetings", "1"],
+        "capacity": ["--capacity", "--start", "1", "--max-meetings", "1", "--retries", "0"],
     }.items():
         out = tmp_path / f"{mode}.json"
         done = subprocess.run(
@@ -83,3 +83,4 @@ def test_meeting_bench_tiny_meetings_deliver_everything(node: str, tmp_path: Pat
         assert "| round | server" in stdout
     assert "Tavle / y-websocket (median of 1 rounds): CPU/1k" in runs["compare"][0]
     assert re.search(r"meetings per core: y-websocket \d+, tavle \d+", runs["capacity"][0])
+    assert re.search(r"fill one core .*: y-websocket \d+, tavle \d+", runs["capacity"][0])
