@@ -11,7 +11,8 @@ in alternating order; CPU per 1,000 deliveries and p99 as Tavle / y-websocket.
 Capacity (``--capacity``): each server pinned to one core (``taskset``), the load
 generator to another; the number of meetings doubles while a run passes (p99 < 100 ms
 over all deliveries, everything delivered exactly once, no connection closed, every late
-joiner synced with nothing missing) and is then bisected. Prints meetings per core.
+joiner synced with nothing missing) and is then bisected. Prints meetings per core, and
+how many meetings would fill one core at the CPU each cost (what the CPU alone allows).
 
     .venv/bin/python -m bench.meeting_bench --meetings 10
     .venv/bin/python -m bench.meeting_bench --capacity
@@ -352,6 +353,10 @@ def main(argv: list[str] | None = None) -> int:
         lines += [f"{r['server']} ({r['meetings']}): " + ", ".join(problems(r))
                   for r in results if problems(r)]  # fmt: skip
         lines.append("meetings per core: " + ", ".join(f"{name} {n}" for name, n in found.items()))
+        lines.append(
+            "meetings that would fill one core at the CPU cost of its largest run: "
+            + ", ".join(f"{name} {core_full(results, name):.0f}" for name in found)
+        )
     else:
         results = compare(args, servers)
         lines.append(table([row(r) for r in results], HEADER))
