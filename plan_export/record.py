@@ -19,6 +19,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
+from board.fields import Invalid, timestamp
 from board.plan import ITEM_CLASSES, Plan, plan_from_dict
 from plan_export.untrusted import bad_value
 
@@ -29,6 +30,10 @@ SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "plan-record.sch
 COLLECTIONS: dict[str, type] = ITEM_CLASSES
 # (list, field) -> list whose ids the field must name
 REFERENCES: dict[tuple[str, str], str] = {
+    ("consents", "org"): "organisations",
+    ("participants", "org"): "organisations",
+    ("goals", "org"): "organisations",
+    ("actions", "org"): "organisations",
     ("goals", "parent"): "goals",
     ("goals", "member"): "members",
     ("actions", "goal"): "goals",
@@ -131,6 +136,28 @@ def validate_record(data: object) -> None:
             if ref is not None and ref not in ids[target]:
                 raise RecordError(f"/{name}/{index}/{field}", f"no {target} item with id {ref!r}")
     _check_no_cycles(data.get("goals", []))
+    _check_moments(data)
+
+
+# fields holding a timestamp: the schema checks the pattern, this that it is a real moment
+TIMESTAMPS = ("exported_at", "updated", "agreed_at", "created", "given_at", "withdrawn_at")
+
+
+def _check_moments(data: dict) -> None:
+    def walk(value: object, path: list[object]) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if key in TIMESTAMPS and isinstance(inner, str):
+                    try:
+                        timestamp(inner)
+                    except Invalid:
+                        raise RecordError(_pointer([*path, key]), "is not a real moment") from None
+                walk(inner, [*path, key])
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                walk(inner, [*path, index])
+
+    walk(data, [])
 
 
 def _check_no_cycles(goals: list[dict]) -> None:

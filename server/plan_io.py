@@ -45,6 +45,7 @@ def board_from_record(
     doc = Doc()
     write_meta(doc, title=title[:MAX_TITLE], template=template, language=lang)
     write_plan(doc, plan)
+    write_plan(doc, read_plan(doc)[0])  # free-text offices become organisations (board.read)
     apply_template(doc, template, lang)
     return title[:MAX_TITLE], doc
 
