@@ -3,8 +3,9 @@
 Their parsers are in :mod:`server.commands.board`; this module is imported when they run.
 
 Import reads a plan record, or a FHIR CarePlan Bundle (``--format fhir``,
-plan_export.fhir_in) turned into one; it checks the whole record (schema and references) and builds the board
-document in memory BEFORE anything is created, so a bad file creates nothing.
+plan_export.fhir_in) turned into one; it checks the whole record (schema and
+references) and builds the board document in memory BEFORE anything is created,
+so a bad file creates nothing.
 The new board is written through the Store (create the board row, append the
 document as its first update); a running server loads it from there. Export
 reads the board's document from the store and prints the checked plan record.
