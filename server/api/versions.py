@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 from board import schema
 from board.changes import since_last
 from board.read import read_plan
+from plan_export.fhir import Version
 from plan_export.formats import FORMATS, ExportError, ExportOptions, allowed, export_doc
 from plan_export.record import plan_to_record
 from server.access import casedb
@@ -141,9 +142,12 @@ async def export_version(request: Request) -> Response:
         raise bad(f"format must be one of {', '.join(FORMATS)}")
     if not allowed(role, fmt):
         raise ApiError(403, "access.not_allowed")
+    case_id = request.path_params["case_id"]
+    every = await access_of(request).store.run(lambda c: teamdb.versions_of(c, case_id))
+    options = ExportOptions(lang=lang, version=as_version(summary, every))
     try:
         result = await asyncio.to_thread(
-            export_doc, _doc(snapshot), fmt, board_id=board_id, options=ExportOptions(lang=lang)
+            export_doc, _doc(snapshot), fmt, board_id=board_id, options=options
         )
     except ExportError as err:
         raise bad(str(err)) from err
@@ -154,6 +158,19 @@ async def export_version(request: Request) -> Response:
         detail={"format": fmt, "role": role, "version": summary["number"]},
     )
     return download(result, f"plan-v{summary['number']}.{result.extension}")
+
+
+def as_version(summary: dict, every: list[dict]) -> Version:
+    """A version summary (teamdb) as the FHIR export takes it: agreed or not, replaced or not."""
+    confirmed = summary["confirmed_at"]
+    return Version(
+        number=summary["number"],
+        created=datetime.fromisoformat(summary["created"]),
+        state=summary["state"],
+        confirmed_by=summary["confirmed_by"],
+        confirmed_at=datetime.fromisoformat(confirmed) if confirmed else None,
+        superseded=any(v["number"] > summary["number"] for v in every),
+    )
 
 
 async def _since_last(request: Request, case: CaseRow) -> dict:
