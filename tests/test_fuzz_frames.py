@@ -7,7 +7,8 @@ updates, awareness that is oversized, corrupt or for other ids, text frames and 
 vectors, over 8 connections with edit and view tokens of one board, reconnecting
 whenever the server closes one; each frame is followed by a query-awareness whose answer
 shows it was handled. Meanwhile a pair in another room sends and receives 20
-updates a second. Bounded: 2,500 frames, well under a minute.
+updates a second, each within 100 ms (see SLOW_SHARE for the machine's own noise).
+Bounded: 2,500 frames, well under a minute.
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ from tests.yclient import create_board, running_server
 FRAMES = 2500
 SEED = 13
 DELAY_MS = 100.0
+# The shared 2-core machine this was written on delays a quiet pair too: with nothing
+# else on the server, at load average 30, 9 of 700 updates took 103-213 ms, and once a
+# fuzz run saw one 650-ms hold-up. So: at most 2 % of the updates over DELAY_MS, none
+# over STALL_MS. The old server failed far beyond that: each of the ~100 bombs (state
+# vector, client count, object) held its event loop for 0.3-0.7 s; deep nesting killed it.
+SLOW_SHARE = 0.02
+STALL_MS = 1000.0
 RSS_GROWTH_MB = 100.0
 SLOTS = 8
 
@@ -75,7 +83,8 @@ async def test_fuzzed_frames_leave_the_server_up_lean_and_on_time(tmp_path) -> N
         slow = [round(d) for d in delays if d > DELAY_MS]
         p50, p99 = percentile(delays, 50), percentile(delays, 99)
         print(f"fuzz: {tally}; pair p50 {p50:.1f} ms, p99 {p99:.1f} ms, slow: {slow}")
-        assert not slow, f"{len(slow)} of {pair['sent']} updates over {DELAY_MS:g} ms: {slow}"
+        assert len(slow) <= SLOW_SHARE * pair["sent"], f"{len(slow)} of {pair['sent']}: {slow}"
+        assert max(delays) < STALL_MS, f"an update took {max(delays):.0f} ms"
         assert memory_mb(pid) - rss_before < RSS_GROWTH_MB
         assert memory_mb(pid, "VmHWM") - rss_before < 2 * RSS_GROWTH_MB
         await still_alive(srv, target, other, "alive")
