@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from pycrdt import Doc
 
+from board import migrate as board_migrate
 from board.limits import Guard, apply_update, close_code
 from server.access.grants import Grant
 from server.config import Settings
@@ -281,9 +282,19 @@ class Room:
         with self.doc.transaction(origin="store"):
             for update in updates:
                 self.doc.apply_update(update)
-        self.size = len(self.full_update())
         self.logged = len(updates)
         self.logged_bytes = sum(map(len, updates))
+        upgrade = board_migrate.upgrade(self.doc)  # an old board: logged like a server edit
+        if upgrade:
+            self.registry.store.append(self.doc_key, upgrade)
+            self.registry.bus.publish_update(self.doc_key, upgrade)
+            self.logged += 1
+            self.logged_bytes += len(upgrade)
+        elif len(updates) == 1:
+            # a compacted board: its snapshot is the whole document already, sent as stored
+            self._full = updates[0]
+            self._full_step2 = sync_step2_frame(self._full)
+        self.size = len(self.full_update())
         self.guard = Guard(self.doc)
 
     def full_update(self) -> bytes:
