@@ -45,5 +45,9 @@ def run(args: argparse.Namespace) -> int:
         loop="uvloop",
         ws_per_message_deflate=False,
         timeout_graceful_shutdown=5,
+        # X-Forwarded-For / -Proto only from the configured proxies (uvicorn's own default
+        # trusts 127.0.0.1, which let anyone on the machine pick their address)
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
     )
     return 0
