@@ -3,6 +3,12 @@ of format 1 boards on load, which must lose nothing a reader or an export sees."
 
 from __future__ import annotations
 
+import json
+import random
+import subprocess
+from pathlib import Path
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pycrdt import Doc, Map
@@ -159,3 +165,41 @@ def test_an_old_board_is_upgraded_on_load_with_nothing_lost(items: dict) -> None
 
 def test_an_empty_new_board_is_not_touched() -> None:
     assert upgrade(Doc()) == b""
+
+
+ROOT = Path(__file__).resolve().parent.parent
+TWIN = """
+import { packInk, unpackInk } from "%s";
+const cases = JSON.parse(require_stdin());
+const out = cases.map(([points, color, width, tool, ink]) => {
+  const back = unpackInk(Uint8Array.from(Buffer.from(ink, "hex")));
+  return [Buffer.from(packInk(points, color, width, tool)).toString("hex"), back && back.points];
+});
+process.stdout.write(JSON.stringify(out));
+function require_stdin() { return readFileSync(0, "utf8"); }
+import { readFileSync } from "node:fs";
+"""
+
+
+@pytest.mark.node
+def test_the_browser_codec_writes_and_reads_the_same_bytes(node: str) -> None:
+    """static/src/canvas/ink.js and board/ink.py are twins: same ink for the same stroke."""
+    rng = random.Random(17)
+    cases = []
+    for i in range(300):
+        x, y, n = rng.randrange(-10**7, 10**7), rng.randrange(-10**5, 10**5), rng.randrange(40)
+        points = []
+        for _ in range(n):
+            x = max(-10**7, min(10**7, x + rng.choice([30, rng.randrange(-500, 500)])))
+            y = max(-10**7, min(10**7, y + rng.randrange(-90, 90)))
+            points += [x, y, rng.choice([500, rng.randrange(1001)])]
+        color, width, tool = f"#{rng.randrange(1 << 24):06x}", rng.randrange(1, 10_001), \
+            schema.STROKE_TOOLS[i % 2]
+        cases.append([points, color, width, tool, pack(points, color, width, tool).hex()])
+    script = TWIN % (ROOT / "static" / "src" / "canvas" / "ink.js").as_uri()
+    done = subprocess.run([node, "--input-type=module", "-e", script], input=json.dumps(cases),
+                          capture_output=True, text=True, timeout=60, check=True)
+    for (points, *_rest, ink), (js_ink, js_points) in zip(cases, json.loads(done.stdout),
+                                                          strict=True):
+        assert js_ink == ink
+        assert js_points == points
