@@ -57,18 +57,12 @@ def _uvarint(out: bytearray, n: int) -> None:
     out.append(n)
 
 
-def _residuals(values: list[int], second: bool) -> list[int]:
-    steps = [b - a for a, b in zip(values, values[1:], strict=False)]
-    if not second:
-        return steps
-    return [b - a for a, b in zip([0, *steps], steps, strict=False)]
-
-
-def _channel(values: list[int], second: bool) -> bytearray:
+def _channel(first: int, residuals: list[int]) -> bytearray:
+    """One channel: its first value, then its residuals with runs of zeros as (0, count)."""
     out = bytearray()
-    _uvarint(out, _zigzag(values[0]))
+    _uvarint(out, _zigzag(first))
     zeros = 0
-    for r in _residuals(values, second):
+    for r in residuals:
         if r == 0:
             zeros += 1
             continue
@@ -76,7 +70,11 @@ def _channel(values: list[int], second: bool) -> bytearray:
             out.append(0)
             _uvarint(out, zeros)
             zeros = 0
-        _uvarint(out, _zigzag(r))
+        z = r << 1 if r > 0 else (-r << 1) - 1
+        if z < 0x80:
+            out.append(z)
+        else:
+            _uvarint(out, z)
     if zeros:
         out.append(0)
         _uvarint(out, zeros)
@@ -92,7 +90,9 @@ def pack(points: list[int], color: str, width: int, tool: str) -> bytes:
     _uvarint(out, n)
     if n:
         for bit, values in ((2, points[0::3]), (4, points[1::3]), (8, points[2::3])):
-            first, second = _channel(values, False), _channel(values, True)
+            steps = [b - a for a, b in zip(values, values[1:], strict=False)]
+            first = _channel(values[0], steps)
+            second = _channel(values[0], [b - a for a, b in zip([0, *steps], steps, strict=False)])
             if len(second) < len(first):
                 flags |= bit
                 first = second

@@ -1,0 +1,198 @@
+"""The big board: cold and warm join, memory over load/unload cycles, encoded size.
+
+The board is 10,000 pen strokes of 32 points (``bench/bigboard.mjs seed``, made with
+the npm ``yjs`` as a browser makes it). In ONE invocation, for the old server (a
+commit before this work, ``--old``, unpacked with ``git archive`` into a temporary
+folder) and then for this tree, never both at once:
+
+1. a fresh data folder; the board stored as its one update (format 1, as every board
+   drawn before format 2 is), and on this tree also the same board drawn in format 2;
+2. ``tavle serve`` with ``TAVLE_ROOM_UNLOAD_SECONDS=1``; its RSS when idle;
+3. ``--cycles`` cold joins: a y-websocket 2.x client (the unmodified npm provider,
+   ``bigboard.mjs join``) joins the unloaded room; the time from creating the provider
+   to its ``sync`` event, the server's RSS just after, and again once the room has
+   unloaded (flush, compaction) and the server is idle;
+4. ``--warm`` warm joins while one client holds the room open.
+
+Run: ``.venv/bin/python -m bench.bigboard_bench [--old a92bd05] [--cycles 10]``.
+Targets (issue 17): cold ≤ 150 ms, warm ≤ 100 ms, RSS after unload within 30 MB of
+before the first load and not growing, idle ≤ 80 MB, encoded board ≤ 1.5 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.conftest import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_SCRIPT = ROOT / "bench" / "bigboard.mjs"
+SEED = """
+import asyncio, json, sys
+from pathlib import Path
+from pycrdt import Doc
+from server.config import Settings
+from server.plan_io import store_board
+doc = Doc()
+doc.apply_update(Path(sys.argv[1]).read_bytes())
+print(json.dumps(asyncio.run(store_board(Settings.from_env(), "Stor tavle", "blank", doc))))
+"""
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def others_load() -> str:
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
+class Server:
+    """``tavle serve`` of one source tree with its own data folder."""
+
+    def __init__(self, tree: Path, data: Path) -> None:
+        self.tree = tree
+        self.port = free_port()
+        self.env = {**os.environ, "PYTHONPATH": str(tree), "TAVLE_DATA_DIR": str(data),
+                    "TAVLE_ROOM_UNLOAD_SECONDS": "1", "TAVLE_LOG_LEVEL": "WARNING"}
+        self.proc: subprocess.Popen | None = None
+
+    def seed(self, update_file: Path) -> dict:
+        out = subprocess.run([sys.executable, "-c", SEED, str(update_file)], cwd=self.tree,
+                             env=self.env, capture_output=True, text=True, check=True)
+        return json.loads(out.stdout)
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)],
+            cwd=self.tree, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+
+    def join(self, board: dict, hold: bool = False) -> tuple[dict, subprocess.Popen | None]:
+        cmd = ["node", str(NODE_SCRIPT), "join", f"ws://127.0.0.1:{self.port}/ws/boards",
+               board["board_id"], board["edit_token"], *(["hold"] if hold else [])]
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stdin=subprocess.PIPE,
+                                text=True)
+        result = json.loads(proc.stdout.readline())  # type: ignore[union-attr]
+        if not hold:
+            proc.wait(timeout=30)
+            return result, None
+        return result, proc
+
+
+def run_tree(name: str, tree: Path, boards: dict[str, Path], args: argparse.Namespace) -> dict:
+    with tempfile.TemporaryDirectory(prefix="tavle-bigboard-") as data:
+        server = Server(tree, Path(data))
+        stored = {label: server.seed(path) for label, path in boards.items()}
+        server.start()
+        try:
+            time.sleep(2)
+            pid = server.proc.pid  # type: ignore[union-attr]
+            result: dict = {"tree": name, "idle_mib": rss_mib(pid), "boards": {}}
+            for label, board in stored.items():
+                cycles = []
+                for _ in range(args.cycles):
+                    joined, _ = server.join(board)
+                    loaded = rss_mib(pid)
+                    time.sleep(args.settle)  # unload after 1 s, then flush and compaction
+                    cycles.append({"ms": joined["ms"], "bytes": joined["bytes"],
+                                   "loaded_mib": loaded, "unloaded_mib": rss_mib(pid),
+                                   "load_avg": others_load()})
+                holder, proc = server.join(board, hold=True)
+                warm = [server.join(board)[0]["ms"] for _ in range(args.warm)]
+                proc.stdin.close()  # type: ignore[union-attr]
+                proc.wait(timeout=30)  # type: ignore[union-attr]
+                time.sleep(args.settle)
+                result["boards"][label] = {"cycles": cycles, "warm_ms": warm}
+            result["end_mib"] = rss_mib(pid)
+            return result
+        finally:
+            server.stop()
+
+
+def report(results: list[dict]) -> None:
+    print("\ncold join (provider created → synced), RSS just after and after the unload:")
+    print("| server | board | cycle | cold ms | synced bytes | RSS loaded MiB | RSS unloaded MiB "
+          "| load avg |")
+    print("|---|---|---|---|---|---|---|---|")
+    for res in results:
+        for label, board in res["boards"].items():
+            for i, c in enumerate(board["cycles"], 1):
+                print(f"| {res['tree']} | {label} | {i} | {c['ms']:.0f} | {c['bytes']:,} | "
+                      f"{c['loaded_mib']:.0f} | {c['unloaded_mib']:.0f} | {c['load_avg']} |")
+    print("\nsummary:")
+    print("| server | board | idle MiB | cold ms median (min–max) | cold after the first "
+          "median | warm ms median (min–max) | RSS unloaded first → last MiB | synced MB |")
+    print("|---|---|---|---|---|---|---|---|")
+    for res in results:
+        for label, board in res["boards"].items():
+            cold = [c["ms"] for c in board["cycles"]]
+            warm = board["warm_ms"]
+            after = cold[1:] or cold
+            unloaded = [c["unloaded_mib"] for c in board["cycles"]]
+            print(f"| {res['tree']} | {label} | {res['idle_mib']:.0f} | "
+                  f"{statistics.median(cold):.0f} ({min(cold):.0f}–{max(cold):.0f}) | "
+                  f"{statistics.median(after):.0f} | "
+                  f"{statistics.median(warm):.0f} ({min(warm):.0f}–{max(warm):.0f}) | "
+                  f"{unloaded[0]:.0f} → {unloaded[-1]:.0f} | "
+                  f"{board['cycles'][-1]['bytes'] / 1e6:.2f} |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--old", default="a92bd05", help="commit of the old server (a92bd05)")
+    parser.add_argument("--cycles", type=int, default=10, help="cold loads per board (10)")
+    parser.add_argument("--warm", type=int, default=5, help="warm joins per board (5)")
+    parser.add_argument("--settle", type=float, default=4.0,
+                        help="seconds after a client left: unload (1 s), flush, compaction (4)")
+    parser.add_argument("--json", help="write the raw results to this file")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="tavle-bigboard-src-") as tmp:
+        work = Path(tmp)
+        files = {fmt: work / f"format{fmt}.bin" for fmt in (1, 2)}
+        for fmt, path in files.items():
+            made = subprocess.run(["node", str(NODE_SCRIPT), "seed", str(path), str(fmt)],
+                                  cwd=ROOT, capture_output=True, text=True, check=True)
+            print(f"board of 10,000 strokes, format {fmt}: "
+                  f"{json.loads(made.stdout)['bytes']:,} bytes encoded")
+        old = work / "old"
+        old.mkdir()
+        archive = subprocess.run(["git", "archive", args.old], cwd=ROOT, capture_output=True,
+                                 check=True)
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+        results = [
+            run_tree(f"old {args.old}", old, {"format 1": files[1]}, args),
+            run_tree("this tree", ROOT, {"format 1 (upgraded on its first load)": files[1],
+                                         "format 2": files[2]}, args),
+        ]
+    report(results)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
