@@ -33,7 +33,6 @@ from plan_export.formats import (
     export_doc,
     sheet_options,
 )
-from plan_export.sheet import SECTIONS
 from server.access.grants import Denied
 from server.access.web import actor
 
@@ -72,6 +71,8 @@ async def get_export(request: Request) -> Response:
     except Denied as denied:
         return JSONResponse({"error": denied.reason}, status_code=denied.http_status)
     if not fmt:  # what this caller may download: the UI shows these buttons
+        from plan_export.sheet import SECTIONS  # here: fpdf2 is ~30 MB of an idle server
+
         mine = [f for f in FORMATS if allowed(grant.role, f)]
         return JSONResponse({"formats": mine, "sections": list(SECTIONS)})
     if fmt not in FORMATS:

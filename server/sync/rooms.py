@@ -24,6 +24,7 @@ from board import migrate as board_migrate
 from board.limits import Guard, apply_update, close_code
 from server.access.grants import Grant
 from server.config import Settings
+from server.memory import give_back
 from server.sync.pacing import Pacing
 from server.sync.protocol import (
     EMPTY_STATE_VECTOR,
@@ -642,6 +643,8 @@ class RoomRegistry:
             room.guard.close()
         await self.bus.leave(room.doc_key)
         log.info("unloaded room %s", room.doc_key)
+        if not self._unloading.keys() - {room.doc_key}:  # the last of a wave of unloads
+            give_back()
 
     def schedule_compact(self, room: Room) -> None:
         key = room.doc_key
