@@ -12,7 +12,10 @@ folder) and then for this tree, never both at once:
    ``bigboard.mjs join``) joins the unloaded room; the time from creating the provider
    to its ``sync`` event, the server's RSS just after, and again once the room has
    unloaded (flush, compaction) and the server is idle;
-4. ``--warm`` warm joins while one client holds the room open.
+4. ``--warm`` warm joins while one client holds the room open;
+5. in Chromium (each tree's own client bundle), the board opened from its link, cold:
+   from ``page.goto`` to the first frame drawn after the page is synced with all
+   10,000 strokes in its canvas cache (``--no-browser`` leaves it out).
 
 Run: ``.venv/bin/python -m bench.bigboard_bench [--old a92bd05] [--cycles 10]``.
 Targets (issue 17): cold ≤ 150 ms, warm ≤ 100 ms, RSS after unload within 30 MB of
@@ -32,7 +35,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import free_port
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_SCRIPT = ROOT / "bench" / "bigboard.mjs"
@@ -53,6 +56,12 @@ def rss_mib(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_ms(pid: int) -> float:
+    """The process's user + system CPU time so far (all threads), in ms."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def others_load() -> str:
@@ -103,6 +112,28 @@ class Server:
         return result, proc
 
 
+SHOWN = ("() => window.__tavle && window.__tavle.ready"
+         " && window.__tavle.renderer.items.size >= 10000")
+NEXT_FRAME = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def first_render_ms(server: Server, board: dict) -> float:
+    """Chromium: the board's link opened → the first frame with every stroke drawn."""
+    from playwright.sync_api import sync_playwright
+
+    url = f"http://127.0.0.1:{server.port}/board/{board['board_id']}#token={board['edit_token']}"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+        started = time.perf_counter()
+        page.goto(url)
+        page.wait_for_function(SHOWN, timeout=180_000, polling=20)
+        page.evaluate(NEXT_FRAME)
+        elapsed = (time.perf_counter() - started) * 1000
+        browser.close()
+    return elapsed
+
+
 def run_tree(name: str, tree: Path, boards: dict[str, Path], args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory(prefix="tavle-bigboard-") as data:
         server = Server(tree, Path(data))
@@ -115,18 +146,27 @@ def run_tree(name: str, tree: Path, boards: dict[str, Path], args: argparse.Name
             for label, board in stored.items():
                 cycles = []
                 for _ in range(args.cycles):
+                    before = cpu_ms(pid)
                     joined, _ = server.join(board)
+                    cpu = cpu_ms(pid) - before
                     loaded = rss_mib(pid)
                     time.sleep(args.settle)  # unload after 1 s, then flush and compaction
-                    cycles.append({"ms": joined["ms"], "bytes": joined["bytes"],
+                    cycles.append({"ms": joined["ms"], "bytes": joined["bytes"], "cpu_ms": cpu,
                                    "loaded_mib": loaded, "unloaded_mib": rss_mib(pid),
                                    "load_avg": others_load()})
                 holder, proc = server.join(board, hold=True)
-                warm = [server.join(board)[0]["ms"] for _ in range(args.warm)]
+                warm, warm_cpu = [], []
+                for _ in range(args.warm):
+                    before = cpu_ms(pid)
+                    warm.append(server.join(board)[0]["ms"])
+                    warm_cpu.append(cpu_ms(pid) - before)
                 proc.stdin.close()  # type: ignore[union-attr]
                 proc.wait(timeout=30)  # type: ignore[union-attr]
                 time.sleep(args.settle)
-                result["boards"][label] = {"cycles": cycles, "warm_ms": warm}
+                shown = first_render_ms(server, board) if args.browser else float("nan")
+                time.sleep(args.settle)
+                result["boards"][label] = {"cycles": cycles, "warm_ms": warm,
+                                           "warm_cpu_ms": warm_cpu, "browser_ms": shown}
             result["end_mib"] = rss_mib(pid)
             return result
         finally:
@@ -135,30 +175,36 @@ def run_tree(name: str, tree: Path, boards: dict[str, Path], args: argparse.Name
 
 def report(results: list[dict]) -> None:
     print("\ncold join (provider created → synced), RSS just after and after the unload:")
-    print("| server | board | cycle | cold ms | synced bytes | RSS loaded MiB | RSS unloaded MiB "
-          "| load avg |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| server | board | cycle | cold ms | server CPU ms | synced bytes | RSS loaded MiB "
+          "| RSS unloaded MiB | load avg |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for res in results:
         for label, board in res["boards"].items():
             for i, c in enumerate(board["cycles"], 1):
-                print(f"| {res['tree']} | {label} | {i} | {c['ms']:.0f} | {c['bytes']:,} | "
+                print(f"| {res['tree']} | {label} | {i} | {c['ms']:.0f} | {c['cpu_ms']:.0f} | "
+                      f"{c['bytes']:,} | "
                       f"{c['loaded_mib']:.0f} | {c['unloaded_mib']:.0f} | {c['load_avg']} |")
     print("\nsummary:")
     print("| server | board | idle MiB | cold ms median (min–max) | cold after the first "
-          "median | warm ms median (min–max) | RSS unloaded first → last MiB | synced MB |")
-    print("|---|---|---|---|---|---|---|---|")
+          "median | server CPU ms per cold join (median) | warm ms median (min–max) | server "
+          "CPU ms per warm join | RSS unloaded first → last MiB | synced MB | Chromium link → "
+          "first full render ms |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for res in results:
         for label, board in res["boards"].items():
             cold = [c["ms"] for c in board["cycles"]]
             warm = board["warm_ms"]
             after = cold[1:] or cold
             unloaded = [c["unloaded_mib"] for c in board["cycles"]]
+            cpu = statistics.median(c["cpu_ms"] for c in board["cycles"][1:] or board["cycles"])
             print(f"| {res['tree']} | {label} | {res['idle_mib']:.0f} | "
                   f"{statistics.median(cold):.0f} ({min(cold):.0f}–{max(cold):.0f}) | "
                   f"{statistics.median(after):.0f} | "
+                  f"{cpu:.0f} | "
                   f"{statistics.median(warm):.0f} ({min(warm):.0f}–{max(warm):.0f}) | "
+                  f"{statistics.median(board['warm_cpu_ms']):.0f} | "
                   f"{unloaded[0]:.0f} → {unloaded[-1]:.0f} | "
-                  f"{board['cycles'][-1]['bytes'] / 1e6:.2f} |")
+                  f"{board['cycles'][-1]['bytes'] / 1e6:.2f} | {board['browser_ms']:.0f} |")
 
 
 def main() -> int:
@@ -168,6 +214,8 @@ def main() -> int:
     parser.add_argument("--warm", type=int, default=5, help="warm joins per board (5)")
     parser.add_argument("--settle", type=float, default=4.0,
                         help="seconds after a client left: unload (1 s), flush, compaction (4)")
+    parser.add_argument("--no-browser", dest="browser", action="store_false",
+                        help="leave out the Chromium measurement")
     parser.add_argument("--json", help="write the raw results to this file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tavle-bigboard-src-") as tmp:
@@ -183,6 +231,10 @@ def main() -> int:
         archive = subprocess.run(["git", "archive", args.old], cwd=ROOT, capture_output=True,
                                  check=True)
         subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+        (old / "node_modules").symlink_to(ROOT / "node_modules")
+        for tree in (old, ROOT):  # each server serves its own client bundle
+            subprocess.run(["node", "static/build.mjs"], cwd=tree, check=True,
+                           stdout=subprocess.DEVNULL)
         results = [
             run_tree(f"old {args.old}", old, {"format 1": files[1]}, args),
             run_tree("this tree", ROOT, {"format 1 (upgraded on its first load)": files[1],
