@@ -9,7 +9,6 @@ role and a new participant row; wrong codes from one address are limited.
 
 from __future__ import annotations
 
-import segno
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -59,6 +58,8 @@ async def join_code(request: Request) -> Response:
         "join_code_shown", board_id=case.board_id, actor=actor(grant), detail={"role": role}
     )
     url = join_url(request, code)
+    import segno  # here: the QR code library is not needed until a code is shown
+
     qr = segno.make(url, error="m")
     return JSONResponse(
         {

@@ -620,7 +620,12 @@ class RoomRegistry:
             return
         task = asyncio.get_running_loop().create_task(self._unload(room))
         self._unloading[key] = task
-        task.add_done_callback(lambda _t: self._unloading.pop(key, None))
+        task.add_done_callback(lambda _t: self._unloaded(key))
+
+    def _unloaded(self, key: str) -> None:
+        self._unloading.pop(key, None)
+        if not self._unloading:  # the last of a wave of unloads, its rooms unreferenced
+            give_back()
 
     async def _unload(self, room: Room) -> None:
         """Flush and compact, then drop the room unless someone joined meanwhile.
@@ -643,8 +648,6 @@ class RoomRegistry:
             room.guard.close()
         await self.bus.leave(room.doc_key)
         log.info("unloaded room %s", room.doc_key)
-        if not self._unloading.keys() - {room.doc_key}:  # the last of a wave of unloads
-            give_back()
 
     def schedule_compact(self, room: Room) -> None:
         key = room.doc_key
