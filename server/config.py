@@ -52,6 +52,7 @@ class Settings:
     # JSON {"name", "low", "high", "labels"}; empty: 1–10 (board/progress.py)
     progress_scale: str = ""
     open_boards: bool = False  # True: anyone may POST /api/boards (demos, tests); else sign-in
+    admins: tuple[str, ...] = ()  # usernames that may change the list of organisations (/orgs)
     # addresses / networks of reverse proxies whose X-Forwarded-For/-Proto are believed
     trusted_proxies: str = ""
     log_level: str = "INFO"
@@ -90,6 +91,9 @@ class Settings:
             "access_sweep_seconds": float(_str("TAVLE_ACCESS_SWEEP_SECONDS", "30")),
             "progress_scale": _str("TAVLE_PROGRESS_SCALE", ""),
             "open_boards": _str("TAVLE_OPEN_BOARDS", "false").lower() in ("1", "true", "yes"),
+            "admins": tuple(
+                u.strip().lower() for u in _str("TAVLE_ADMINS", "").split(",") if u.strip()
+            ),
             "log_level": _str("TAVLE_LOG_LEVEL", "INFO"),
             "trusted_proxies": _str("TAVLE_TRUSTED_PROXIES", "").replace(" ", ""),
         }
