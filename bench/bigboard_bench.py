@@ -51,6 +51,65 @@ print(json.dumps(asyncio.run(store_board(Settings.from_env(), "Stor tavle", "bla
 """
 
 
+# Where a cold join's server time goes, in-process, in each tree: the same steps as
+# Room.load and the first client's SyncStep2 (best of 5 after a warm-up).
+SPLIT = """
+import asyncio, json, sys, time
+from pathlib import Path
+from pycrdt import Doc
+from board.limits import Guard
+from server.config import Settings
+from server.store import Store
+from server.sync.protocol import sync_step2_frame
+try:
+    from board.migrate import upgrade
+except ImportError:
+    upgrade = None
+
+async def main(board_id):
+    store = Store(Settings.from_env())
+    await store.start()
+    best = {}
+    for _ in range(6):
+        t = {}
+        t0 = time.perf_counter(); updates = await store.load(board_id)
+        t["read from the store"] = time.perf_counter() - t0
+        doc = Doc()
+        t0 = time.perf_counter()
+        with doc.transaction(origin="store"):
+            for u in updates:
+                doc.apply_update(u)
+        t["apply into the pycrdt doc"] = time.perf_counter() - t0
+        t0 = time.perf_counter(); pending = upgrade(doc) if upgrade else b""
+        t["format upgrade check"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        full = updates[0] if upgrade and len(updates) == 1 and not pending else doc.get_update()
+        frame = sync_step2_frame(full)
+        t["whole-doc update and SyncStep2 frame"] = time.perf_counter() - t0
+        t0 = time.perf_counter(); guard = Guard(doc); guard.close()
+        t["guard set-up"] = time.perf_counter() - t0
+        t0 = time.perf_counter(); doc.get_state()
+        t["state vector (SyncStep1)"] = time.perf_counter() - t0
+        for k, v in t.items():
+            best[k] = min(best.get(k, 1e9), v * 1000)
+    await store.close()
+    print(json.dumps({"rows": len(updates), "bytes": len(frame), "ms": best}))
+
+asyncio.run(main(sys.argv[1]))
+"""
+NODE_APPLY = """
+import * as Y from "yjs";
+import { readFileSync } from "node:fs";
+const update = readFileSync(process.argv[1]);
+let best = Infinity;
+for (let i = 0; i < 5; i++) {
+  const t = performance.now(); Y.applyUpdate(new Y.Doc(), update);
+  best = Math.min(best, performance.now() - t);
+}
+console.log(JSON.stringify({ ms: best }));
+"""
+
+
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -77,6 +136,11 @@ class Server:
         self.env = {**os.environ, "PYTHONPATH": str(tree), "TAVLE_DATA_DIR": str(data),
                     "TAVLE_ROOM_UNLOAD_SECONDS": "1", "TAVLE_LOG_LEVEL": "WARNING"}
         self.proc: subprocess.Popen | None = None
+
+    def split(self, board: dict) -> dict:
+        out = subprocess.run([sys.executable, "-c", SPLIT, board["board_id"]], cwd=self.tree,
+                             env=self.env, capture_output=True, text=True, check=True)
+        return json.loads(out.stdout)
 
     def seed(self, update_file: Path) -> dict:
         out = subprocess.run([sys.executable, "-c", SEED, str(update_file)], cwd=self.tree,
@@ -138,6 +202,11 @@ def run_tree(name: str, tree: Path, boards: dict[str, Path], args: argparse.Name
     with tempfile.TemporaryDirectory(prefix="tavle-bigboard-") as data:
         server = Server(tree, Path(data))
         stored = {label: server.seed(path) for label, path in boards.items()}
+        client_apply = {}
+        for label, path in boards.items():
+            out = subprocess.run(["node", "--input-type=module", "-e", NODE_APPLY, str(path)],
+                                 cwd=ROOT, capture_output=True, text=True, check=True)
+            client_apply[label] = json.loads(out.stdout)["ms"]
         server.start()
         try:
             time.sleep(2)
@@ -166,11 +235,30 @@ def run_tree(name: str, tree: Path, boards: dict[str, Path], args: argparse.Name
                 shown = first_render_ms(server, board) if args.browser else float("nan")
                 time.sleep(args.settle)
                 result["boards"][label] = {"cycles": cycles, "warm_ms": warm,
-                                           "warm_cpu_ms": warm_cpu, "browser_ms": shown}
+                                           "warm_cpu_ms": warm_cpu, "browser_ms": shown,
+                                           "split": server.split(board),
+                                           "client_apply_ms": client_apply[label]}
             result["end_mib"] = rss_mib(pid)
             return result
         finally:
             server.stop()
+
+
+def report_split(results: list[dict]) -> None:
+    print("\nwhere a cold join's time goes (in-process, best of 5 after a warm-up; the stored "
+          "board as the last cold join left it):")
+    rows = [(res["tree"], label, board)
+            for res in results for label, board in res["boards"].items()]
+    steps = list(rows[0][2]["split"]["ms"])
+    print("| step | " + " | ".join(f"{tree}, {label}" for tree, label, _ in rows) + " |")
+    print("|---|" + "---|" * len(rows))
+    for step in steps:
+        cells = [f"{board['split']['ms'].get(step, float('nan')):.1f}" for _, _, board in rows]
+        print(f"| server: {step} ms | " + " | ".join(cells) + " |")
+    print("| server: store rows read | " + " | ".join(
+        str(board["split"]["rows"]) for _, _, board in rows) + " |")
+    print("| client: npm yjs applies the board as first stored, ms | " + " | ".join(
+        f"{board['client_apply_ms']:.1f}" for _, _, board in rows) + " |")
 
 
 def report(results: list[dict]) -> None:
@@ -241,6 +329,7 @@ def main() -> int:
                                          "format 2": files[2]}, args),
         ]
     report(results)
+    report_split(results)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
     return 0
