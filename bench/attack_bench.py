@@ -26,6 +26,7 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from pycrdt import Doc, Map, create_sync_message, create_update_message
@@ -131,8 +132,15 @@ def attack_tally(started: list[tuple]) -> Counter:
 
 
 # ---- the healthy pair ------------------------------------------------------------------
-async def healthy_pair(base: str, board: dict, rate: float, duration: float) -> dict:
-    """An editor sends ``rate`` updates a second for ``duration``; the watcher's delays."""
+async def healthy_pair(
+    base: str,
+    board: dict,
+    rate: float,
+    duration: float,
+    stop: Callable[[], bool] | None = None,
+) -> dict:
+    """An editor sends ``rate`` updates a second for ``duration`` (or until ``stop()``);
+    the watcher's delays in ms, and how many never arrived."""
     room = f"{base}/ws/boards/{board['board_id']}"
     sent: dict[bytes, float] = {}
     delays: list[float] = []
@@ -155,16 +163,18 @@ async def healthy_pair(base: str, board: dict, rate: float, duration: float) -> 
         doc = Doc()
         await asyncio.sleep(0.3)  # handshakes
         start = time.perf_counter()
-        for i in range(int(rate * duration)):
-            await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
+        count = 0
+        while count < rate * duration and not (stop is not None and stop()):
+            await asyncio.sleep(max(0.0, start + count / rate - time.perf_counter()))
             before = doc.get_state()
-            doc.get("m", type=Map)[f"k{i}"] = i
+            doc.get("m", type=Map)[f"k{count}"] = count
             frame = create_update_message(doc.get_update(before))
             sent[frame] = time.perf_counter()
             await editor.send(frame)
+            count += 1
         await asyncio.sleep(2.0)  # stragglers
         reader.cancel()
-    return {"sent": int(rate * duration), "delays": delays, "lost": len(sent)}
+    return {"sent": count, "delays": delays, "lost": len(sent)}
 
 
 def percentile(values: list[float], q: float) -> float | None:
