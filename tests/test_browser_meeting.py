@@ -67,8 +67,10 @@ def fill_task(page: Page, what: str, goal: str, owner: str, due: str) -> None:
     dialog.get_by_label("Hvad skal gøres?").fill(what)
     dialog.get_by_label("Mål", exact=True).select_option(label=goal)
     dialog.get_by_label("Hvem", exact=True).select_option("__new__")
-    dialog.get_by_label("Navn").fill(owner)
-    dialog.get_by_label("Arbejdssted").fill("Jobcenter")
+    dialog.get_by_label("Navn", exact=True).fill(owner)
+    person = dialog.locator(".plan-new-person")  # a new organisation, typed in by name
+    person.get_by_label("Arbejdssted").select_option("__new_org__")
+    person.get_by_label("Navn på den nye organisation").fill("Jobcenter")
     dialog.get_by_label("Senest").fill(due)
 
 
