@@ -86,6 +86,8 @@ async def get_export(request: Request) -> Response:
         from plan_export.sheet import SECTIONS  # here: fpdf2 is ~30 MB of an idle server
 
         mine = [f for f in FORMATS if allowed(grant.role, f)]
+        if grant.role == "professional":  # the whole plan as a record: the coordinator's
+            mine = [f for f in mine if f not in ("json", "fhir")]
         offices = await _offices(state, board_id, grant.role, account)
         return JSONResponse({"formats": mine, "sections": list(SECTIONS), "offices": offices})
     if fmt not in FORMATS:
