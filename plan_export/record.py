@@ -14,14 +14,16 @@ from dataclasses import asdict
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from board.fields import Invalid, timestamp
 from board.plan import ITEM_CLASSES, Plan, plan_from_dict
+from board.safetext import safe_value
 from plan_export.untrusted import bad_value
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 RECORD_VERSION = 1
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "plan-record.schema.json"
@@ -77,7 +79,12 @@ def _parses(parse: Callable[[str], object], value: str) -> bool:
 
 @cache
 def _validator() -> Draft202012Validator:
-    """The schema's validator; ``date`` and ``date-time`` are checked as real calendar values."""
+    """The schema's validator; ``date`` and ``date-time`` are checked as real calendar values.
+
+    jsonschema is imported here, when a record is first checked: ~4 MB an idle server
+    does not need."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
     formats = FormatChecker(formats=())
     formats.checks("date")(_real_date)
     formats.checks("date-time")(_real_time)
@@ -116,6 +123,8 @@ def validate_record(data: object) -> None:
         raise RecordError(*problem)
     if isinstance(data, dict) and data.get("record_version") != RECORD_VERSION:
         raise RecordError("/record_version", f"must be {RECORD_VERSION} (the version this reads)")
+    from jsonschema.exceptions import best_match
+
     error = best_match(_validator().iter_errors(data))
     if error is not None:
         path = list(error.absolute_path)
@@ -175,15 +184,35 @@ def _check_no_cycles(goals: list[dict]) -> None:
 def plan_to_record(
     plan: Plan, *, board_id: str | None = None, exported_at: str | None = None
 ) -> dict[str, Any]:
-    """The record of ``plan``, checked against the schema (a failure is a bug: it raises)."""
-    record: dict[str, Any] = {
-        "record_version": RECORD_VERSION,
-        "board_id": board_id,
-        "exported_at": exported_at,
-        **asdict(plan),
-    }
+    """The record of ``plan``, checked against the schema (a failure is a bug: it raises).
+
+    Texts go out as every other format sends them (board.safetext): without control and
+    bidi-override characters, NFC-normalised."""
+    record: dict[str, Any] = safe_value(  # type: ignore[assignment]
+        {
+            "record_version": RECORD_VERSION,
+            "board_id": board_id,
+            "exported_at": exported_at,
+            **asdict(plan),
+        }
+    )
+    for name, key in REQUIRED_TEXTS:  # a text of only unsafe characters: "-", as in FHIR
+        for item in record.get(name, []):
+            if not item[key].strip():
+                item[key] = "-"
     validate_record(record)
     return record
+
+
+# texts an item cannot be without
+REQUIRED_TEXTS = (
+    ("organisations", "name"),
+    ("participants", "name"),
+    ("members", "name"),
+    ("goals", "title"),
+    ("actions", "what"),
+    ("agreements", "text"),
+)
 
 
 def record_to_plan(data: object) -> Plan:

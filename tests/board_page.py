@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from board.elements import readable
 from tests.conftest import ServerProcess
 
 CONNECTED = "document.getElementById('conn').dataset.state === 'connected'"
@@ -115,7 +116,10 @@ def click(page: Any, x: float, y: float, **kw: Any) -> None:
 
 
 def tool(page: Any, key: str) -> None:
-    page.locator(f'#toolbar button[data-key="{key}"]').click()
+    """Press a toolbar button; a shape is chosen in the "Figur" menu, as a person does."""
+    if page.locator(f'#shape-menu button[data-key="{key}"]').count():
+        page.locator('#toolbar button[data-key="shape"]').click()
+    page.locator(f'#toolbar button[data-key="{key}"], #corner button[data-key="{key}"]').click()
 
 
 def settle(page: Any) -> None:
@@ -145,7 +149,12 @@ WHITE = (255, 255, 255)
 
 
 def elements(page: Any) -> list[dict]:
-    return page.evaluate("[...window.__tavle.doc.getMap('elements').values()]")
+    """The page's elements as readers see them: a stroke's ink unpacked (board/ink.py)."""
+    stored = page.evaluate(
+        "[...window.__tavle.doc.getMap('elements').values()]"
+        ".map((el) => el.ink ? {...el, ink: Array.from(el.ink)} : el)"
+    )
+    return [readable({**el, "ink": bytes(el["ink"])} if "ink" in el else el) for el in stored]
 
 
 def to_screen(page: Any, bx: float, by: float) -> tuple[float, float]:

@@ -37,6 +37,7 @@ __all__ = [
     "check_state_vector",
     "check_update",
     "classify",
+    "draws_live",
     "encode_awareness",
     "parse_awareness",
     "query_awareness_frame",
@@ -424,12 +425,19 @@ def parse_awareness(
         try:
             state = text.decode("utf-8")
             json.loads(state)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # nesting: 4,000 "[" fit in 8 KB
             raise ProtocolError(CloseCode.MALFORMED, "awareness state is not JSON") from exc
         parsed.append((client_id, clock, state))
     if pos != len(payload):
         raise ProtocolError(CloseCode.MALFORMED, "trailing bytes after awareness update")
     return parsed
+
+
+def draws_live(state: str) -> bool:
+    """Whether an awareness state (JSON text) carries a stroke in progress (``live``, see
+    docs/protocol.md): drawing, which a read-only connection may not do."""
+    value = json.loads(state)
+    return isinstance(value, dict) and bool(value.get("live"))
 
 
 def encode_awareness(entries: AwarenessEntries) -> bytes:
@@ -467,6 +475,25 @@ class AwarenessTable:
 
     def apply(self, payload: bytes) -> tuple[list[int], list[int]]:
         return self.apply_entries(parse_awareness(payload))
+
+    def sent_back(self, payload: bytes, max_state_bytes: int) -> bool:
+        """Whether ``payload`` is one well-formed entry, within ``max_state_bytes``, that
+        would change nothing: checked before any JSON is parsed, because y-websocket
+        clients send back every state they receive (in a meeting of eight, seven stale
+        copies of each cursor move)."""
+        try:
+            count, pos = _read_var_uint(payload, 0)
+            if count != 1:
+                return False
+            client_id, pos = _read_var_uint(payload, pos)
+            clock, pos = _read_var_uint(payload, pos)
+            size, pos = _read_var_uint(payload, pos)
+        except ProtocolError:
+            return False
+        if pos + size != len(payload) or size > max_state_bytes:
+            return False
+        state = "null" if payload[pos:] == b"null" else ""
+        return not self.is_news(client_id, clock, state)
 
     def apply_entries(self, parsed: AwarenessEntries) -> tuple[list[int], list[int]]:
         present: list[int] = []
