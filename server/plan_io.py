@@ -38,8 +38,8 @@ def add_plan_commands(board: argparse._SubParsersAction) -> None:
     imp = board.add_parser("import", help="create a board from a plan record (JSON)")
     imp.add_argument("file", help="plan record file (JSON), or - for standard input")
     imp.add_argument("--title", default="", help="board title (default: the plan's title)")
-    imp.add_argument("--template", default="blank", choices=list(TEMPLATES),
-                     help="draw this template around the plan (default blank)")
+    imp.add_argument("--template", default="vejen", choices=list(TEMPLATES),
+                     help="lay the plan out with this template (default vejen)")
     imp.add_argument("--lang", default=DEFAULT_LANGUAGE, choices=list(LANGUAGES),
                      help="language of the template's texts (default da)")
     imp.set_defaults(func=run_import)
@@ -50,7 +50,7 @@ def add_plan_commands(board: argparse._SubParsersAction) -> None:
 
 
 def board_from_record(
-    data: object, *, title: str = "", template: str = "blank", lang: str = DEFAULT_LANGUAGE
+    data: object, *, title: str = "", template: str = "vejen", lang: str = DEFAULT_LANGUAGE
 ) -> tuple[str, Doc]:
     """``(title, document)`` for a plan record; raises RecordError naming the wrong field."""
     plan = record_to_plan(data)
