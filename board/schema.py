@@ -38,6 +38,9 @@ SHAPES = ("rect", "ellipse", "line", "arrow")
 STROKE_TOOLS = ("pen", "highlighter")
 NOTE_COLOURS = ("yellow", "pink", "blue", "green", "orange", "purple", "white")
 
+# board templates (board/templates.py draws them, in this order in menus)
+TEMPLATE_NAMES = ("blank", "vejen", "netvaerk", "familie", "tre_kolonner", "status")
+
 # plan vocabularies
 HORIZONS = ("now", "next", "later", "parked")
 STATUSES = ("not_started", "in_progress", "done")

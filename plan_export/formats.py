@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from pycrdt import Doc
-
 if TYPE_CHECKING:
+    from pycrdt import Doc
+
     from board.plan import Plan
     from plan_export.sheet import SheetOptions
 
@@ -87,19 +87,20 @@ def export_doc(doc: Doc, fmt: str, *, board_id: str, options: ExportOptions) -> 
     if options.lang not in ("da", "en"):
         raise ExportError("language must be da or en")
     from board.read import read_elements, read_plan
-    from plan_export.fhir import plan_to_fhir
     from plan_export.image import MAX_SCALE
-    from plan_export.record import plan_to_record
-    from plan_export.sheet import SheetOptions, build_sheet, sheet_pdf, sheet_png
 
     if not (math.isfinite(options.scale) and 0 < options.scale <= MAX_SCALE):
         raise ExportError(f"scale must be more than 0 and at most {MAX_SCALE}")
     plan, problems = read_plan(doc)
     now = datetime.now(UTC).replace(microsecond=0)
     if fmt == "json":
+        from plan_export.record import plan_to_record
+
         record = plan_to_record(plan, board_id=board_id, exported_at=_stamp(now))
         data = json.dumps(record, ensure_ascii=False, indent=2).encode()
     elif fmt == "fhir":
+        from plan_export.fhir import plan_to_fhir
+
         bundle = plan_to_fhir(plan, board_id=board_id, created=now, lang=options.lang)
         data = json.dumps(bundle, ensure_ascii=False, indent=2).encode()
     elif fmt in ("png", "svg"):
@@ -107,6 +108,8 @@ def export_doc(doc: Doc, fmt: str, *, board_id: str, options: ExportOptions) -> 
         data = _picture(elements, plan, fmt, options)
         problems += more
     else:
+        from plan_export.sheet import SheetOptions, build_sheet, sheet_pdf, sheet_png
+
         choice = options.sheet or SheetOptions(lang=options.lang)
         sheet = build_sheet(plan, choice, today=now.date())
         data = sheet_pdf(sheet) if fmt == "pdf" else sheet_png(sheet)

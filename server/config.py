@@ -50,6 +50,8 @@ class Settings:
     # JSON {"name", "low", "high", "labels"}; empty: 1–10 (board/progress.py)
     progress_scale: str = ""
     open_boards: bool = False  # True: anyone may POST /api/boards (demos, tests); else sign-in
+    # addresses / networks of reverse proxies whose X-Forwarded-For/-Proto are believed
+    trusted_proxies: str = ""
     log_level: str = "INFO"
 
     @property
@@ -85,6 +87,7 @@ class Settings:
             "progress_scale": _str("TAVLE_PROGRESS_SCALE", ""),
             "open_boards": _str("TAVLE_OPEN_BOARDS", "false").lower() in ("1", "true", "yes"),
             "log_level": _str("TAVLE_LOG_LEVEL", "INFO"),
+            "trusted_proxies": _str("TAVLE_TRUSTED_PROXIES", "").replace(" ", ""),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

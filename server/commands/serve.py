@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-import uvicorn
-
-from server import logsafe
 from server.config import Settings
 
 
@@ -24,8 +21,12 @@ def run(args: argparse.Namespace) -> int:
     if args.port:
         overrides["port"] = args.port
     settings = Settings.from_env(**overrides)
+    import uvicorn
+
+    from server import logsafe
+
     logsafe.configure(settings.log_level)
-    from server.app import create_app  # imported here: the other commands stay light
+    from server.app import create_app
     from server.sync.wsfast import FastSocket
 
     app = create_app(settings)
@@ -44,5 +45,9 @@ def run(args: argparse.Namespace) -> int:
         loop="uvloop",
         ws_per_message_deflate=False,
         timeout_graceful_shutdown=5,
+        # X-Forwarded-For / -Proto only from the configured proxies (uvicorn's own default
+        # trusts 127.0.0.1, which let anyone on the machine pick their address)
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
     )
     return 0

@@ -32,6 +32,8 @@ from server.sync.protocol import (
     ProtocolError,
     adds_nothing,
     awareness_frame,
+    check_state_vector,
+    check_update,
     classify,
     sync_step1_frame,
     sync_step2_frame,
@@ -307,6 +309,7 @@ class Room:
         frame = classify(raw)
         kind = frame.kind
         if kind is Kind.UPDATE or kind is Kind.SYNC_STEP2:
+            check_update(frame.payload)
             if not conn.grant.can_write:
                 if adds_nothing(frame.payload, self.doc):
                     return  # a read-only client's SyncStep2 of what the room already has
@@ -334,6 +337,7 @@ class Room:
         if state_vector == EMPTY_STATE_VECTOR:
             conn.send(self.full_step2())
         else:
+            check_state_vector(state_vector)
             try:
                 missing = self.doc.get_update(state_vector)
             except ValueError as exc:
