@@ -200,6 +200,8 @@ def _goal_lanes(sheet: Sheet, plan: Plan, lanes: list[tuple[str, dict | None, li
     ``extra`` cards (tasks of no goal) in the last lane."""
     goal_w, task_w = _width(sheet, "goal"), _width(sheet, "action")
     width = goal_w + SPACE + task_w + 2 * LANE_PAD
+    frames: list[str] = []
+    tallest = 0.0
     for i, (title, lane, goals) in enumerate(lanes):
         x, y = i * (width + 400), LANE_TOP
         trees = [_tree(plan, g) for g in goals]
@@ -211,7 +213,11 @@ def _goal_lanes(sheet: Sheet, plan: Plan, lanes: list[tuple[str, dict | None, li
             right = sheet.stack(x + LANE_PAD + goal_w + SPACE, y, tasks)
             bottom = max(left, right)
             y = bottom + SPACE
-        sheet.frame(x, 0, width, max(6000, bottom + LANE_PAD), title, lane)
+        frames.append(sheet.frame(x, 0, width, 6000, title, lane))
+        tallest = max(tallest, bottom + LANE_PAD)
+    for element in sheet.elements:  # one height: a card dropped low still lands in a lane
+        if element["id"] in frames:
+            element["h"] = max(element["h"], round(tallest))
 
 
 def _familie(sheet: Sheet, plan: Plan, lang: str) -> None:
@@ -232,10 +238,13 @@ def _familie(sheet: Sheet, plan: Plan, lang: str) -> None:
 def _tre_kolonner(sheet: Sheet, plan: Plan, lang: str) -> None:
     """Ikke startet / I gang / Klaret: every task in the column of its status."""
     width = _width(sheet, "action") + 2 * LANE_PAD
-    for i, status in enumerate(schema.STATUSES):
-        refs = [("action", a.id) for a in plan.actions if a.status == status]
+    columns = {s: [("action", a.id) for a in plan.actions if a.status == s]
+               for s in schema.STATUSES}
+    height = max(LANE_TOP + sum(sheet.size(*r)[1] + SPACE for r in refs) + LANE_PAD
+                 for refs in columns.values())  # one height: a card dropped low still lands
+    for i, (status, refs) in enumerate(columns.items()):
         sheet.lane(i * (width + 400), t(f"status.{status}", lang), refs,
-                   {"field": "status", "value": status}, width)
+                   {"field": "status", "value": status}, width, height)
 
 
 def _status(sheet: Sheet, plan: Plan, lang: str) -> None:

@@ -315,7 +315,7 @@ class _Painter:
             self.stroke(el)
         elif kind == "shape":
             self.shape(el)
-        elif kind == "note":
+        elif kind == "note" and el["text"].strip():  # an empty note is no note
             self.note(el, el["text"], NOTE_FILLS.get(el["color"], NOTE_FILLS["yellow"]), TEXT_INK)
         elif kind == "card":
             self.card(el)

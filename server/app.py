@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 
 from server.access.setup import access_middleware, install_access
 from server.api import audit, auth, boards, cases, consent, exports, join, teams, versions
+from server.api import templates as template_pictures
 from server.config import Settings
 from server.store import Store
 from server.sync import endpoint as sync_endpoint
@@ -66,6 +67,7 @@ def build_routes() -> list[BaseRoute]:
     routes += exports.routes
     routes += teams.routes
     routes += versions.routes
+    routes += template_pictures.routes
     return routes
 
 

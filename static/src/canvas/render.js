@@ -8,6 +8,7 @@ const MIN_S = 0.005, MAX_S = 2;
 const CACHE_OVER_MS = 8; // full frames slower than this are cached for view-only frames
 const IDLE_MS = 250;
 const FONT = "system-ui, sans-serif";
+const MIN_TEXT_PX = 12; // semantic zoom: no board text is drawn smaller on screen
 
 export class Renderer {
   constructor(canvas, doc) {
@@ -350,7 +351,7 @@ export class Renderer {
       case "shape": this.drawShape(el); break;
       case "note": this.drawNote(item, NOTE_FILLS[el.color] || NOTE_FILLS.yellow, el.text, "#222222"); break;
       case "card": drawCard(this.ctx, item, this.plan(), this.view.s); break;
-      case "frame": this.drawFrame(el); break;
+      case "frame": this.drawFrame(el, item.el.id === this.laneHint); break;
       case "text": this.drawText(item); break;
     }
     ctx.restore();
@@ -441,16 +442,18 @@ export class Renderer {
     item.lines.forEach((line, i) => ctx.fillText(line, el.x + 80, el.y + 80 + i * size * 1.25));
   }
 
-  drawFrame(el) {
-    const ctx = this.ctx;
-    ctx.fillStyle = "rgba(29,53,87,0.04)";
+  /** A frame; a lane the dragged card is over is lit up, so people see what dropping does. */
+  drawFrame(el, hinted) {
+    const ctx = this.ctx, s = this.view.s;
+    ctx.fillStyle = hinted ? "rgba(11,99,206,0.12)" : "rgba(29,53,87,0.04)";
     ctx.fillRect(el.x, el.y, el.w, el.h);
-    ctx.strokeStyle = "#8a99ad";
-    ctx.lineWidth = 15;
+    ctx.strokeStyle = hinted ? "#0b63ce" : "#8a99ad";
+    ctx.lineWidth = hinted ? Math.max(40, 4 / s) : 15;
     ctx.strokeRect(el.x, el.y, el.w, el.h);
-    if (220 * this.view.s < 4) return;
-    ctx.fillStyle = "#1d3557";
-    ctx.font = `bold 220px ${FONT}`;
+    const size = Math.max(220, MIN_TEXT_PX / s); // readable when zoomed out, or not drawn
+    if (size * 2 > el.h) return;
+    ctx.fillStyle = hinted ? "#0b63ce" : "#1d3557";
+    ctx.font = `bold ${size}px ${FONT}`;
     ctx.textBaseline = "top";
     ctx.fillText(el.title || "", el.x + 100, el.y + 100, el.w - 200);
   }
