@@ -19,7 +19,9 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
+from board.fields import Invalid, timestamp
 from board.plan import ITEM_CLASSES, Plan, plan_from_dict
+from board.safetext import safe_value
 from plan_export.untrusted import bad_value
 
 RECORD_VERSION = 1
@@ -29,6 +31,10 @@ SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "plan-record.sch
 COLLECTIONS: dict[str, type] = ITEM_CLASSES
 # (list, field) -> list whose ids the field must name
 REFERENCES: dict[tuple[str, str], str] = {
+    ("consents", "org"): "organisations",
+    ("participants", "org"): "organisations",
+    ("goals", "org"): "organisations",
+    ("actions", "org"): "organisations",
     ("goals", "parent"): "goals",
     ("goals", "member"): "members",
     ("actions", "goal"): "goals",
@@ -131,6 +137,28 @@ def validate_record(data: object) -> None:
             if ref is not None and ref not in ids[target]:
                 raise RecordError(f"/{name}/{index}/{field}", f"no {target} item with id {ref!r}")
     _check_no_cycles(data.get("goals", []))
+    _check_moments(data)
+
+
+# fields holding a timestamp: the schema checks the pattern, this that it is a real moment
+TIMESTAMPS = ("exported_at", "updated", "agreed_at", "created", "given_at", "withdrawn_at")
+
+
+def _check_moments(data: dict) -> None:
+    def walk(value: object, path: list[object]) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if key in TIMESTAMPS and isinstance(inner, str):
+                    try:
+                        timestamp(inner)
+                    except Invalid:
+                        raise RecordError(_pointer([*path, key]), "is not a real moment") from None
+                walk(inner, [*path, key])
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                walk(inner, [*path, index])
+
+    walk(data, [])
 
 
 def _check_no_cycles(goals: list[dict]) -> None:
@@ -148,15 +176,35 @@ def _check_no_cycles(goals: list[dict]) -> None:
 def plan_to_record(
     plan: Plan, *, board_id: str | None = None, exported_at: str | None = None
 ) -> dict[str, Any]:
-    """The record of ``plan``, checked against the schema (a failure is a bug: it raises)."""
-    record: dict[str, Any] = {
-        "record_version": RECORD_VERSION,
-        "board_id": board_id,
-        "exported_at": exported_at,
-        **asdict(plan),
-    }
+    """The record of ``plan``, checked against the schema (a failure is a bug: it raises).
+
+    Texts go out as every other format sends them (board.safetext): without control and
+    bidi-override characters, NFC-normalised."""
+    record: dict[str, Any] = safe_value(  # type: ignore[assignment]
+        {
+            "record_version": RECORD_VERSION,
+            "board_id": board_id,
+            "exported_at": exported_at,
+            **asdict(plan),
+        }
+    )
+    for name, key in REQUIRED_TEXTS:  # a text of only unsafe characters: "-", as in FHIR
+        for item in record.get(name, []):
+            if not item[key].strip():
+                item[key] = "-"
     validate_record(record)
     return record
+
+
+# texts an item cannot be without
+REQUIRED_TEXTS = (
+    ("organisations", "name"),
+    ("participants", "name"),
+    ("members", "name"),
+    ("goals", "title"),
+    ("actions", "what"),
+    ("agreements", "text"),
+)
 
 
 def record_to_plan(data: object) -> Plan:

@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from server.access.setup import access_middleware, install_access
-from server.api import audit, auth, boards, cases, consent, exports, join, teams, versions
+from server.api import audit, auth, boards, cases, consent, exports, join, orgs, teams, versions
 from server.api import templates as template_pictures
 from server.config import Settings
 from server.store import Store
@@ -55,6 +55,7 @@ def build_routes() -> list[BaseRoute]:
         Route("/login", page("login.html")),
         Route("/cases", page("cases.html")),
         Route("/team", page("team.html")),
+        Route("/orgs", page("orgs.html")),
         Mount("/static", app=StaticFiles(directory=STATIC, check_dir=False), name="static"),
     ]
     routes += sync_endpoint.routes
@@ -67,6 +68,7 @@ def build_routes() -> list[BaseRoute]:
     routes += exports.routes
     routes += teams.routes
     routes += versions.routes
+    routes += orgs.routes
     routes += template_pictures.routes
     return routes
 

@@ -13,7 +13,14 @@ from sqlalchemy import Engine, inspect
 from server.config import Settings
 from server.store.engine import alembic_config, at_head, head_revision, make_engine, migrate
 
-FIXED_IDS = ["0001_initial", "0002_access", "0003_versions", "0004_team", "0005_throttle"]
+FIXED_IDS = [
+    "0001_initial",
+    "0002_access",
+    "0003_versions",
+    "0004_team",
+    "0005_throttle",
+    "0006_organisations",
+]
 STORE_TABLES = {"boards", "doc_updates", "doc_snapshots"}
 
 

@@ -46,6 +46,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--proposals", action="store_true", help="sheet: include suggestions not agreed yet"
     )
+    parser.add_argument(
+        "--office",
+        metavar="ORG",
+        help="json/fhir/pdf/sheet-png: only this organisation's part (id or name); "
+        "refused unless the citizen has consented for it",
+    )
     parser.set_defaults(func=run)
 
 
@@ -64,21 +70,25 @@ async def load_doc(store: Store, board_id: str) -> Doc:
 
 async def _export(settings: Settings, args: argparse.Namespace, options: ExportOptions) -> Export:
     import getpass
+    from dataclasses import replace
 
     from plan_export.formats import export_doc
     from server.access.audit import Audit
+    from server.orgs.consents import recorded_consents
     from server.store import Store
 
     store = Store(settings)
     await store.start()
     try:
         doc = await load_doc(store, args.board_id)
+        if options.office is not None:
+            options = replace(options, consents=await store.run(recorded_consents(args.board_id)))
         result = export_doc(doc, args.format, board_id=args.board_id, options=options)
+        detail = {"format": args.format, "via": "cli"}
+        if options.office is not None:
+            detail["office"] = options.office
         await Audit(store).record(
-            "export",
-            board_id=args.board_id,
-            actor=f"cli:{getpass.getuser()}",
-            detail={"format": args.format, "via": "cli"},
+            "export", board_id=args.board_id, actor=f"cli:{getpass.getuser()}", detail=detail
         )
     finally:
         await store.close()
@@ -111,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
             sheet=sheet_options(args.goals, args.sections, args.proposals, args.lang)
             if wants_sheet
             else None,
+            office=args.office,
         )
         result = asyncio.run(_export(Settings.from_env(), args, options))
     except ExportError as err:

@@ -37,6 +37,8 @@ __all__ = [
     "check_state_vector",
     "check_update",
     "classify",
+    "encode_awareness",
+    "parse_awareness",
     "query_awareness_frame",
     "sync_step1_frame",
     "sync_step2_frame",
@@ -401,6 +403,44 @@ class AwarenessEntry:
     state: str  # the JSON text as sent
 
 
+AwarenessEntries = list[tuple[int, int, str]]  # (client id, clock, JSON text) as sent
+
+
+def parse_awareness(
+    payload: bytes, max_state_bytes: int = 0, max_entries: int = 0
+) -> AwarenessEntries:
+    """The entries of an awareness update; 4400 if it is not one, 4413 if a state is over
+    ``max_state_bytes`` or there are more than ``max_entries`` (0: no limit)."""
+    count, pos = _read_var_uint(payload, 0)
+    if max_entries and count > max_entries:
+        raise ProtocolError(CloseCode.TOO_LARGE, "too many awareness entries")
+    parsed: AwarenessEntries = []
+    for _ in range(count):
+        client_id, pos = _read_var_uint(payload, pos)
+        clock, pos = _read_var_uint(payload, pos)
+        text, pos = _read_var_bytes(payload, pos)
+        if max_state_bytes and len(text) > max_state_bytes:
+            raise ProtocolError(CloseCode.TOO_LARGE, "awareness state too large")
+        try:
+            state = text.decode("utf-8")
+            json.loads(state)
+        except ValueError as exc:
+            raise ProtocolError(CloseCode.MALFORMED, "awareness state is not JSON") from exc
+        parsed.append((client_id, clock, state))
+    if pos != len(payload):
+        raise ProtocolError(CloseCode.MALFORMED, "trailing bytes after awareness update")
+    return parsed
+
+
+def encode_awareness(entries: AwarenessEntries) -> bytes:
+    """An awareness update of ``entries`` (the inverse of :func:`parse_awareness`)."""
+    parts = [write_var_uint(len(entries))]
+    for client_id, clock, state in entries:
+        raw = state.encode("utf-8")
+        parts += [write_var_uint(client_id), write_var_uint(clock), write_var_uint(len(raw)), raw]
+    return b"".join(parts)
+
+
 class AwarenessTable:
     """The awareness states of one room, with the raw JSON each client sent.
 
@@ -409,44 +449,70 @@ class AwarenessTable:
     the same clock). y-websocket clients re-send every state they receive, so
     entries that change nothing must not be relayed again, nor be attributed to
     the connection that re-sent them. ``apply`` returns the client ids that this
-    update set and removed.
+    update set and removed. The clocks of removed ids are kept (they order late
+    messages) but only the newest ``keep_removed`` of them: a stream of removals of
+    fresh ids must not fill memory.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, keep_removed: int = 1024) -> None:
         self.entries: dict[int, AwarenessEntry] = {}  # present states
         self.clocks: dict[int, int] = {}  # client id → newest clock seen (also of removed)
+        self.keep_removed = keep_removed
+        self._removed: dict[int, None] = {}  # ids without a state, oldest first
+
+    def is_news(self, client_id: int, clock: int, state: str) -> bool:
+        """Whether the entry would change the table."""
+        known = self.clocks.get(client_id, 0)
+        return known < clock or (known == clock and state == "null" and client_id in self.entries)
 
     def apply(self, payload: bytes) -> tuple[list[int], list[int]]:
-        count, pos = _read_var_uint(payload, 0)
-        parsed: list[tuple[int, int, str]] = []
-        for _ in range(count):
+        return self.apply_entries(parse_awareness(payload))
+
+    def sent_back(self, payload: bytes, max_state_bytes: int) -> bool:
+        """Whether ``payload`` is one well-formed entry, within ``max_state_bytes``, that
+        would change nothing: checked before any JSON is parsed, because y-websocket
+        clients send back every state they receive (in a meeting of eight, seven stale
+        copies of each cursor move)."""
+        try:
+            count, pos = _read_var_uint(payload, 0)
+            if count != 1:
+                return False
             client_id, pos = _read_var_uint(payload, pos)
             clock, pos = _read_var_uint(payload, pos)
-            text, pos = _read_var_bytes(payload, pos)
-            try:
-                state = text.decode("utf-8")
-                json.loads(state)
-            except ValueError as exc:
-                raise ProtocolError(CloseCode.MALFORMED, "awareness state is not JSON") from exc
-            parsed.append((client_id, clock, state))
-        if pos != len(payload):
-            raise ProtocolError(CloseCode.MALFORMED, "trailing bytes after awareness update")
+            size, pos = _read_var_uint(payload, pos)
+        except ProtocolError:
+            return False
+        if pos + size != len(payload) or size > max_state_bytes:
+            return False
+        state = "null" if payload[pos:] == b"null" else ""
+        return not self.is_news(client_id, clock, state)
+
+    def apply_entries(self, parsed: AwarenessEntries) -> tuple[list[int], list[int]]:
         present: list[int] = []
         removed: list[int] = []
         entries, clocks = self.entries, self.clocks
         for client_id, clock, state in parsed:
-            known = clocks.get(client_id, 0)
-            is_null = state == "null"
-            if not (known < clock or (known == clock and is_null and client_id in entries)):
+            if not self.is_news(client_id, clock, state):
                 continue
             clocks[client_id] = clock
-            if is_null:
+            if state == "null":
                 if entries.pop(client_id, None) is not None:
                     removed.append(client_id)
+                self._forget_later(client_id)
             else:
                 entries[client_id] = AwarenessEntry(clock, state)
+                self._removed.pop(client_id, None)
                 present.append(client_id)
         return present, removed
+
+    def _forget_later(self, client_id: int) -> None:
+        removed = self._removed
+        removed.pop(client_id, None)
+        removed[client_id] = None
+        while len(removed) > self.keep_removed:
+            oldest = next(iter(removed))
+            del removed[oldest]
+            self.clocks.pop(oldest, None)
 
     def encode(self, client_ids: list[int] | None = None) -> bytes:
         """Encode the states of ``client_ids`` (default: all known) as one awareness update."""
@@ -476,4 +542,5 @@ class AwarenessTable:
                 write_var_uint(self.clocks[client_id]),
                 b"\x04null",
             ]
+            self._forget_later(client_id)
         return b"".join(parts)
