@@ -113,7 +113,7 @@ def test_each_card_kind_shows_what_the_room_needs(server, opener, kw) -> None:
 
 def test_vis_alt_on_a_tablet_shows_every_title_at_12_px_or_more(server, opener) -> None:
     page = open_(opener, imported(server, "vejen"), **IPAD)
-    page.locator('#toolbar [data-key="fit"]').click()
+    page.locator('[data-key="fit"]').click()
     page.evaluate("window.__tavle.renderer.schedule()")  # a full frame, not the cached bitmap
     settle(page)
     drawn = page.evaluate(
@@ -150,7 +150,10 @@ def test_a_task_is_tied_to_its_goal_and_the_tie_follows_the_card(server, opener,
                       "ref": {"kind": "goal", "id": "g1"}})
     add(page, {"type": "card", "x": 8000, "y": 0, "w": 3000, "h": 900,
                "ref": {"kind": "action", "id": "a1"}})
-    page.evaluate("window.__tavle.renderer.showBox([-500, -3000, 11500, 5000])")
+    page.evaluate(  # and a full frame, not the scaled bitmap of the last one
+        "() => { const r = window.__tavle.renderer; r.showBox([-500, -3000, 11500, 5000]);"
+        " r.schedule(); }")
+    settle(page)
 
     def middle() -> tuple[float, float]:  # of the line between the two cards' centres
         b = boxes(page)

@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Route
 from board.read import read_elements, read_plan
 from board.templates import TEMPLATES, apply_template
 from board.write import write_plan
-from plan_export.image import render_svg
+from plan_export.image import paint_svg, scene
 from plan_export.record import record_to_plan
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "familieplan.json"
@@ -39,7 +39,9 @@ def picture(name: str) -> bytes:
     boxes = [(e["x"], e["x"] + e.get("w", 0)) for e in elements if "x" in e]
     span = max((b[1] for b in boxes), default=4000) - min((b[0] for b in boxes), default=0)
     scale = max(0.005, min(1.0, WIDTH_PX * 10 / max(span, 1000)))
-    return render_svg(elements, plan, scale=scale).encode()
+    drawing = scene(elements, plan, scale=scale)
+    drawing.ops = [op for op in drawing.ops if op.kind != "text"]  # shapes only, at this size
+    return paint_svg(drawing).encode()
 
 
 async def template_picture(request: Request) -> Response:
