@@ -21,6 +21,7 @@ from pycrdt import Doc, Map
 from board import schema
 from board.elements import INK, bounds
 from board.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from board.ink import stored
 from board.plan import Goal, Plan
 from board.read import read_elements, read_meta, read_plan
 
@@ -323,8 +324,8 @@ def apply_template(doc: Doc, name: str, lang: str = "da") -> list[str]:
     meta, _ = read_meta(doc)
     with doc.transaction():
         elements = doc.get(schema.ELEMENTS, type=Map)
-        for element in sheet.elements:
-            elements[element["id"]] = element
+        for element in sheet.elements:  # strokes are stored with their points packed
+            elements[element["id"]] = stored(element) if element["type"] == "stroke" else element
         if not meta["template"]:
             doc.get(schema.META, type=Map)["template"] = name
     return [e["id"] for e in sheet.elements]

@@ -16,13 +16,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests import meeting_room as mr
-from tests.board_page import line_events, pointer
+from tests.board_page import READY, line_events, pointer
 from tests.test_access_support import join, join_code
 from tests.test_browser_board import axe_violations
 from tests.test_browser_plan import submit_dialog
 from tests.test_export_sheet import pdf_text
 
 pytestmark = pytest.mark.browser
+KEY = re.compile(
+    r"\b(?:app|tools|plan|versions|agree|meeting|brief|progress|live|access|join)\.[a-z_.]+"
+)
 RAW = re.compile(r"\b(false|true|undefined|null|NaN)\b|\[object Object\]")
 
 
@@ -64,8 +67,10 @@ def fill_task(page: Page, what: str, goal: str, owner: str, due: str) -> None:
     dialog.get_by_label("Hvad skal gøres?").fill(what)
     dialog.get_by_label("Mål", exact=True).select_option(label=goal)
     dialog.get_by_label("Hvem", exact=True).select_option("__new__")
-    dialog.get_by_label("Navn").fill(owner)
-    dialog.get_by_label("Arbejdssted").fill("Jobcenter")
+    dialog.get_by_label("Navn", exact=True).fill(owner)
+    person = dialog.locator(".plan-new-person")  # a new organisation, typed in by name
+    person.get_by_label("Arbejdssted").select_option("__new_org__")
+    person.get_by_label("Navn på den nye organisation").fill("Jobcenter")
     dialog.get_by_label("Senest").fill(due)
 
 
@@ -80,6 +85,12 @@ def one_row(page: Page) -> bool:
         "bs => bs.map(b => Math.round(b.getBoundingClientRect().top))"
     )
     return len(set(tops)) == 1
+
+
+def untranslated(page: Page) -> list[str]:
+    """A translation key shown as it is (``versions.state.agreed``) means a missing word."""
+    text = page.evaluate("() => document.body.innerText")
+    return KEY.findall(text)
 
 
 def small_text(page: Page) -> list[str]:
@@ -244,6 +255,8 @@ def test_the_whole_meeting(meeting, browser) -> None:
 
     # the citizen's sheet, downloaded from the tablet, holds the agreed items
     tablet.click("#export-open")
+    offered = tablet.locator("#export-dialog button[data-format]").all_inner_texts()
+    assert offered and not [o for o in offered if re.search(r"\b(PDF|PNG|SVG|JSON|FHIR|CSV)\b", o)]
     with tablet.expect_download() as download:
         tablet.click("#export-dialog button[data-format=pdf]")
     text, _reader = pdf_text(Path(download.value.path()).read_bytes())
@@ -258,6 +271,14 @@ def test_the_whole_meeting(meeting, browser) -> None:
         assert raw_words(page) == []
     for page in (screen, tablet, laptop):
         assert axe_violations(page) == []
+    # the same in English: words only, every key translated
+    for page in (screen, tablet, laptop):
+        page.click("#lang button[lang=en]")
+        page.wait_for_function(READY)
+        page.locator("#versions .agree-state").wait_for()
+        assert page.evaluate("document.documentElement.lang") == "en"
+        assert raw_words(page) == [] and untranslated(page) == []
+    assert tablet.inner_text("#versions .agree-state") == "The citizen agrees. The plan is agreed."
     clock.report()
     for page in (screen, tablet, laptop):
         page.context.close()
