@@ -207,7 +207,7 @@ def run_one(name: str, tree: Path, args: argparse.Namespace) -> dict:
         pid = server.proc.pid
         healthy, target = create_board(server, "Sund"), create_board(server, "Angrebet")
         view = f"{server.ws}/ws/boards/{target['board_id']}?token={target['view_token']}"
-        quiet = summary(asyncio.run(healthy_pair(server.ws, healthy, args.rate, 3.0)))
+        quiet = summary(asyncio.run(healthy_pair(server.ws, healthy, args.rate, args.quiet)))
         rss_before = memory_mb(pid)
         peak_before = memory_mb(pid, "VmHWM")
         attackers = start_attack(view, args.duration, args.nice)
@@ -280,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--duration", type=float, default=12.0, help="seconds of attack")
     p.add_argument("--rate", type=float, default=20.0, help="healthy editor's updates/s")
+    p.add_argument("--quiet", type=float, default=3.0, help="seconds measured before the attack")
     p.add_argument("--peer", type=Path, help="also run against this source tree (before)")
     p.add_argument(
         "--nice",

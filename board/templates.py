@@ -19,6 +19,7 @@ from pycrdt import Doc, Map
 from board import schema
 from board.elements import INK, bounds
 from board.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from board.ink import pack
 from board.plan import Plan
 from board.read import read_elements, read_meta, read_plan
 
@@ -54,7 +55,7 @@ class Sheet:
 
     def stroke(self, xy: list[tuple[float, float]], color: str, width: int) -> str:
         points = [v for x, y in xy for v in (round(x) + self.dx, round(y) + self.dy, 500)]
-        return self.add("stroke", points=points, color=color, width=width, tool="pen")
+        return self.add("stroke", ink=pack(points, color, width, "pen"))
 
     def shape(self, shape: str, x: int, y: int, w: int, h: int, fill: str | None = None) -> str:
         return self.add("shape", shape=shape, x=x, y=y, w=w, h=h, color=INK, fill=fill, width=20)

@@ -78,7 +78,7 @@ class Export:
 def sheet_options(
     goals: str | None = None,
     sections: str | None = None,
-    proposals: bool = False,
+    proposals: bool = True,
     lang: str = "da",
 ) -> SheetOptions:
     """Sheet options from comma-separated goal ids and section names (CLI and query string)."""

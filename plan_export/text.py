@@ -118,14 +118,16 @@ def short_date(value: object) -> str:
     return day.strftime("%d-%m-%Y") if day else ""
 
 
-def long_date(value: object, lang: str = "da") -> str:
-    """ "mandag 7. december" (da) / "Monday 7 December" (en); "" for no or a bad date."""
+def long_date(value: object, lang: str = "da", today: date | None = None) -> str:
+    """ "mandag 7. december" (da) / "Monday 7 December" (en); with the year when it is not
+    ``today``'s year ("fredag 15. januar 2027"); "" for no or a bad date."""
     day = parse_date(value)
     if day is None:
         return ""
     weekday = t("date.weekdays", lang).split(",")[day.weekday()]
     month = t("date.months", lang).split(",")[day.month - 1]
-    return t("date.long", lang, weekday=weekday, day=day.day, month=month)
+    text = t("date.long", lang, weekday=weekday, day=day.day, month=month)
+    return f"{text} {day.year}" if today is not None and day.year != today.year else text
 
 
 def clock(value: object, lang: str = "da") -> str:

@@ -82,7 +82,9 @@ def frames(rng: random.Random, own_id: int) -> Iterator[bytes | str]:
         elif kind == "good update":
             yield sync_frame(2, _update(rng))
         elif kind == "corrupt awareness":
-            yield _corrupt(rng, awareness([(own_id, clock + 1, '{"user":{"name":"x"}}')]))
+            depth = rng.randint(500, 4000)  # or nested past what Python's JSON parser takes
+            state = rng.choice(['{"user":{"name":"x"}}', "[" * depth + "]" * depth])
+            yield _corrupt(rng, awareness([(own_id, clock + 1, state)]))
         elif kind == "oversized awareness":
             yield rng.choice(
                 [big_states(rng.randrange(1, 2**30), 2, 9000),

@@ -245,8 +245,9 @@ def test_the_whole_meeting(meeting, browser) -> None:
     text, _reader = pdf_text(Path(download.value.path()).read_bytes())
     for agreed in ("Få et fast job", "Flytte i egen bolig", "Ring til lægen", "Søg tre job"):
         assert agreed in text, agreed
-    if "Undersøg et kursus" in text:  # the sheet marks proposals (issue 15, plan_export)
-        assert "Forslag" in text
+    # the suggestion made after the agreeing is on the sheet, marked "Forslag", not dropped
+    assert "Undersøg et kursus" in text
+    assert text.count("Forslag") == 1, text
     tablet.click("#export-dialog .export-close")
 
     # only words, and no accessibility problem at any impact level on the board with content

@@ -87,8 +87,10 @@ def fill_action(page: Page, what: str, goal: str, owner: str, due: str) -> None:
     dialog.get_by_label("Hvad skal gøres?").fill(what)
     dialog.get_by_label("Mål", exact=True).select_option(label=goal)
     dialog.get_by_label("Hvem", exact=True).select_option("__new__")
-    dialog.get_by_label("Navn").fill(owner)
-    dialog.get_by_label("Arbejdssted").fill("Jobcenter Hillerød")
+    dialog.get_by_label("Navn", exact=True).fill(owner)
+    person = dialog.locator(".plan-new-person")
+    person.get_by_label("Arbejdssted").select_option("__new_org__")
+    person.get_by_label("Navn på den nye organisation").fill("Jobcenter Hillerød")
     dialog.get_by_label("Senest").fill(due)
     expect(dialog.locator(".plan-hint").first).to_have_text(re.compile(r"\d{2}-\d{2}-\d{4}"))
 

@@ -29,10 +29,10 @@ SEED = 13
 DELAY_MS = 100.0
 # The shared 2-core machine this was written on delays a quiet pair too: with nothing
 # else on the server, at load average 30, 9 of 700 updates took 103-213 ms, and once a
-# fuzz run saw one 650-ms hold-up. So: at most 2 % of the updates over DELAY_MS, none
+# fuzz run saw one 650-ms hold-up. So: at most 5 % of the updates over DELAY_MS, none
 # over STALL_MS. The old server failed far beyond that: each of the ~100 bombs (state
 # vector, client count, object) held its event loop for 0.3-0.7 s; deep nesting killed it.
-SLOW_SHARE = 0.02
+SLOW_SHARE = 0.05
 STALL_MS = 1000.0
 RSS_GROWTH_MB = 100.0
 SLOTS = 8

@@ -147,3 +147,15 @@ async def test_a_read_only_connection_cannot_draw_live(srv) -> None:
     assert await observer.wait_closed() == 4403
     assert observer.close_reason == "read-only connection"
     await drawer.close()
+
+
+async def test_deeply_nested_state_is_a_clear_4400_not_a_server_error(srv) -> None:
+    """4,000 nested arrays fit in 8 KB; Python's JSON parser gives up with RecursionError,
+    which used to become close 1011 and a traceback in the log."""
+    board, other = create_board(srv.http), create_board(srv.http)
+    bad = await connected(srv.ws, board["board_id"], board["view_token"])
+    await bad.set_awareness("[" * 4000 + "]" * 4000)
+    assert await bad.wait_closed() == 4400
+    assert bad.close_reason == "awareness state is not JSON"
+    assert "Traceback" not in srv.log()
+    await still_alive(srv, board, other, "alive")

@@ -425,7 +425,7 @@ def parse_awareness(
         try:
             state = text.decode("utf-8")
             json.loads(state)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # nesting: 4,000 "[" fit in 8 KB
             raise ProtocolError(CloseCode.MALFORMED, "awareness state is not JSON") from exc
         parsed.append((client_id, clock, state))
     if pos != len(payload):

@@ -2,6 +2,7 @@
 // redraws at most once per animation frame, and only what the viewport shows.
 import { bounds, boxEdgePoint, Grid, intersects, NOTE_FILLS } from "./geometry.js";
 import { HIGHLIGHTER_ALPHA, strokePath } from "./freehand.js";
+import { readable } from "./ink.js";
 import { caseCardText } from "../team/cardtext.js";
 
 const MIN_S = 0.005, MAX_S = 2;
@@ -47,8 +48,9 @@ export class Renderer {
     this.resize();
   }
 
-  put(id, el) {
+  put(id, stored) {
     this.drop(id);
+    const el = readable(stored); // a format 2 stroke with its points (ink.js)
     if (!el || typeof el !== "object") return;
     if (el.type === "connector") {
       this.connectors.add(id);

@@ -359,7 +359,7 @@ export class Tools {
 
   moveGesture(x, y) {
     const ids = [...this.r.selection];
-    const orig = new Map(ids.map((id) => [id, this.ed.elements.get(id)]).filter(([, el]) => el));
+    const orig = new Map(ids.map((id) => [id, this.ed.get(id)]).filter(([, el]) => el));
     let moved = false;
     this.opts.undo.stopCapturing();
     return {
@@ -374,7 +374,7 @@ export class Tools {
   resizeGesture() {
     const ids = [...this.r.selection];
     const box = this.r.selectionBox();
-    const orig = new Map(ids.map((id) => [id, this.ed.elements.get(id)]).filter(([, el]) => el));
+    const orig = new Map(ids.map((id) => [id, this.ed.get(id)]).filter(([, el]) => el));
     this.opts.undo.stopCapturing();
     return {
       move: (bx, by) => {
