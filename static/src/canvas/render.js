@@ -85,12 +85,15 @@ export class Renderer {
     this.grid.insert(id, box);
   }
 
-  /** Show (or with null, forget) a stroke someone else is drawing, under its element id. */
+  /**
+   * Show (or with null, forget) a stroke someone else is drawing, under its element id.
+   * It is drawn over the board in finish(), so a large board's cached frame stays valid.
+   */
   setPeerLive(id, el) {
     if (id === undefined) return;
     if (el) this.peerLive.set(id, { el, box: bounds(el), path: null });
     else if (!this.peerLive.delete(id)) return;
-    this.schedule();
+    this.requestFrame();
   }
 
   drop(id) {
