@@ -62,7 +62,10 @@ def test_picker_min_plan_fields_and_the_office_download(server: ServerProcess, b
         assert goal["kind"] == "job" and goal["office"] == "Virksomhedskonsulenterne"
         assert item(page, "organisations", goal["org"])["name"] == "Virksomhedskonsulenterne"
 
+        job_card = page.locator("#plan .plan-goal", has_text="Få et arbejde i et køkken").first
+        expect(job_card).to_contain_text("Mål om arbejde")  # a beskæftigelsesmål, in words
         page.get_by_role("button", name="Vis som liste").click()
+        expect(page.locator("#plan-list-view")).to_contain_text("Mål om arbejde")
         expect(page.locator("#plan-list-view")).to_contain_text("Slags aktivitet")
         expect(page.locator("#plan-list-view")).to_contain_text("Mentor")
 
