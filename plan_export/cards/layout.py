@@ -125,6 +125,7 @@ def layout(content: Content, width: float, box_h: float, scale: float) -> list[P
     if room < 1:
         return out
     text = f"{content.mark.icon} {content.title}" if content.mark else content.title
-    lines = wrap(text, width - 2 * PAD, Measure(size, True), room)
-    out.append(Placed("text", PAD, top, fill=SPEC["ink"], lines=lines, size=size, bold=True))
+    bold = any(b.bold for b in content.blocks if b.role == "title")  # as the title is set
+    lines = wrap(text, width - 2 * PAD, Measure(size, bold), room)
+    out.append(Placed("text", PAD, top, fill=SPEC["ink"], lines=lines, size=size, bold=bold))
     return out

@@ -108,6 +108,7 @@ export function layout(c, width, boxH, scale) {
   const room = Math.floor((boxH - top - PAD) / (size * LINE_HEIGHT));
   if (room < 1) return out;
   const text = c.mark ? `${c.mark.icon} ${c.title}` : c.title;
-  out.push({ what: "text", x: PAD, y: top, fill: SPEC.ink, lines: wrap(text, width - 2 * PAD, measure(size, true), room), size, bold: true });
+  const bold = c.blocks.some((b) => b.role === "title" && b.bold); // as the title is set
+  out.push({ what: "text", x: PAD, y: top, fill: SPEC.ink, lines: wrap(text, width - 2 * PAD, measure(size, bold), room), size, bold });
   return out;
 }
