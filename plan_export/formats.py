@@ -163,8 +163,12 @@ def _picture(elements: list[dict], plan: Plan, fmt: str, options: ExportOptions)
 
     try:
         if fmt == "png":
-            return render_png(elements, plan, frame=options.frame, scale=options.scale)
-        return render_svg(elements, plan, frame=options.frame, scale=options.scale).encode()
+            return render_png(
+                elements, plan, frame=options.frame, scale=options.scale, lang=options.lang
+            )
+        return render_svg(
+            elements, plan, frame=options.frame, scale=options.scale, lang=options.lang
+        ).encode()
     except UnknownFrame:
         raise ExportError(f"no frame {options.frame!r} on this board") from None
 

@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 
 from server.access.setup import access_middleware, install_access
 from server.api import audit, auth, boards, cases, consent, exports, join, orgs, teams, versions
+from server.api import templates as template_pictures
 from server.config import Settings
 from server.store import Store
 from server.sync import endpoint as sync_endpoint
@@ -68,6 +69,7 @@ def build_routes() -> list[BaseRoute]:
     routes += teams.routes
     routes += versions.routes
     routes += orgs.routes
+    routes += template_pictures.routes
     return routes
 
 
