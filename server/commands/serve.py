@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 
 import uvicorn
 
@@ -25,6 +26,11 @@ def run(args: argparse.Namespace) -> int:
         overrides["port"] = args.port
     settings = Settings.from_env(**overrides)
     logsafe.configure(settings.log_level)
+    logging.getLogger("tavle.serve").info(
+        "data folder %s (%s); other tavle commands use the same one from any folder",
+        settings.data_dir,
+        "SQLite" if not settings.database_url else "database from TAVLE_DATABASE_URL",
+    )
     from server.app import create_app  # imported here: the other commands stay light
     from server.sync.wsfast import FastSocket
 
