@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -159,6 +159,18 @@ def iso_date(value: object) -> str:
     return value
 
 
+def pattern(regex: str) -> Checker:
+    """A code: ``""`` or a string matching ``regex`` whole (SOR, CVR, municipality code)."""
+    compiled = re.compile(regex)
+
+    def check(value: object) -> str:
+        if not isinstance(value, str) or (value and not compiled.fullmatch(value)):
+            raise Invalid("does not have the required form")
+        return value
+
+    return shaped(check, Annotated[str, msgspec.Meta(pattern=f"^(?:{regex})?\\Z")])
+
+
 def clock(value: object) -> str:
     if not isinstance(value, str) or not _TIME.fullmatch(value):
         raise Invalid("expected a time HH:MM")
@@ -166,8 +178,13 @@ def clock(value: object) -> str:
 
 
 def timestamp(value: object) -> str:
+    """An ISO 8601 timestamp of a real moment (the pattern alone lets 2026-02-30T25:99 by)."""
     if not isinstance(value, str) or not _STAMP.fullmatch(value):
         raise Invalid("expected an ISO timestamp")
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise Invalid("not a real moment") from None
     return value
 
 

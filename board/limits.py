@@ -7,7 +7,8 @@ changed keys are checked, and whatever is wrong is repaired in one transaction
 with origin :data:`REPAIR_ORIGIN` — items over the count limits are removed,
 wrong shapes and values are repaired field by field or removed, texts clipped;
 a non-citizen's change of ``agreed_at`` is undone, an observer's change is undone
-entirely. The returned problems tell the room to close the client
+entirely, and so is any client's change of a map only the server writes
+(``schema.SERVER_ONLY``: the consents). The returned problems tell the room to close the client
 (:func:`close_code`: 4403 for a role problem, 4413 otherwise).
 """
 
@@ -166,7 +167,7 @@ class Guard:
         self, name: str, key: str, before: object, current: object, role: str, problems: list[str]
     ) -> object:
         """The value ``key`` should have (``current`` itself when it is fine)."""
-        if role == "observer" or role not in schema.ROLES:
+        if role == "observer" or role not in schema.ROLES or name in schema.SERVER_ONLY:
             if current == before:
                 return current
             problems.append(f"{ROLE_PREFIX}{role!r} may not change {name}/{key[:80]}")

@@ -34,14 +34,50 @@ class NextMeeting:
 
 
 @dataclass
+class Organisation:
+    """The board's copy of an organisation of the municipality's list (``tavle org``).
+
+    Items refer to it by ``id``; the codes let a receiving case system find it.
+    An organisation known only by a name (an old board's free text) has no codes.
+    """
+
+    id: str
+    name: str
+    kind: str = "other"  # schema.ORG_KINDS
+    sor: str = ""  # SOR code (sundhedsvæsenets organisationsregister)
+    cvr: str = ""  # CVR number, 8 digits
+    municipality: str = ""  # municipality code, e.g. "0219"
+    kombit: str = ""  # KOMBIT STS organisation uuid
+
+
+@dataclass
+class Consent:
+    """The citizen's consent that one organisation may see (and receive) the plan."""
+
+    id: str
+    org: str  # organisation id
+    given_by: str = ""  # who consented (the citizen, a custody holder…)
+    given_at: str | None = None  # ISO timestamp
+    scope: str = ""  # what it covers, in words
+    expires: str | None = None  # YYYY-MM-DD, last day it is valid
+    withdrawn_at: str | None = None  # ISO timestamp; withdrawn from then on
+
+    def valid(self, today: str) -> bool:
+        """In force on ``today`` (YYYY-MM-DD): not withdrawn and not expired."""
+        return self.withdrawn_at is None and (self.expires is None or self.expires >= today)
+
+
+@dataclass
 class Participant:
     id: str
     name: str
     role: str = "professional"  # one of schema.ROLES
-    organisation: str = ""
+    organisation: str = ""  # the organisation's name (old boards: free text); see ``org``
     phone: str = ""
     email: str = ""
     contact_person: bool = False  # the one agreed contact for the citizen
+    org: str | None = None  # organisation id; never set for the citizen or a relative
+    relation: str = ""  # a relative's relation to the citizen, e.g. "Sofies mor"
 
 
 @dataclass
@@ -62,13 +98,15 @@ class Goal:
     description: str = ""
     horizon: str = "now"  # schema.HORIZONS
     rank: float = 0.0  # lower first
-    office: str = ""
+    office: str = ""  # the organisation's name (old boards: free text); see ``org``
     parent: str | None = None  # goal id for a sub-goal
     member: str | None = None  # household member id
     proposed_by: str | None = None  # participant id of a professional; None: the citizen's own
     agreed_at: str | None = None  # ISO timestamp when the citizen tapped "Enig"
     status: str = "active"  # active | completed | cancelled
     created: str | None = None
+    org: str | None = None  # organisation id of the office whose goal it is
+    kind: str = "goal"  # schema.GOAL_KINDS: "job" is a beskæftigelsesmål (Min Plan)
 
     @property
     def is_proposal(self) -> bool:
@@ -83,7 +121,7 @@ class Action:
     what: str
     goal: str | None = None  # goal or sub-goal id
     owner: str | None = None  # participant id
-    office: str = ""
+    office: str = ""  # the organisation's name (old boards: free text); see ``org``
     due: str | None = None  # YYYY-MM-DD
     status: str = "not_started"  # schema.STATUSES
     approval: str = "not_needed"  # schema.APPROVALS
@@ -96,6 +134,9 @@ class Action:
     agreed_at: str | None = None
     rank: float = 0.0
     created: str | None = None
+    org: str | None = None  # organisation id of the office that does it
+    activity_type: str = ""  # schema.ACTIVITY_TYPES (Min Plan's activity types); "": none
+    start: str | None = None  # YYYY-MM-DD, when it starts
 
     @property
     def is_proposal(self) -> bool:
@@ -133,6 +174,11 @@ class Plan:
     resources: list[str] = field(default_factory=list)
     challenges: list[str] = field(default_factory=list)
     next_meeting: NextMeeting = field(default_factory=NextMeeting)
+    purpose: str = ""  # "Formål": why the municipality works with the citizen (§141(3))
+    expected_end: str | None = None  # YYYY-MM-DD, the plan's expected end (§141(3))
+    case_number: str = ""  # the municipality's case number (sagsnummer), optional
+    organisations: list[Organisation] = field(default_factory=list)
+    consents: list[Consent] = field(default_factory=list)
     participants: list[Participant] = field(default_factory=list)
     members: list[Member] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)  # goals and sub-goals, by rank
@@ -142,6 +188,18 @@ class Plan:
 
     def participant(self, pid: str | None) -> Participant | None:
         return next((p for p in self.participants if p.id == pid), None)
+
+    def organisation(self, oid: str | None) -> Organisation | None:
+        return next((o for o in self.organisations if o.id == oid), None)
+
+    def office_of(self, item: Participant | Goal | Action) -> Organisation | None:
+        """The organisation an item belongs to: its own ``org``; a task without one, its owner's."""
+        if item.org is not None:
+            return self.organisation(item.org)
+        if isinstance(item, Action):
+            owner = self.participant(item.owner)
+            return self.organisation(owner.org) if owner else None
+        return None
 
     def top_goals(self) -> list[Goal]:
         return [g for g in self.goals if g.parent is None]
@@ -155,6 +213,8 @@ class Plan:
 
 # list name (as in a Plan and the plan record) -> item class
 ITEM_CLASSES: dict[str, type] = {
+    "organisations": Organisation,
+    "consents": Consent,
     "participants": Participant,
     "members": Member,
     "goals": Goal,
@@ -176,5 +236,8 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
         resources=list(data.get("resources", [])),
         challenges=list(data.get("challenges", [])),
         next_meeting=NextMeeting(**data.get("next_meeting", {})),
+        purpose=data.get("purpose", ""),
+        expected_end=data.get("expected_end"),
+        case_number=data.get("case_number", ""),
         **lists,
     )

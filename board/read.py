@@ -8,6 +8,7 @@ naming the map, the item id and the field. Nothing here writes to the document.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,6 +28,7 @@ from board.fields import (
     keyed,
     number,
     optional,
+    pattern,
     record,
     text,
     text_list,
@@ -42,6 +44,24 @@ REF = optional(ident)
 PROPOSER = optional(text(schema.MAX_TITLE, required=True))
 
 ITEM_FIELDS: dict[str, tuple[Field, ...]] = {
+    schema.ORGANISATIONS: (
+        Field("id", ident, required=True),
+        Field("name", text(schema.MAX_TITLE, required=True), required=True),
+        Field("kind", choice(schema.ORG_KINDS), "other"),
+        Field("sor", pattern(r"[0-9]{1,18}"), ""),
+        Field("cvr", pattern(r"[0-9]{8}"), ""),
+        Field("municipality", pattern(r"[0-9]{3,4}"), ""),
+        Field("kombit", SHORT, ""),
+    ),
+    schema.CONSENTS: (
+        Field("id", ident, required=True),
+        Field("org", ident, required=True),
+        Field("given_by", SHORT, ""),
+        Field("given_at", optional(timestamp), None),
+        Field("scope", LONG, ""),
+        Field("expires", optional(iso_date), None),
+        Field("withdrawn_at", optional(timestamp), None),
+    ),
     schema.PARTICIPANTS: (
         Field("id", ident, required=True),
         Field("name", text(schema.MAX_TITLE, required=True), required=True),
@@ -50,6 +70,8 @@ ITEM_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("phone", SHORT, ""),
         Field("email", SHORT, ""),
         Field("contact_person", boolean, False),
+        Field("org", REF, None),
+        Field("relation", SHORT, ""),
     ),
     schema.MEMBERS: (
         Field("id", ident, required=True),
@@ -69,6 +91,8 @@ ITEM_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("agreed_at", optional(timestamp), None),
         Field("status", choice(schema.GOAL_STATUSES), "active"),
         Field("created", optional(timestamp), None),
+        Field("org", REF, None),
+        Field("kind", choice(schema.GOAL_KINDS), "goal"),
     ),
     schema.ACTIONS: (
         Field("id", ident, required=True),
@@ -88,6 +112,9 @@ ITEM_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("agreed_at", optional(timestamp), None),
         Field("rank", number(), 0.0),
         Field("created", optional(timestamp), None),
+        Field("org", REF, None),
+        Field("activity_type", choice(schema.ACTIVITY_TYPES), ""),
+        Field("start", optional(iso_date), None),
     ),
     schema.AGREEMENTS: (
         Field("id", ident, required=True),
@@ -131,6 +158,9 @@ PLAN_FIELDS: tuple[Field, ...] = (
         ),
         {"date": None, "time": None, "place": ""},
     ),
+    Field("purpose", LONG, ""),
+    Field("expected_end", optional(iso_date), None),
+    Field("case_number", SHORT, ""),
 )
 
 META_FIELDS: tuple[Field, ...] = (
@@ -144,6 +174,9 @@ META_FIELDS: tuple[Field, ...] = (
 
 # references that must point at an existing item: (map, field) -> target map
 REFERENCES: dict[tuple[str, str], str] = {
+    (schema.PARTICIPANTS, "org"): schema.ORGANISATIONS,
+    (schema.GOALS, "org"): schema.ORGANISATIONS,
+    (schema.ACTIONS, "org"): schema.ORGANISATIONS,
     (schema.GOALS, "parent"): schema.GOALS,
     (schema.GOALS, "member"): schema.MEMBERS,
     (schema.ACTIONS, "goal"): schema.GOALS,
@@ -215,6 +248,55 @@ def resolve_references(items: dict[str, dict[str, dict]], problems: list[str]) -
     for key in [k for k, r in ratings.items() if r["goal"] not in goals]:
         problems.append(f"progress/{key}.goal: refers to a missing goal, skipped")
         del ratings[key]
+    consents, orgs = items[schema.CONSENTS], items[schema.ORGANISATIONS]
+    for key in [k for k, c in consents.items() if c["org"] not in orgs]:
+        problems.append(f"consents/{key}.org: refers to a missing organisation, skipped")
+        del consents[key]
+
+
+# the free-text field that named an item's organisation before organisations were data
+OFFICE_TEXT = {
+    schema.PARTICIPANTS: "organisation",
+    schema.GOALS: "office",
+    schema.ACTIONS: "office",
+}
+NO_ORGANISATION = ("citizen", "relative")  # roles that never belong to an organisation
+
+
+def name_only_id(name: str) -> str:
+    """The id of the organisation made for a free-text office: the same on every reading."""
+    digest = hashlib.sha256(name.strip().casefold().encode()).hexdigest()[:16]
+    return f"name-{digest}"
+
+
+def link_offices(items: dict[str, dict[str, dict]]) -> None:
+    """Turn old boards' free-text offices into organisation references, in place.
+
+    A free text that names an organisation of the board (case-insensitively) refers to
+    it; any other becomes a name-only organisation. A relative's text is a relation
+    ("Sofies mor"), never an organisation. Every item that refers to an organisation
+    gets its name in the old text field, so readers of either field see the same.
+    """
+    orgs = items[schema.ORGANISATIONS]
+    by_name = {o["name"].strip().casefold(): o["id"] for o in orgs.values()}
+    for map_name, text_field in OFFICE_TEXT.items():
+        for item in items[map_name].values():
+            if map_name == schema.PARTICIPANTS and item["role"] in NO_ORGANISATION:
+                if item["role"] == "relative" and item[text_field] and not item["relation"]:
+                    item["relation"] = item[text_field]
+                item[text_field], item["org"] = "", None
+                continue
+            name = item[text_field].strip()
+            if item["org"] is None and name:
+                key = name.casefold()
+                if key not in by_name:
+                    oid = name_only_id(name)
+                    orgs[oid] = {f.name: f.default for f in ITEM_FIELDS[schema.ORGANISATIONS]}
+                    orgs[oid] |= {"id": oid, "name": name}
+                    by_name[key] = oid
+                item["org"] = by_name[key]
+            if item["org"] is not None:
+                item[text_field] = orgs[item["org"]]["name"]
 
 
 def plan_from_items(plan_values: dict, items: dict[str, dict[str, dict]]) -> Plan:
@@ -228,6 +310,8 @@ def plan_from_items(plan_values: dict, items: dict[str, dict[str, dict]]) -> Pla
             "actions": items[schema.ACTIONS].values(),
             "agreements": items[schema.AGREEMENTS].values(),
             "ratings": items[schema.PROGRESS].values(),
+            "organisations": items[schema.ORGANISATIONS].values(),
+            "consents": items[schema.CONSENTS].values(),
         }
     )
     plan.participants.sort(key=lambda p: (schema.ROLES.index(p.role), p.name.casefold(), p.id))
@@ -236,6 +320,8 @@ def plan_from_items(plan_values: dict, items: dict[str, dict[str, dict]]) -> Pla
     plan.actions.sort(key=lambda a: (a.rank, a.due or "9999", a.id))
     plan.agreements.sort(key=lambda a: (a.date or "9999", a.id))
     plan.ratings.sort(key=lambda r: (r.goal, r.date, r.id))
+    plan.organisations.sort(key=lambda o: (o.name.casefold(), o.id))
+    plan.consents.sort(key=lambda c: (c.given_at or "", c.id))
     return plan
 
 
@@ -251,6 +337,7 @@ def read_plan(doc: Doc) -> tuple[Plan, list[str]]:
     plan_values = _singletons(doc, schema.PLAN, PLAN_FIELDS, problems)
     items = {name: _collection(doc, name, problems) for name in ITEM_FIELDS}
     resolve_references(items, problems)
+    link_offices(items)
     return plan_from_items(plan_values, items), problems
 
 

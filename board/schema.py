@@ -24,8 +24,14 @@ PARTICIPANTS = "participants"  # id -> participant (network)
 AGREEMENTS = "agreements"  # id -> agreement / decision
 MEMBERS = "members"  # id -> household member (family plans: one lane each)
 PROGRESS = "progress"  # id -> one rating of one goal at one date
+ORGANISATIONS = "organisations"  # id -> the board's copy of an organisation it refers to
+CONSENTS = "consents"  # id -> the citizen's consent for one organisation (server writes only)
 
-COLLECTIONS = (ELEMENTS, GOALS, ACTIONS, PARTICIPANTS, AGREEMENTS, MEMBERS, PROGRESS)
+COLLECTIONS = (
+    ELEMENTS, GOALS, ACTIONS, PARTICIPANTS, AGREEMENTS, MEMBERS, PROGRESS, ORGANISATIONS, CONSENTS
+)
+# maps only the server writes (import, consent routes); a client's change is undone
+SERVER_ONLY = (CONSENTS,)
 ALL_MAPS = (META, PLAN, *COLLECTIONS)
 
 # board kinds (meta.kind)
@@ -38,6 +44,9 @@ SHAPES = ("rect", "ellipse", "line", "arrow")
 STROKE_TOOLS = ("pen", "highlighter")
 NOTE_COLOURS = ("yellow", "pink", "blue", "green", "orange", "purple", "white")
 
+# board templates (board/templates.py draws them, in this order in menus)
+TEMPLATE_NAMES = ("blank", "vejen", "netvaerk", "familie", "tre_kolonner", "status")
+
 # plan vocabularies
 HORIZONS = ("now", "next", "later", "parked")
 STATUSES = ("not_started", "in_progress", "done")
@@ -45,6 +54,25 @@ APPROVALS = ("not_needed", "awaiting", "approved", "refused")
 ROLES = ("citizen", "relative", "coordinator", "professional", "support", "observer")
 CARD_KINDS = ("own_goal", "goal", "action", "participant", "agreement", "case")  # case: team board
 GOAL_STATUSES = ("active", "completed", "cancelled")
+# goal kinds: an ordinary goal, or a job goal (beskæftigelsesmål, as in Min Plan)
+GOAL_KINDS = ("goal", "job")
+# kinds of organisation: an authority (myndighed: jobcentre, family department, benefits),
+# a provider (udfører: school, psychiatry, treatment), a volunteer organisation, other
+ORG_KINDS = ("authority", "provider", "volunteer", "other")
+# activity types of a task, as Min Plan (the job-plan system) names them
+ACTIVITY_TYPES = (
+    "",
+    "conversation",
+    "guidance",
+    "internship",
+    "wage_subsidy",
+    "education",
+    "mentor",
+    "job_search",
+    "treatment",
+    "other",
+)
+CONSENT_STATUSES = ("active", "withdrawn")
 LANE_FIELDS = ("status", "horizon", "member")  # frame.lane.field
 
 # server-side limits (validation refuses, reading skips beyond these)
@@ -61,5 +89,7 @@ MAX_ITEMS = {
     AGREEMENTS: 500,
     MEMBERS: 30,
     PROGRESS: 10_000,
+    ORGANISATIONS: 200,
+    CONSENTS: 200,
 }
 MAX_STROKE_POINTS = 20_000  # triples (x, y, pressure)

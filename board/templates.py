@@ -176,14 +176,13 @@ def _status(sheet: Sheet, plan: Plan, lang: str) -> None:
                 {"field": "status", "value": status})
 
 
-TEMPLATES: dict[str, Callable[[Sheet, Plan, str], None]] = {
-    "blank": _blank,
-    "vejen": _vejen,
-    "netvaerk": _netvaerk,
-    "familie": _familie,
-    "tre_kolonner": _tre_kolonner,
-    "status": _status,
-}
+TEMPLATES: dict[str, Callable[[Sheet, Plan, str], None]] = dict(
+    zip(
+        schema.TEMPLATE_NAMES,
+        (_blank, _vejen, _netvaerk, _familie, _tre_kolonner, _status),
+        strict=True,
+    )
+)
 
 
 def apply_template(doc: Doc, name: str, lang: str = "da") -> list[str]:

@@ -13,11 +13,23 @@ from datetime import UTC, datetime
 from pycrdt import Doc, Map
 
 from board import schema
-from board.plan import Action, Agreement, Goal, Member, Participant, Plan, Rating
+from board.plan import (
+    Action,
+    Agreement,
+    Consent,
+    Goal,
+    Member,
+    Organisation,
+    Participant,
+    Plan,
+    Rating,
+)
 
-PlanItem = Participant | Member | Goal | Action | Agreement | Rating
+PlanItem = Organisation | Consent | Participant | Member | Goal | Action | Agreement | Rating
 
 MAP_OF: dict[type, str] = {
+    Organisation: schema.ORGANISATIONS,
+    Consent: schema.CONSENTS,
     Participant: schema.PARTICIPANTS,
     Member: schema.MEMBERS,
     Goal: schema.GOALS,
@@ -48,7 +60,12 @@ def write_plan(doc: Doc, plan: Plan) -> None:
         singletons["resources"] = list(plan.resources)
         singletons["challenges"] = list(plan.challenges)
         singletons["next_meeting"] = asdict(plan.next_meeting)
+        singletons["purpose"] = plan.purpose
+        singletons["expected_end"] = plan.expected_end
+        singletons["case_number"] = plan.case_number
         for items in (
+            plan.organisations,
+            plan.consents,
             plan.participants,
             plan.members,
             plan.goals,

@@ -95,7 +95,10 @@ def plan_to_fhir(
     status (``active`` for the live board, ``completed`` for an old version…).
     """
     now = (created or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    b = _Builder(board_id, lang, organisation_ids or {})
+    if organisation_ids is None:  # the board's organisations carry their codes
+        organisation_ids = {o.name: {"sor": o.sor, "cvr": o.cvr, "municipality": o.municipality}
+                            for o in plan.organisations}
+    b = _Builder(board_id, lang, organisation_ids)
     patient = b.add("patient", _patient(plan))
     people = {p.id: _person(b, p, patient) for p in plan.participants}
     care_team = _care_team(b, plan, patient, people)

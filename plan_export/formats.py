@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from pycrdt import Doc
-
 if TYPE_CHECKING:
-    from board.plan import Plan
+    from pycrdt import Doc
+
+    from board.plan import Organisation, Plan
     from plan_export.sheet import SheetOptions
 
 # format -> (media type, file extension)
@@ -43,6 +43,14 @@ class ExportError(ValueError):
     """A request for an export that cannot be made; the message is safe to show."""
 
 
+class NoConsent(ExportError):
+    """A per-office export the citizen has not consented to (the message names the office)."""
+
+
+# formats that can be cut to one office's part (a picture shows the whole board)
+OFFICE_FORMATS = ("json", "fhir", "pdf", "sheet-png")
+
+
 def allowed(role: str, fmt: str) -> bool:
     return fmt in ROLE_FORMATS.get(role, frozenset())
 
@@ -53,6 +61,8 @@ class ExportOptions:
     scale: float = 1.0  # png/svg: × CSS pixels
     lang: str = "da"
     sheet: SheetOptions | None = None  # pdf/sheet-png; None: the defaults
+    office: str | None = None  # json/fhir/pdf/sheet-png: only this organisation's part (id or name)
+    consents: tuple[dict, ...] = ()  # consents recorded for the case (casedb.consents_of)
 
 
 @dataclass
@@ -87,19 +97,27 @@ def export_doc(doc: Doc, fmt: str, *, board_id: str, options: ExportOptions) -> 
     if options.lang not in ("da", "en"):
         raise ExportError("language must be da or en")
     from board.read import read_elements, read_plan
-    from plan_export.fhir import plan_to_fhir
     from plan_export.image import MAX_SCALE
-    from plan_export.record import plan_to_record
-    from plan_export.sheet import SheetOptions, build_sheet, sheet_pdf, sheet_png
+    from plan_export.office import merge_consents
 
     if not (math.isfinite(options.scale) and 0 < options.scale <= MAX_SCALE):
         raise ExportError(f"scale must be more than 0 and at most {MAX_SCALE}")
     plan, problems = read_plan(doc)
     now = datetime.now(UTC).replace(microsecond=0)
+    merge_consents(plan, list(options.consents))
+    office = None
+    if options.office is not None:
+        plan, office = _office(plan, fmt, options, now)
     if fmt == "json":
+        from plan_export.record import plan_to_record
+
         record = plan_to_record(plan, board_id=board_id, exported_at=_stamp(now))
+        if office is not None:
+            record["office"] = office.id
         data = json.dumps(record, ensure_ascii=False, indent=2).encode()
     elif fmt == "fhir":
+        from plan_export.fhir import plan_to_fhir
+
         bundle = plan_to_fhir(plan, board_id=board_id, created=now, lang=options.lang)
         data = json.dumps(bundle, ensure_ascii=False, indent=2).encode()
     elif fmt in ("png", "svg"):
@@ -107,11 +125,33 @@ def export_doc(doc: Doc, fmt: str, *, board_id: str, options: ExportOptions) -> 
         data = _picture(elements, plan, fmt, options)
         problems += more
     else:
+        from plan_export.sheet import SheetOptions, build_sheet, sheet_pdf, sheet_png
+
         choice = options.sheet or SheetOptions(lang=options.lang)
+        if office is not None:
+            choice = replace(choice, office=office.name)
         sheet = build_sheet(plan, choice, today=now.date())
         data = sheet_pdf(sheet) if fmt == "pdf" else sheet_png(sheet)
     media_type, extension = FORMATS[fmt]
     return Export(data, media_type, extension, problems)
+
+
+def _office(
+    plan: Plan, fmt: str, options: ExportOptions, now: datetime
+) -> tuple[Plan, Organisation]:
+    """The office's part of ``plan``; refused without the citizen's consent for it."""
+    from board.i18n import t
+    from plan_export.office import OfficeError, consent_for, find_office, office_part
+
+    if fmt not in OFFICE_FORMATS:
+        raise ExportError(f"--office works with {', '.join(OFFICE_FORMATS)}, not {fmt}")
+    try:
+        org = find_office(plan, options.office or "")
+    except OfficeError:
+        raise ExportError(t("export.unknown_office", options.lang)) from None
+    if consent_for(plan, org, now.date()) is None:
+        raise NoConsent(t("export.no_consent", options.lang, org=org.name))
+    return office_part(plan, org.id), org
 
 
 def _picture(elements: list[dict], plan: Plan, fmt: str, options: ExportOptions) -> bytes:

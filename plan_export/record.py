@@ -9,15 +9,19 @@ before anything is created, and names the first wrong field as a JSON pointer.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
+from board.fields import Invalid, timestamp
 from board.plan import ITEM_CLASSES, Plan, plan_from_dict
+from plan_export.untrusted import bad_value
 
 RECORD_VERSION = 1
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "plan-record.schema.json"
@@ -26,6 +30,10 @@ SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "plan-record.sch
 COLLECTIONS: dict[str, type] = ITEM_CLASSES
 # (list, field) -> list whose ids the field must name
 REFERENCES: dict[tuple[str, str], str] = {
+    ("consents", "org"): "organisations",
+    ("participants", "org"): "organisations",
+    ("goals", "org"): "organisations",
+    ("actions", "org"): "organisations",
     ("goals", "parent"): "goals",
     ("goals", "member"): "members",
     ("actions", "goal"): "goals",
@@ -51,9 +59,29 @@ def schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+def _real_date(value: object) -> bool:
+    return not isinstance(value, str) or _parses(date.fromisoformat, value)
+
+
+def _real_time(value: object) -> bool:
+    return not isinstance(value, str) or _parses(datetime.fromisoformat, value)
+
+
+def _parses(parse: Callable[[str], object], value: str) -> bool:
+    try:
+        parse(value)
+    except ValueError:
+        return False
+    return True
+
+
 @cache
 def _validator() -> Draft202012Validator:
-    return Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    """The schema's validator; ``date`` and ``date-time`` are checked as real calendar values."""
+    formats = FormatChecker(formats=())
+    formats.checks("date")(_real_date)
+    formats.checks("date-time")(_real_time)
+    return Draft202012Validator(schema(), format_checker=formats)
 
 
 def _pointer(parts: object) -> str:
@@ -83,6 +111,9 @@ def _describe(error: ValidationError) -> str:
 
 def validate_record(data: object) -> None:
     """Raise :class:`RecordError` unless ``data`` is a valid record (schema and references)."""
+    problem = bad_value(data)
+    if problem is not None:
+        raise RecordError(*problem)
     if isinstance(data, dict) and data.get("record_version") != RECORD_VERSION:
         raise RecordError("/record_version", f"must be {RECORD_VERSION} (the version this reads)")
     error = best_match(_validator().iter_errors(data))
@@ -105,6 +136,28 @@ def validate_record(data: object) -> None:
             if ref is not None and ref not in ids[target]:
                 raise RecordError(f"/{name}/{index}/{field}", f"no {target} item with id {ref!r}")
     _check_no_cycles(data.get("goals", []))
+    _check_moments(data)
+
+
+# fields holding a timestamp: the schema checks the pattern, this that it is a real moment
+TIMESTAMPS = ("exported_at", "updated", "agreed_at", "created", "given_at", "withdrawn_at")
+
+
+def _check_moments(data: dict) -> None:
+    def walk(value: object, path: list[object]) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if key in TIMESTAMPS and isinstance(inner, str):
+                    try:
+                        timestamp(inner)
+                    except Invalid:
+                        raise RecordError(_pointer([*path, key]), "is not a real moment") from None
+                walk(inner, [*path, key])
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                walk(inner, [*path, index])
+
+    walk(data, [])
 
 
 def _check_no_cycles(goals: list[dict]) -> None:

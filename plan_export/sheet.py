@@ -54,6 +54,7 @@ class SheetOptions:
     sections: tuple[str, ...] = SECTIONS
     include_proposals: bool = False  # suggestions the citizen has not agreed to yet
     lang: str = "da"
+    office: str | None = None  # a per-office sheet: the organisation's name, shown at the top
 
 
 @dataclass

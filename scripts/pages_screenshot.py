@@ -45,7 +45,6 @@ def main() -> None:
             page.goto(server.http + "/team")
             page.wait_for_function("() => document.body.dataset.cards === '70'", timeout=30000)
             page.wait_for_selector("#conn[data-state=connected]")
-            print("scrolled", page.evaluate("window.scrollY"), "height", page.evaluate("document.documentElement.scrollHeight"))
             page.screenshot(path=str(OUT / "team.png"))
             browser.close()
     finally:

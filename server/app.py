@@ -26,6 +26,7 @@ from server.api import (
     consent,
     exports,
     join,
+    orgs,
     site,
     teams,
     versions,
@@ -75,6 +76,7 @@ def build_routes() -> list[BaseRoute]:
         Route("/cases", page("cases.html")),
         Route("/team", page("team.html")),
         Route("/tilgaengelighed", accessibility_statement),
+        Route("/orgs", page("orgs.html")),
         Mount("/static", app=StaticFiles(directory=STATIC, check_dir=False), name="static"),
     ]
     routes += sync_endpoint.routes
@@ -88,6 +90,7 @@ def build_routes() -> list[BaseRoute]:
     routes += teams.routes
     routes += versions.routes
     routes += site.routes
+    routes += orgs.routes
     return routes
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import re
 import sys
 
 from server import commands
@@ -26,9 +27,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+BOARD_ID = re.compile(r"-[A-Za-z0-9_-]{15}")  # secrets.token_urlsafe(12) that begins with "-"
+
+
+def _actions(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
+    """Every option string of ``parser`` and its sub-parsers, with its action."""
+    found: dict[str, argparse.Action] = {}
+    for action in parser._actions:
+        found.update(dict.fromkeys(action.option_strings, action))
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found.update(_actions(sub))
+    return found
+
+
+def dash_ids_last(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
+    """``argv`` with board ids that begin with ``-`` moved behind ``--``.
+
+    argparse reads ``-AbC…`` as an unknown option; after ``--`` it is the positional
+    BOARD it is (each command takes at most one positional).
+    """
+    options = _actions(parser)
+    kept: list[str] = []
+    moved: list[str] = []
+    for token in argv:
+        previous = options.get(kept[-1].split("=")[0]) if kept else None
+        takes_value = previous is not None and previous.nargs != 0 and "=" not in kept[-1]
+        if "--" in kept or takes_value or not BOARD_ID.fullmatch(token) or token in options:
+            kept.append(token)
+        else:
+            moved.append(token)
+    return kept + ["--", *moved] if moved and "--" not in kept else kept + moved
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(dash_ids_last(sys.argv[1:] if argv is None else argv, parser))
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

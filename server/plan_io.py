@@ -1,5 +1,7 @@
 """``tavle board import`` / ``tavle board export``: plan records in and out of the store.
 
+Their parsers are in :mod:`server.commands.board`; this module is imported when they run.
+
 Import checks the whole record (schema and references) and builds the board
 document in memory BEFORE anything is created, so a bad file creates nothing.
 The new board is written through the Store (create the board row, append the
@@ -17,12 +19,13 @@ from pathlib import Path
 
 from pycrdt import Doc
 
-from board.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from board.i18n import DEFAULT_LANGUAGE
 from board.read import read_plan
 from board.schema import MAX_TITLE
-from board.templates import TEMPLATES, apply_template
+from board.templates import apply_template
 from board.write import now_stamp, write_meta, write_plan
 from plan_export.record import RecordError, plan_to_record, record_to_plan
+from plan_export.untrusted import BadJson, parse_json
 from server.api.boards import create_board
 from server.commands.export import NoBoard, load_doc
 from server.config import Settings
@@ -31,22 +34,6 @@ from server.store import Store
 
 class PlanIOError(Exception):
     """A refusal with a message for the person at the terminal."""
-
-
-def add_plan_commands(board: argparse._SubParsersAction) -> None:
-    """Add ``import`` and ``export`` to the ``tavle board`` sub-parser."""
-    imp = board.add_parser("import", help="create a board from a plan record (JSON)")
-    imp.add_argument("file", help="plan record file (JSON), or - for standard input")
-    imp.add_argument("--title", default="", help="board title (default: the plan's title)")
-    imp.add_argument("--template", default="blank", choices=list(TEMPLATES),
-                     help="draw this template around the plan (default blank)")
-    imp.add_argument("--lang", default=DEFAULT_LANGUAGE, choices=list(LANGUAGES),
-                     help="language of the template's texts (default da)")
-    imp.set_defaults(func=run_import)
-    exp = board.add_parser("export", help="print a board's plan record")
-    exp.add_argument("board_id", metavar="BOARD")
-    exp.add_argument("--format", choices=["json"], default="json")
-    exp.set_defaults(func=run_export)
 
 
 def board_from_record(
@@ -58,19 +45,21 @@ def board_from_record(
     doc = Doc()
     write_meta(doc, title=title[:MAX_TITLE], template=template, language=lang)
     write_plan(doc, plan)
+    write_plan(doc, read_plan(doc)[0])  # free-text offices become organisations (board.read)
     apply_template(doc, template, lang)
     return title[:MAX_TITLE], doc
 
 
 def read_json(file: str) -> object:
+    """The JSON value in ``file`` (``-``: standard input), parsed as untrusted input."""
     try:
-        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
+        data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as err:
         raise PlanIOError(f"{file}: cannot read the file ({type(err).__name__})") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise PlanIOError(f"{file}: not JSON (line {err.lineno}, column {err.colno})") from None
+        return parse_json(data)
+    except BadJson as err:
+        raise PlanIOError(f"{file}: {err}") from None
 
 
 async def store_board(settings: Settings, title: str, template: str, doc: Doc) -> dict:

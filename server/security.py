@@ -10,7 +10,11 @@ CSRF, two layers (docs/security.md):
    authenticate with a bearer token, which a foreign site cannot attach.
 
 The Content-Security-Policy allows scripts and styles from our own origin only
-(no ``unsafe-inline``), so every page keeps its scripts and styles in files.
+(no ``unsafe-inline``), so every page keeps its scripts and styles in files. It is
+built from configuration (``TAVLE_PUBLIC_URL``), never from the request's ``Host``
+header, which a client chooses. HSTS is sent when the request came over https (as
+uvicorn sees it: directly, or from a trusted proxy's ``X-Forwarded-Proto``) or the
+public URL is https.
 """
 
 from __future__ import annotations
@@ -26,8 +30,14 @@ from server.access.sessions import CSRF_HEADER, SESSION_COOKIE, SessionCodec
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def csp(host: str) -> str:
-    connect = f"'self' ws://{host} wss://{host}" if host else "'self'"
+HSTS = (b"strict-transport-security", b"max-age=31536000")
+
+
+def csp(public_url: str) -> str:
+    """The policy; WebSockets to our own origin are covered by ``'self'`` (CSP Level 3)."""
+    parts = urlsplit(public_url)
+    socket = {"https": "wss", "http": "ws"}.get(parts.scheme)
+    connect = f"'self' {socket}://{parts.netloc}" if socket and parts.netloc else "'self'"
     return "; ".join(
         [
             "default-src 'self'",
@@ -44,9 +54,9 @@ def csp(host: str) -> str:
     )
 
 
-def security_headers(host: str, path: str) -> list[tuple[bytes, bytes]]:
+def security_headers(policy: bytes, path: str, https: bool) -> list[tuple[bytes, bytes]]:
     headers = [
-        (b"content-security-policy", csp(host).encode("latin-1")),
+        (b"content-security-policy", policy),
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"no-referrer"),
         (b"x-frame-options", b"DENY"),
@@ -55,6 +65,8 @@ def security_headers(host: str, path: str) -> list[tuple[bytes, bytes]]:
     ]
     if path.startswith("/api/"):
         headers.append((b"cache-control", b"no-store"))
+    if https:
+        headers.append(HSTS)
     return headers
 
 
@@ -82,16 +94,18 @@ def csrf_problem(scope: Scope, codec: SessionCodec) -> str | None:
 class SecurityMiddleware:
     """Pure ASGI (WebSockets and streamed files pass through untouched but for headers)."""
 
-    def __init__(self, app: ASGIApp, codec: SessionCodec) -> None:
+    def __init__(self, app: ASGIApp, codec: SessionCodec, public_url: str = "") -> None:
         self.app = app
         self.codec = codec
+        self.policy = csp(public_url).encode("latin-1")
+        self.https_url = public_url.startswith("https://")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        host = _headers(scope).get("host", "")
-        extra = security_headers(host, scope["path"])
+        https = self.https_url or scope.get("scheme") == "https"
+        extra = security_headers(self.policy, scope["path"], https)
         if scope["method"] not in SAFE_METHODS:
             problem = csrf_problem(scope, self.codec)
             if problem is not None:

@@ -122,13 +122,13 @@ def test_join_by_code_gives_a_token_bound_to_board_and_role(world) -> None:  # n
     koord = apis["koord"]
     case = new_case(koord, "Familien Kode")
     meeting = open_meeting(koord, case["id"])
-    shown = koord.get(f"/api/meetings/{meeting}/join-code").json()
+    shown = koord.post(f"/api/meetings/{meeting}/join-code").json()
     assert len(shown["code"].replace("-", "")) == 8
     assert shown["qr_svg"].startswith("<svg") and shown["url"].endswith(
         "#code=" + shown["code"].replace("-", "")
     )
     # only the coordinator can show a code
-    assert apis["jobc"].get(f"/api/meetings/{meeting}/join-code").status_code == 403
+    assert apis["jobc"].post(f"/api/meetings/{meeting}/join-code").status_code == 403
     typed = shown["code"].lower().replace("-", " ")  # as typed on a tablet
     joined = join(server, typed, "Ida")
     assert joined.status_code == 200, joined.text
@@ -176,14 +176,7 @@ def test_codes_expire_when_the_meeting_ends(world) -> None:  # noqa: F811
         headers={"Authorization": f"Bearer {token}"},
     )
     assert me.status_code == 401
-    assert koord.get(f"/api/meetings/{meeting}/join-code").status_code == 410
-
-
-def test_wrong_codes_from_one_address_are_limited(server_factory) -> None:
-    server = server_factory()
-    answers = [join(server, "ABCD-EFGH", "Gætter").status_code for _ in range(12)]
-    assert answers[:10] == [400] * 10 and answers[10:] == [429, 429]
-    assert join(server, "ABCD-EFGH", "Gætter").json()["key"] == "access.too_many"
+    assert koord.post(f"/api/meetings/{meeting}/join-code").status_code == 410
 
 
 def test_roles_consent_and_who_may_change_them(world) -> None:  # noqa: F811

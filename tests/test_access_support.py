@@ -116,7 +116,7 @@ def open_meeting(api: Api, case_id: str) -> str:
 
 
 def join_code(api: Api, meeting_id: str, role: str = "relative") -> str:
-    response = api.get(f"/api/meetings/{meeting_id}/join-code?role={role}")
+    response = api.post(f"/api/meetings/{meeting_id}/join-code?role={role}")
     assert response.status_code == 200, response.text
     return response.json()["code"]
 

@@ -86,17 +86,6 @@ def test_join_codes_are_unambiguous_hashed_and_forgiving_to_type() -> None:
     assert len(token) >= 40 and joincodes.token_hash(token) == digest
 
 
-def test_failure_limit_counts_per_address() -> None:
-    limit = joincodes.FailureLimit(limit=3, window=600)
-    for _ in range(3):
-        assert not limit.blocked("10.0.0.1")
-        limit.fail("10.0.0.1")
-    assert limit.blocked("10.0.0.1") and not limit.blocked("10.0.0.2")
-    expired = joincodes.FailureLimit(limit=1, window=0.0)
-    expired.fail("a")
-    assert not expired.blocked("a")
-
-
 def facts(**over) -> policy.CaseFacts:
     now = utcnow()
     base = policy.CaseFacts(

@@ -114,14 +114,8 @@ def test_shared_screen_shows_the_meeting_code_and_qr(world, browser) -> None:
     case = new_case(koord, "Familien Skærm")
     open_meeting(koord, case["id"])
     ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-    ctx.add_cookies(
-        [
-            {
-                "name": "tavle_session",
-                "value": koord.http.cookies["tavle_session"],
-                "url": server.http,
-            }
-        ]
+    ctx.add_cookies(  # both cookies of a sign-in: the session and its CSRF token
+        [{"name": k, "value": v, "url": server.http} for k, v in koord.http.cookies.items()]
     )
     page = ctx.new_page()
     page.goto(f"{server.http}/cases")

@@ -101,7 +101,7 @@ def test_qr_link_fills_in_the_code(setup, tablet, client_built) -> None:
     require_access_bundle()
     server, koord = setup
     case = new_case(koord, "Familien QR")
-    shown = koord.get(f"/api/meetings/{open_meeting(koord, case['id'])}/join-code").json()
+    shown = koord.post(f"/api/meetings/{open_meeting(koord, case['id'])}/join-code").json()
     tablet.goto(shown["url"])  # what the camera opens after scanning
     assert tablet.input_value("#code") == shown["code"].replace("-", "")
     assert "#code" not in tablet.url  # the code leaves the address bar

@@ -37,7 +37,7 @@ def by_id(record: dict) -> dict:
 def test_schema_is_valid_and_matches_the_dataclasses() -> None:
     Draft202012Validator.check_schema(schema())
     props = schema()["properties"]
-    assert set(props) - {"record_version", "board_id", "exported_at"} == {
+    assert set(props) - {"record_version", "board_id", "exported_at", "office"} == {
         f.name for f in fields(Plan)
     }
     for name, cls in COLLECTIONS.items():

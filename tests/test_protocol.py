@@ -128,3 +128,13 @@ def test_adds_nothing_sees_a_later_update_of_a_known_client() -> None:
     assert not adds_nothing(later, server)
     server.apply_update(later)
     assert adds_nothing(later, server)
+
+
+def test_awareness_table_keeps_only_the_newest_removed_clocks() -> None:
+    table = AwarenessTable(keep_removed=3)
+    table.apply(awareness_payload(*((cid, 1, "{}") for cid in range(1, 6))))
+    table.apply(awareness_payload(*((cid, 2, "null") for cid in range(1, 6))))
+    assert not table.entries and sorted(table.clocks) == [3, 4, 5]
+    table.apply(awareness_payload((4, 3, "{}")))  # present again: not among the removed
+    table.apply(awareness_payload((9, 1, "null"), (10, 1, "null")))
+    assert sorted(table.clocks) == [4, 5, 9, 10]

@@ -12,8 +12,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
-from collections import deque
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
@@ -49,30 +47,3 @@ def new_token() -> tuple[str, str]:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-class FailureLimit:
-    """Counts failures per key (an address) in a sliding window; one process's memory."""
-
-    def __init__(self, limit: int = 10, window: float = 600.0, max_keys: int = 100_000) -> None:
-        self.limit = limit
-        self.window = window
-        self.max_keys = max_keys
-        self._seen: dict[str, deque[float]] = {}
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        stamps = self._seen.get(key)
-        if stamps is None:
-            if len(self._seen) >= self.max_keys:
-                self._seen.clear()  # a flood of addresses: forget rather than grow without bound
-            stamps = self._seen[key] = deque()
-        while stamps and stamps[0] <= now - self.window:
-            stamps.popleft()
-        return stamps
-
-    def blocked(self, key: str) -> bool:
-        return len(self._recent(key, time.monotonic())) >= self.limit
-
-    def fail(self, key: str) -> None:
-        now = time.monotonic()
-        self._recent(key, now).append(now)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.store.models import Base, LogId, utcnow
@@ -165,6 +165,16 @@ class AuditEvent(Base):
     board_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     actor: Mapped[str | None] = mapped_column(Text, nullable=True)
     detail: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON object
+
+
+class FailureCount(Base):
+    """Wrong join codes / passwords under one key (an HMAC, never the address or code)."""
+
+    __tablename__ = "failure_counts"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    window: Mapped[int] = mapped_column(Integer)  # time // throttle.WINDOW of the count
+    count: Mapped[int] = mapped_column(Integer)
 
 
 ROLES = ("coordinator", "professional", "citizen", "relative", "support", "observer")

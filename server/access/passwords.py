@@ -6,6 +6,8 @@ verified), so sign-in answers do not reveal which user names exist.
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -13,7 +15,13 @@ MIN_LENGTH = 10
 MAX_LENGTH = 1024
 
 _hasher = PasswordHasher()
-_DUMMY = _hasher.hash("not a password of anyone")
+
+
+@cache
+def _dummy() -> str:
+    """A hash to verify against for unknown users; made on first use (hashing takes ~0.1 s,
+    which every ``tavle`` command would otherwise pay at import)."""
+    return _hasher.hash("not a password of anyone")
 
 
 class WeakPassword(ValueError):
@@ -31,7 +39,7 @@ def hash_password(password: str) -> str:
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """True when ``password`` matches; ``stored_hash=None`` (no such user) is always False."""
     try:
-        _hasher.verify(stored_hash or _DUMMY, password[:MAX_LENGTH])
+        _hasher.verify(stored_hash or _dummy(), password[:MAX_LENGTH])
     except (VerificationError, InvalidHashError):
         return False
     return stored_hash is not None

@@ -25,6 +25,7 @@ from server.access.audit import Audit
 from server.access.grants import Denied, Grant, TokenAccess, token_of
 from server.access.policy import CaseFacts
 from server.access.sessions import SESSION_COOKIE, Account, SessionCodec, account_of_session
+from server.access.throttle import Throttle
 from server.access.times import utcnow
 from server.sync.protocol import CloseCode
 from server.team.db import team_board_members
@@ -50,6 +51,7 @@ class AccessService:
         audit: Audit,
         codec: SessionCodec,
         secret: bytes,
+        throttle: Throttle,
         sweep_seconds: float = 30.0,
     ) -> None:
         self.sweep_seconds = sweep_seconds
@@ -60,8 +62,7 @@ class AccessService:
         self.codec = codec
         self.secret = secret
         self.tokens = TokenAccess(store)
-        self.join_failures = joincodes.FailureLimit()
-        self.login_failures = joincodes.FailureLimit()
+        self.throttle = throttle
 
     # ---- lifetime -----------------------------------------------------------------------------
     async def start(self) -> None:
@@ -79,6 +80,7 @@ class AccessService:
             self._sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sweeper
+        await self.throttle.close()
 
     async def _sweep(self) -> None:
         while True:

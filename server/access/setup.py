@@ -15,12 +15,14 @@ from server.access.keys import load_secret
 from server.access.oidc import OidcSignIn
 from server.access.service import AccessService
 from server.access.sessions import SessionCodec
+from server.access.throttle import make_throttle
 from server.config import Settings
 from server.security import SecurityMiddleware
 
 
 def access_middleware(settings: Settings) -> list[Middleware]:
-    return [Middleware(SecurityMiddleware, codec=SessionCodec(load_secret(settings)))]
+    codec = SessionCodec(load_secret(settings))
+    return [Middleware(SecurityMiddleware, codec=codec, public_url=settings.public_url)]
 
 
 def install_access(app: Any, store: Any, rooms: Any, settings: Settings) -> None:
@@ -28,6 +30,12 @@ def install_access(app: Any, store: Any, rooms: Any, settings: Settings) -> None
     secret = load_secret(settings)
     app.state.audit = Audit(store)
     app.state.access = AccessService(
-        store, rooms, app.state.audit, SessionCodec(secret), secret, settings.access_sweep_seconds
+        store,
+        rooms,
+        app.state.audit,
+        SessionCodec(secret),
+        secret,
+        make_throttle(settings, store, secret),
+        settings.access_sweep_seconds,
     )
     app.state.oidc = OidcSignIn(settings, secret) if settings.oidc_issuer else None

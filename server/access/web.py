@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from board.i18n import t
+from plan_export.untrusted import BadJson, parse_json
 from server.access import casedb
 from server.access.casedb import CaseRow
 from server.access.grants import Denied, Grant
@@ -66,8 +67,8 @@ def api(fn: Handler) -> Handler:
 
 async def json_body(request: Request) -> dict[str, Any]:
     try:
-        body = await request.json()
-    except ValueError as exc:
+        body = parse_json(await request.body())
+    except BadJson as exc:
         raise bad("body must be JSON") from exc
     if not isinstance(body, dict):
         raise bad("body must be a JSON object")

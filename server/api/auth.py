@@ -25,6 +25,7 @@ from server.access.sessions import (
     end_session,
     start_session,
 )
+from server.access.throttle import login_limits
 from server.access.web import ApiError, access_of, api, json_body
 
 log = logging.getLogger("tavle.auth")
@@ -55,16 +56,16 @@ def _set_cookies(request: Request, response: Response, session_id: str) -> None:
 @api
 async def login(request: Request) -> Response:
     access = access_of(request)
-    client = _client(request)
-    if access.login_failures.blocked(client):
-        raise ApiError(429, "access.login_too_many")
     body = await json_body(request)
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise ApiError(400, "access.login_wrong")
+    limits = login_limits(_client(request), username)
+    if await access.throttle.blocked(limits):
+        raise ApiError(429, "access.login_too_many")
     account = await access.store.run(lambda c: check_login(c, username, password))
     if account is None:
-        access.login_failures.fail(client)
+        await access.throttle.failed(limits)
         await access.audit.record("sign_in_failed", actor=username[:64])
         raise ApiError(401, "access.login_wrong")
     session_id = await access.store.run(lambda c: start_session(c, account.id))

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Route
 
 from board.templates import TEMPLATES, apply_template
 from board.write import write_meta
+from plan_export.untrusted import BadJson, parse_json
 from server.access.grants import Denied
 
 MAX_TITLE = 200
@@ -56,8 +57,8 @@ async def create_board(store: Any, title: str, template: str) -> dict[str, str]:
 
 async def post_board(request: Request) -> Response:
     try:
-        body = await request.json()
-    except ValueError:
+        body = parse_json(await request.body())
+    except BadJson:
         return JSONResponse({"error": "body must be JSON"}, status_code=400)
     if not isinstance(body, dict):
         return JSONResponse({"error": "body must be a JSON object"}, status_code=400)

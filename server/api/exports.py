@@ -8,6 +8,11 @@ The caller shows a board token, a join token or a session like any board route;
 every format; citizen: the sheet and the picture; others: none). The live room's
 state is exported — the main document only, never a restricted section — and
 every export is written to the audit log before the bytes leave the server.
+
+``&office=ORG`` (id or name) cuts json / fhir / pdf / sheet-png to one office's part
+(plan_export.office), refused (403) without the citizen's consent for it. The whole
+plan as a record (json, fhir) goes to the coordinator only; a professional signed in
+with an account takes their own organisation's part.
 Rendering runs in a worker thread, at most two at a time, so the rooms keep
 syncing while a picture is drawn.
 """
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import replace
 
 from pycrdt import Doc
 from starlette.datastructures import State
@@ -24,18 +30,22 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from board.i18n import t
+from board.read import read_plan
 from plan_export.formats import (
     FORMATS,
     Export,
     ExportError,
     ExportOptions,
+    NoConsent,
     allowed,
     export_doc,
     sheet_options,
 )
 from plan_export.sheet import SECTIONS
 from server.access.grants import Denied
+from server.access.sessions import Account
 from server.access.web import actor
+from server.orgs.consents import recorded_consents
 
 RENDER_SLOTS = 2
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
@@ -60,6 +70,7 @@ def _options(request: Request) -> ExportOptions:
         scale=scale,
         lang=lang,
         sheet=sheet_options(q.get("goals"), q.get("sections"), q.get("proposals") == "1", lang),
+        office=q.get("office") or None,
     )
 
 
@@ -71,9 +82,11 @@ async def get_export(request: Request) -> Response:
         grant = await state.access.authorize(request, board_id, None)
     except Denied as denied:
         return JSONResponse({"error": denied.reason}, status_code=denied.http_status)
+    account = await state.access.account(request)
     if not fmt:  # what this caller may download: the UI shows these buttons
         mine = [f for f in FORMATS if allowed(grant.role, f)]
-        return JSONResponse({"formats": mine, "sections": list(SECTIONS)})
+        offices = await _offices(state, board_id, grant.role, account)
+        return JSONResponse({"formats": mine, "sections": list(SECTIONS), "offices": offices})
     if fmt not in FORMATS:
         return JSONResponse({"error": f"format must be one of {', '.join(FORMATS)}"}, 400)
     lang = request.query_params.get("lang", "da")
@@ -82,18 +95,55 @@ async def get_export(request: Request) -> Response:
         return JSONResponse({"error": message}, status_code=403)
     try:
         options = _options(request)
+        refusal = _office_rule(grant.role, fmt, options.office, account, lang)
+        if refusal:
+            return JSONResponse({"error": refusal}, status_code=403)
+        if options.office is not None:
+            consents = await state.store.run(recorded_consents(board_id))
+            options = replace(options, consents=consents)
         update = await state.rooms.snapshot(board_id)
         async with _slots(state):
             result = await asyncio.to_thread(_render, update, fmt, board_id, options)
+    except NoConsent as err:
+        return JSONResponse({"error": str(err)}, status_code=403)
     except ExportError as err:
         return JSONResponse({"error": str(err)}, status_code=400)
-    await state.audit.record(
-        "export",
-        board_id=board_id,
-        actor=actor(grant),
-        detail={"format": fmt, "role": grant.role},
-    )
+    detail = {"format": fmt, "role": grant.role}
+    if options.office is not None:
+        detail["office"] = options.office
+    await state.audit.record("export", board_id=board_id, actor=actor(grant), detail=detail)
     return download(result, f"tavle-{_SAFE_NAME.sub('', board_id)[:64]}.{result.extension}")
+
+
+def _office_rule(
+    role: str, fmt: str, office: str | None, account: Account | None, lang: str
+) -> str | None:
+    """Why this export is refused (None: it is not). The whole plan as a record goes to the
+    coordinator only; a professional takes their own organisation's part."""
+    if role != "professional" or fmt not in ("json", "fhir"):
+        return None
+    lang = lang if lang in ("da", "en") else "da"
+    if office is None:
+        return t("export.full_coordinator_only", lang)
+    if account is None or " ".join(office.split()).casefold() != account.org.casefold():
+        return t("export.not_allowed", lang)
+    return None
+
+
+async def _offices(
+    state: State, board_id: str, role: str, account: Account | None
+) -> list[dict[str, str]]:
+    """The offices this caller may download a part for: all the board's for the
+    coordinator, their own for a professional (``[{"id", "name"}]``)."""
+    if role not in ("coordinator", "professional"):
+        return []
+    doc = Doc()
+    doc.apply_update(await state.rooms.snapshot(board_id))
+    orgs = read_plan(doc)[0].organisations
+    if role == "professional":
+        mine = account.org.casefold() if account else None
+        orgs = [o for o in orgs if o.name.casefold() == mine]
+    return [{"id": o.id, "name": o.name} for o in orgs]
 
 
 def download(result: Export, filename: str) -> Response:

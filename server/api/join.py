@@ -1,6 +1,6 @@
 """Joining a meeting without an account: the join code on the shared screen, and ``POST /api/join``.
 
-``GET /api/meetings/{id}/join-code`` (coordinator) makes a fresh code for the
+``POST /api/meetings/{id}/join-code`` (coordinator) makes a fresh code for the
 meeting, valid until the meeting ends, with its QR code (segno). The code goes
 into the URL *fragment* of the QR link, so it never reaches a server log.
 ``POST /api/join {"code", "name"}`` gives a join token bound to the board, a
@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 from server.access import casedb, joincodes
 from server.access.accounts import AccountError, clean_text
 from server.access.policy import write_right
+from server.access.throttle import join_limits
 from server.access.web import ApiError, access_of, actor, api, bad, json_body
 
 JOIN_ROLES = ("citizen", "relative", "support", "observer")
@@ -86,8 +87,6 @@ async def join(request: Request) -> Response:
     """A code and a name → ``{"board_id", "token", "role", "can_write", "participant_id"}``."""
     access = access_of(request)
     client = request.client.host if request.client else "unknown"
-    if access.join_failures.blocked(client):
-        raise ApiError(429, "access.too_many")
     body = await json_body(request)
     raw_name = body.get("name")
     if not isinstance(raw_name, str) or not raw_name.strip():
@@ -98,12 +97,15 @@ async def join(request: Request) -> Response:
         raise ApiError(400, "access.name_too_long") from err
     raw_code = body.get("code")
     code = joincodes.normalise(raw_code) if isinstance(raw_code, str) else None
+    limits = join_limits(client, code or "")
+    if await access.throttle.blocked(limits):
+        raise ApiError(429, "access.too_many")
     found = None
     if code is not None:
         digest = joincodes.code_hash(access.secret, code)
         found = await access.store.run(lambda c: casedb.redeem_code(c, digest))
     if found is None:
-        access.join_failures.fail(client)
+        await access.throttle.failed(limits)
         raise ApiError(400, "access.code_wrong")
     case, role, expires = found
     can_write = write_right(role, None)
@@ -127,7 +129,7 @@ async def join(request: Request) -> Response:
 
 
 routes: list[BaseRoute] = [
-    Route("/api/meetings/{meeting_id}/join-code", join_code, methods=["GET"]),
+    Route("/api/meetings/{meeting_id}/join-code", join_code, methods=["POST"]),
     Route("/api/meetings/{meeting_id}/end", end_meeting, methods=["POST"]),
     Route("/api/join", join, methods=["POST"]),
 ]

@@ -1,21 +1,16 @@
 """``tavle board …``: board administration from the command line.
 
-Sub-commands live on the ``board`` sub-parser; another module adds its own with
-``add_subcommand``-style lines in :func:`register` (e.g. import / export).
+Sub-commands live on the ``board`` sub-parser: ``create`` here, ``import`` and
+``export`` of plan records in :mod:`server.plan_io` (imported when they run).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
-import sys
 
-from pycrdt import Doc
-
-from server.api.boards import BadBoardRequest, board_seeder, check_request
-from server.config import Settings
-from server.plan_io import add_plan_commands, store_board
+from board.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from board.schema import TEMPLATE_NAMES
+from server.commands import lazy
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,11 +20,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     create.add_argument("--title", required=True, help="the board's title")
     create.add_argument("--template", default="blank", help="template name (default blank)")
     create.set_defaults(func=run_create)
-    add_plan_commands(board)
+    imp = board.add_parser("import", help="create a board from a plan record (JSON)")
+    imp.add_argument("file", help="plan record file (JSON), or - for standard input")
+    imp.add_argument("--title", default="", help="board title (default: the plan's title)")
+    imp.add_argument("--template", default="blank", choices=list(TEMPLATE_NAMES),
+                     help="draw this template around the plan (default blank)")
+    imp.add_argument("--lang", default=DEFAULT_LANGUAGE, choices=list(LANGUAGES),
+                     help="language of the template's texts (default da)")
+    imp.set_defaults(func=lazy("server.plan_io:run_import"))
+    exp = board.add_parser("export", help="print a board's plan record")
+    exp.add_argument("board_id", metavar="BOARD")
+    exp.add_argument("--format", choices=["json"], default="json")
+    exp.set_defaults(func=lazy("server.plan_io:run_export"))
     parser.set_defaults(func=lambda _args: parser.print_help() or 2)
 
 
 def run_create(args: argparse.Namespace) -> int:
+    import asyncio
+    import json
+    import sys
+
+    from pycrdt import Doc
+
+    from server.api.boards import BadBoardRequest, board_seeder, check_request
+    from server.config import Settings
+    from server.plan_io import store_board
+
     try:
         title, template = check_request(args.title, args.template)
     except BadBoardRequest as err:

@@ -8,26 +8,20 @@ export leaves an existing file as it was) and records the export in the audit lo
 from __future__ import annotations
 
 import argparse
-import asyncio
-import getpass
 import os
 import sys
-import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pycrdt import Doc
-
-from plan_export.formats import (
-    FORMATS,
-    Export,
-    ExportError,
-    ExportOptions,
-    export_doc,
-    sheet_options,
-)
-from server.access.audit import Audit
+from plan_export.formats import FORMATS, Export, ExportError, ExportOptions, sheet_options
 from server.config import Settings
-from server.store import Store
+
+if TYPE_CHECKING:  # imported when the command runs (server/commands/__init__.py)
+    from pycrdt import Doc
+
+    from server.store import Store
+
+SHEET_FORMATS = ("pdf", "sheet-png")
 
 
 class NoBoard(LookupError):
@@ -52,11 +46,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--proposals", action="store_true", help="sheet: include suggestions not agreed yet"
     )
+    parser.add_argument(
+        "--office",
+        metavar="ORG",
+        help="json/fhir/pdf/sheet-png: only this organisation's part (id or name); "
+        "refused unless the citizen has consented for it",
+    )
     parser.set_defaults(func=run)
 
 
 async def load_doc(store: Store, board_id: str) -> Doc:
     """The board's main document, replayed from the store's snapshot and update log."""
+    from pycrdt import Doc
+
     if await store.get_board(board_id) is None:
         raise NoBoard(board_id)
     doc = Doc()
@@ -67,16 +69,26 @@ async def load_doc(store: Store, board_id: str) -> Doc:
 
 
 async def _export(settings: Settings, args: argparse.Namespace, options: ExportOptions) -> Export:
+    import getpass
+    from dataclasses import replace
+
+    from plan_export.formats import export_doc
+    from server.access.audit import Audit
+    from server.orgs.consents import recorded_consents
+    from server.store import Store
+
     store = Store(settings)
     await store.start()
     try:
         doc = await load_doc(store, args.board_id)
+        if options.office is not None:
+            options = replace(options, consents=await store.run(recorded_consents(args.board_id)))
         result = export_doc(doc, args.format, board_id=args.board_id, options=options)
+        detail = {"format": args.format, "via": "cli"}
+        if options.office is not None:
+            detail["office"] = options.office
         await Audit(store).record(
-            "export",
-            board_id=args.board_id,
-            actor=f"cli:{getpass.getuser()}",
-            detail={"format": args.format, "via": "cli"},
+            "export", board_id=args.board_id, actor=f"cli:{getpass.getuser()}", detail=detail
         )
     finally:
         await store.close()
@@ -85,6 +97,8 @@ async def _export(settings: Settings, args: argparse.Namespace, options: ExportO
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as out:
@@ -96,12 +110,18 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    wants_sheet = args.format in SHEET_FORMATS or args.goals or args.sections or args.proposals
     try:
         options = ExportOptions(
             frame=args.frame,
             scale=args.scale,
             lang=args.lang,
-            sheet=sheet_options(args.goals, args.sections, args.proposals, args.lang),
+            sheet=sheet_options(args.goals, args.sections, args.proposals, args.lang)
+            if wants_sheet
+            else None,
+            office=args.office,
         )
         result = asyncio.run(_export(Settings.from_env(), args, options))
     except ExportError as err:

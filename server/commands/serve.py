@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 
-import uvicorn
-
-from server import logsafe
 from server.config import Settings
 
 
@@ -25,6 +22,10 @@ def run(args: argparse.Namespace) -> int:
     if args.port:
         overrides["port"] = args.port
     settings = Settings.from_env(**overrides)
+    import uvicorn
+
+    from server import logsafe
+
     logsafe.configure(settings.log_level)
     logging.getLogger("tavle.serve").info(
         "data folder %s (%s); other tavle commands use the same one from any folder",
@@ -50,5 +51,9 @@ def run(args: argparse.Namespace) -> int:
         loop="uvloop",
         ws_per_message_deflate=False,
         timeout_graceful_shutdown=5,
+        # X-Forwarded-For / -Proto only from the configured proxies (uvicorn's own default
+        # trusts 127.0.0.1, which let anyone on the machine pick their address)
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
     )
     return 0

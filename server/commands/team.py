@@ -8,19 +8,11 @@ can check a team's overview without a running server.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import getpass
 import json
 import sys
 from typing import Any
 
-from server.access.accounts import team_by_name
-from server.access.audit import Audit
-from server.commands.export import load_doc
 from server.config import Settings
-from server.store import Store
-from server.team import db as teamdb
-from server.team.boards import card_json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,6 +25,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 async def _cards(settings: Settings, team: str) -> list[dict[str, Any]] | None:
+    import getpass
+
+    from server.access.accounts import team_by_name
+    from server.access.audit import Audit
+    from server.commands.export import load_doc
+    from server.store import Store
+    from server.team import db as teamdb
+    from server.team.boards import card_json
+
     store = Store(settings)
     await store.start()
     try:
@@ -59,6 +60,8 @@ def _line(card: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio
+
     cards = asyncio.run(_cards(Settings.from_env(), args.team))
     if cards is None:
         print(f"tavle team: no team {args.team!r}", file=sys.stderr)

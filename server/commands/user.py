@@ -8,15 +8,10 @@ history, process lists and logs.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import getpass
 import json
 import sys
 
-from server.access.accounts import AccountError, create_user
-from server.access.passwords import WeakPassword
 from server.config import Settings
-from server.store import Store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,6 +32,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def read_password() -> str:
     """One line from a pipe, or asked twice (hidden) at a terminal."""
+    import getpass
+
+    from server.access.accounts import AccountError
+
     if not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\r\n")
     first = getpass.getpass("Adgangskode / password: ")
@@ -46,6 +45,9 @@ def read_password() -> str:
 
 
 async def _create(settings: Settings, args: argparse.Namespace, password: str) -> dict[str, str]:
+    from server.access.accounts import create_user
+    from server.store import Store
+
     store = Store(settings)
     await store.start()
     try:
@@ -58,6 +60,11 @@ async def _create(settings: Settings, args: argparse.Namespace, password: str) -
 
 
 def run_create(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from server.access.accounts import AccountError
+    from server.access.passwords import WeakPassword
+
     try:
         password = read_password()
         created = asyncio.run(_create(Settings.from_env(), args, password))

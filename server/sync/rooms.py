@@ -32,7 +32,11 @@ from server.sync.protocol import (
     ProtocolError,
     adds_nothing,
     awareness_frame,
+    check_state_vector,
+    check_update,
     classify,
+    encode_awareness,
+    parse_awareness,
     sync_step1_frame,
     sync_step2_frame,
     update_frame,
@@ -43,7 +47,13 @@ from server.sync.wsfast import EXTENSION, FastSocket, binary_frame
 log = logging.getLogger("tavle.rooms")
 
 EMPTY_UPDATE = b"\x00\x00"
-MAX_AWARENESS_IDS = 32  # a client announces its own state; a few more only across reloads
+# awareness bounds (docs/security.md): the ids one connection may speak for (a browser tab
+# uses one), and the states of one room (each at most TAVLE_MAX_AWARENESS_BYTES)
+MAX_AWARENESS_IDS = 4
+MAX_ROOM_AWARENESS_STATES = 256
+# entries in one frame: a client re-sends the states it receives (a whole room's at most);
+# 170,000 removals in one 2 MiB frame held the event loop for half a second
+MAX_AWARENESS_ENTRIES = 2 * MAX_ROOM_AWARENESS_STATES
 Listener = Callable[[str, bytes], None]
 
 
@@ -113,8 +123,10 @@ class Connection:
         "socket",
         "grant",
         "limit",
+        "limit_bytes",
         "flusher",
         "queue",
+        "queued",
         "marked",
         "written",
         "fast",
@@ -129,13 +141,21 @@ class Connection:
     )
 
     def __init__(
-        self, socket: Socket, grant: Grant, limit: int, label: str, flusher: Flusher
+        self,
+        socket: Socket,
+        grant: Grant,
+        limit: int,
+        label: str,
+        flusher: Flusher,
+        limit_bytes: int = 0,
     ) -> None:
         self.socket = socket
         self.grant = grant
-        self.limit = limit
+        self.limit = limit  # frames in the queue
+        self.limit_bytes = limit_bytes or 1 << 62  # their bytes (0: no bound)
         self.flusher = flusher
         self.queue: deque[bytes] = deque()
+        self.queued = 0  # bytes in the queue
         self.marked = False
         self.written = float("-inf")  # loop time of the Flusher's last write
         self.fast: FastSocket | None = None
@@ -154,7 +174,8 @@ class Connection:
         self.writer = asyncio.get_running_loop().create_task(writing)
 
     def send(self, frame: bytes, wire: bytes | None = None) -> None:
-        """Queue a frame; a full queue means a slow consumer, which is closed (4408).
+        """Queue a frame; a full queue (frames or bytes) means a slow consumer, which is
+        closed (4408).
 
         ``wire``: the same frame already made into WebSocket bytes (a fan-out makes them
         once for all its receivers); the fast socket's queue holds those bytes.
@@ -162,12 +183,14 @@ class Connection:
         if self.closing is not None:
             return
         queue = self.queue
-        if len(queue) >= self.limit:
-            self.close(CloseCode.SLOW_CONSUMER, "slow consumer")
-            return
         if self.fast is not None:
             frame = wire or binary_frame(frame)
+        queued = self.queued + len(frame)
+        if len(queue) >= self.limit or queued > self.limit_bytes:
+            self.close(CloseCode.SLOW_CONSUMER, "slow consumer")
+            return
         queue.append(frame)
+        self.queued = queued
         if not self.marked:
             self.marked = True
             self.flusher.mark(self)
@@ -185,6 +208,7 @@ class Connection:
             return
         data = queue.popleft() if len(queue) == 1 else b"".join(queue)
         queue.clear()
+        self.queued = 0
         self.written = now
         try:
             fast.write_frames(data)
@@ -199,6 +223,7 @@ class Connection:
             return
         self.closing = (code, reason)
         self.queue.clear()
+        self.queued = 0
         log.info("closing %s: %d %s", self.label, code, reason)
         if self.writer is not None:
             self.writer.cancel()  # it may be blocked sending to a slow client
@@ -225,6 +250,7 @@ class Connection:
                         await writable.wait()  # the client reads slowly: frames pile up
                     data = b"".join(queue)
                     queue.clear()
+                    self.queued = 0
                     fast.write_frames(data)
         except asyncio.CancelledError:
             raise
@@ -241,7 +267,9 @@ class Connection:
                 await wakeup.wait()
                 wakeup.clear()
                 while queue:
-                    await send(queue.popleft())
+                    frame = queue.popleft()
+                    self.queued -= len(frame)
+                    await send(frame)
         except asyncio.CancelledError:
             raise
         except Exception:  # the peer went away; the reader sees the disconnect
@@ -265,6 +293,7 @@ class Room:
         self.connections: set[Connection] = set()
         self.clients: set[Connection] = set()  # the broadcast set: handshake done
         self.awareness = AwarenessTable()
+        self.owners: dict[int, Connection] = {}  # awareness client id → its connection
         self.guard: Guard | None = None
         self.size = 0  # encoded size estimate: exact after load, + each update since
         self.logged = 0  # updates in the store's log since the last snapshot
@@ -307,6 +336,7 @@ class Room:
         frame = classify(raw)
         kind = frame.kind
         if kind is Kind.UPDATE or kind is Kind.SYNC_STEP2:
+            check_update(frame.payload)
             if not conn.grant.can_write:
                 if adds_nothing(frame.payload, self.doc):
                     return  # a read-only client's SyncStep2 of what the room already has
@@ -316,24 +346,55 @@ class Room:
         elif kind is Kind.SYNC_STEP1:
             self._sync(conn, frame.payload)
         elif kind is Kind.AWARENESS:
-            present, removed = self.awareness.apply(frame.payload)
-            if not present and not removed:
-                return  # nothing new (y-websocket clients re-send what they receive)
-            conn.awareness_ids.update(present)
-            conn.awareness_ids.difference_update(removed)
-            if len(conn.awareness_ids) > MAX_AWARENESS_IDS:
-                raise ProtocolError(CloseCode.TOO_LARGE, "too many awareness states")
-            self._fan_out(raw, None)
-            if not conn.joined:
-                conn.send(raw)  # the echo keeps y-websocket's 30 s timeout alive
-            self.registry.bus.publish_awareness(self.doc_key, frame.payload)
+            self._awareness(conn, frame.payload, raw)
         else:  # query-awareness
             conn.send(awareness_frame(self.awareness.encode()))
+
+    def _awareness(self, conn: Connection, payload: bytes, raw: bytes) -> None:
+        """Apply and relay the entries ``conn`` may speak for; the rest are never stored."""
+        limit = self.registry.settings.max_awareness_bytes
+        entries = parse_awareness(payload, limit, MAX_AWARENESS_ENTRIES)
+        accepted = [entry for entry in entries if self._speaks_for(conn, *entry)]
+        present, removed = self.awareness.apply_entries(accepted)
+        if not present and not removed:
+            return  # nothing new (y-websocket clients re-send what they receive)
+        if len(accepted) != len(entries):
+            payload = encode_awareness(accepted)
+            raw = awareness_frame(payload)
+        self._fan_out(raw, None)
+        if not conn.joined:
+            conn.send(raw)  # the echo keeps y-websocket's 30 s timeout alive
+        self.registry.bus.publish_awareness(self.doc_key, payload)
+
+    def _speaks_for(self, conn: Connection, client_id: int, clock: int, state: str) -> bool:
+        """Whether ``conn`` may set this entry: its own ids, or a new one it claims now.
+
+        y-websocket clients re-send the states they receive, so an entry for another
+        connection's id is ignored, not punished; so is a removal of an id nobody owns
+        (such removals, of fresh ids, once filled the table without limit).
+        """
+        owner = self.owners.get(client_id)
+        if owner is conn:
+            return True
+        if (
+            owner is not None
+            or state == "null"
+            or not self.awareness.is_news(client_id, clock, state)
+        ):
+            return False
+        if len(conn.awareness_ids) >= MAX_AWARENESS_IDS:
+            raise ProtocolError(CloseCode.TOO_LARGE, "too many awareness states")
+        if len(self.awareness.entries) >= MAX_ROOM_AWARENESS_STATES:
+            raise ProtocolError(CloseCode.TOO_LARGE, "too many awareness states in the room")
+        conn.awareness_ids.add(client_id)
+        self.owners[client_id] = conn
+        return True
 
     def _sync(self, conn: Connection, state_vector: bytes) -> None:
         if state_vector == EMPTY_STATE_VECTOR:
             conn.send(self.full_step2())
         else:
+            check_state_vector(state_vector)
             try:
                 missing = self.doc.get_update(state_vector)
             except ValueError as exc:
@@ -420,6 +481,9 @@ class Room:
         self.connections.discard(conn)
         self.clients.discard(conn)
         removal = self.awareness.remove(list(conn.awareness_ids))
+        for client_id in conn.awareness_ids:
+            if self.owners.get(client_id) is conn:
+                del self.owners[client_id]
         if removal is not None:
             self._fan_out(awareness_frame(removal), None)
             self.registry.bus.publish_awareness(self.doc_key, removal)
@@ -641,4 +705,12 @@ class RoomRegistry:
     def connection(self, socket: Socket, grant: Grant, doc_key: str) -> Connection:
         """A new connection for ``socket``, with this server's queue bound."""
         label = f"{doc_key}/{grant.role}"
-        return Connection(socket, grant, self.settings.send_queue_frames, label, self.flusher)
+        settings = self.settings
+        return Connection(
+            socket,
+            grant,
+            settings.send_queue_frames,
+            label,
+            self.flusher,
+            settings.send_queue_bytes,
+        )

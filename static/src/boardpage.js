@@ -98,6 +98,7 @@ export async function startBoard({ t, lang }) {
   const tools = new Tools(renderer, editor, {
     canWrite, undo, editText,
     laser: (x, y) => presence.laser(x, y),
+    liveStroke: (live) => presence.liveStroke(live),
     cursor: (x, y) => presence.cursor(x, y),
     onChange: () => refresh(),
   });

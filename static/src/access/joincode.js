@@ -10,7 +10,7 @@ export async function mountJoinCode(el, { t, lang = "da", meetingId } = {}) {
   const meeting = meetingId || new URLSearchParams(location.search).get("meeting");
   if (!el || !meeting) return null;
   try {
-    const shown = await call("GET", `/api/meetings/${encodeURIComponent(meeting)}/join-code`, undefined, { lang });
+    const shown = await call("POST", `/api/meetings/${encodeURIComponent(meeting)}/join-code`, {}, { lang });
     const joinUrl = new URL(shown.url);
     el.replaceChildren(
       h("p", { class: "join-label" }, t("access.join_code_label")),

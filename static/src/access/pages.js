@@ -7,11 +7,12 @@ import { startJoin } from "./join.js";
 import { startLogin } from "./login.js";
 import { startCases } from "./cases.js";
 import { startStatement } from "./statement.js";
+import { startOrgs } from "./orgs.js";
 
 const lang = currentLang();
 const t = makeT(lang);
 translatePage(t, lang);
 languageSwitch(document.getElementById("lang"), t, lang);
 
-const starts = { join: startJoin, login: startLogin, cases: startCases, accessibility: startStatement };
+const starts = { join: startJoin, login: startLogin, cases: startCases, orgs: startOrgs, accessibility: startStatement };
 starts[document.body.dataset.page]?.({ t, lang });

@@ -9,6 +9,15 @@ const LANE_FIELDS = { goal: ["horizon", "member"], action: ["status", "member"] 
 
 export const newId = () => crypto.randomUUID().replace(/-/g, "").slice(0, 16);
 
+/**
+ * The stored fields of a new stroke: style {tool, color, width}, flat integer points
+ * [x, y, pressure, …]. Every stroke the canvas makes is made here (the stored point
+ * format is docs/board-format.md's business and changes only here).
+ */
+export function strokeElement(style, points) {
+  return { type: "stroke", tool: style.tool, color: style.color, width: style.width, points };
+}
+
 /** A copy of an element moved by (dx, dy) board units. */
 export function translated(el, dx, dy) {
   dx = Math.round(dx);
@@ -50,8 +59,12 @@ export class Editor {
 
   /** Add elements (fields of their type); returns the new ids. */
   add(...els) {
+    return this.addAs(els.map(() => newId()), els);
+  }
+
+  /** Add elements under the given ids (a stroke keeps the id its live preview had). */
+  addAs(ids, els) {
     let z = this.zRange()[1];
-    const ids = els.map(() => newId());
     this.transact(() => {
       els.forEach((el, i) => {
         this.elements.set(ids[i], { ...el, id: ids[i], z: el.z ?? ++z, author: this.user.name, created: Date.now() });
@@ -126,7 +139,7 @@ export class Editor {
         this.elements.delete(id);
         for (const part of parts) {
           const nid = newId();
-          this.elements.set(nid, { ...el, id: nid, points: part });
+          this.elements.set(nid, { ...el, ...strokeElement(el, part), id: nid });
         }
       }
     });

@@ -1,9 +1,12 @@
 // Who is here, where they point and what they look at — all through Yjs awareness,
 // never stored in the board: live cursors with names, the laser pointer (fades),
-// the participant list, "Følg {navn}" and the coordinator's "Vis alle min skærm".
+// strokes while they are drawn, the participant list, "Følg {navn}" and the
+// coordinator's "Vis alle min skærm".
+import { fromWire } from "./livestroke.js";
 
 const LASER_MS = 1500;
 const SEND_MS = 40;
+const SETTLE_MS = 1000; // a finished live stroke stays drawn until its element arrives, at most this
 
 export class Presence {
   constructor(awareness, renderer, ui) {
@@ -16,6 +19,7 @@ export class Presence {
     this.lasers = new Map(); // clientId -> {points, at}
     this.cursorEls = new Map();
     this.userKeys = new Map();
+    this.peerStrokes = new Map(); // clientId -> id of the stroke they are drawing
     this.lastSend = 0;
     this.queued = null;
     awareness.setLocalStateField("user", { ...ui.user, role: ui.role });
@@ -46,6 +50,7 @@ export class Presence {
       return;
     }
     const state = { ...(this.aw.getLocalState() || {}), ...this.queued };
+    if (this.queued.live) state.live = this.queued.live.wire(); // its points as of now
     this.queued = null;
     this.lastSend = performance.now();
     this.aw.setLocalState(state);
@@ -53,6 +58,11 @@ export class Presence {
 
   cursor(x, y) {
     this.send({ cursor: x === null ? null : [Math.round(x), Math.round(y)] });
+  }
+
+  /** The stroke I am drawing (a LiveStroke, read when sent) or null when it ends. */
+  liveStroke(live) {
+    this.send({ live });
   }
 
   laser(x, y) {
@@ -73,6 +83,7 @@ export class Presence {
       const s = states.get(id);
       if (id === this.aw.clientID || !s) continue;
       if (s.laser?.length) this.lasers.set(id, { points: s.laser, at: performance.now() });
+      this.showLive(id, s.live);
       if (s.summon && s.user?.role === "coordinator" && this.seenSummons.get(id) !== s.summon) {
         this.seenSummons.set(id, s.summon);
         this.follow(id);
@@ -81,11 +92,27 @@ export class Presence {
     }
     for (const id of removed) {
       this.lasers.delete(id);
+      this.r.setPeerLive(this.peerStrokes.get(id), null); // they left: their stroke goes
+      this.peerStrokes.delete(id);
       if (id === this.following) this.follow(null);
     }
     if (added.length || removed.length || updated.some((id) => this.changedUser(id))) this.renderPeople();
     // my own awareness changes as my view moves: that alone needs no redraw
     if ([...added, ...updated, ...removed].some((id) => id !== this.aw.clientID)) this.r.requestFrame();
+  }
+
+  /**
+   * A peer's stroke in progress. When they lift the pen (or go on with a new part of a
+   * long stroke) its element is on its way: the preview stays until it arrives (the
+   * renderer drops it then) or SETTLE_MS passed (a stroke that was not committed).
+   */
+  showLive(client, wire) {
+    const el = fromWire(wire);
+    const before = this.peerStrokes.get(client);
+    if (before && before !== el?.id) setTimeout(() => this.r.setPeerLive(before, null), SETTLE_MS);
+    if (el) this.peerStrokes.set(client, el.id);
+    else this.peerStrokes.delete(client);
+    if (el) this.r.setPeerLive(el.id, el);
   }
 
   changedUser(id) {

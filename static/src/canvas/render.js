@@ -22,6 +22,7 @@ export class Renderer {
     this.culling = true;
     this.selection = new Set();
     this.live = [];            // elements being drawn, not yet in the doc
+    this.peerLive = new Map(); // id -> item: strokes others are drawing (from awareness)
     this.overlays = [];        // fn(ctx, renderer) drawn in board space after elements
     this.afterDraw = [];       // fn(renderer) after each frame (DOM overlays)
     this.viewListeners = [];   // fn(view) when the viewport changes
@@ -58,6 +59,14 @@ export class Renderer {
     if (!box || !box.every(Number.isFinite)) return;
     this.items.set(id, { el, box, path: null, lines: null });
     this.grid.insert(id, box);
+  }
+
+  /** Show (or with null, forget) a stroke someone else is drawing, under its element id. */
+  setPeerLive(id, el) {
+    if (id === undefined) return;
+    if (el) this.peerLive.set(id, { el, box: bounds(el), path: null });
+    else if (!this.peerLive.delete(id)) return;
+    this.schedule();
   }
 
   drop(id) {
@@ -210,6 +219,11 @@ export class Renderer {
   /** What is drawn over the elements every frame: live strokes, selection, overlays. */
   finish(t0) {
     for (const el of this.live) this.drawItem({ el, box: bounds(el) });
+    const visible = this.visibleBox();
+    for (const [id, item] of this.peerLive) {
+      if (this.items.has(id)) this.peerLive.delete(id); // committed: drawn as an element now
+      else if (intersects(item.box, visible)) this.drawItem(item);
+    }
     this.drawSelection();
     for (const fn of this.overlays) fn(this.ctx, this);
     this.frames++;

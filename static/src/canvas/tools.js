@@ -2,8 +2,8 @@
 // Palm rejection: while a pen is down (or was, in the last PALM_MS), touch is ignored.
 // Two touches pan and pinch-zoom; a wheel zooms at the cursor.
 import { contains, hit, intersects } from "./geometry.js";
-import { scaled, translated } from "./edit.js";
-import { MAX_STROKE_POINTS } from "../ui/limits.js";
+import { scaled, strokeElement, translated } from "./edit.js";
+import { LiveStroke } from "./livestroke.js";
 
 const PALM_MS = 1000;
 const SHAPES = ["rect", "ellipse", "line", "arrow"];
@@ -13,7 +13,7 @@ export class Tools {
   constructor(renderer, editor, opts) {
     this.r = renderer;
     this.ed = editor;
-    this.opts = opts; // {canWrite, undo, editText(id), laser(x, y), cursor(x, y), onChange()}
+    this.opts = opts; // {canWrite, undo, editText(id), laser(x, y), cursor(x, y), liveStroke(live|null), onChange()}
     this.tool = opts.canWrite ? "pen" : "select";
     this.color = "#1d3557";
     this.width = 4; // CSS px at zoom 1
@@ -190,31 +190,48 @@ export class Tools {
     return e.pointerType === "pen" && e.pressure > 0 ? Math.round(e.pressure * 1000) : 500;
   }
 
+  /**
+   * A pen or highlighter stroke. While it is drawn the others see it through awareness
+   * (opts.liveStroke, paced by Presence); on lift it is committed to the document once,
+   * under the id its preview had. A stroke too long for one awareness state is committed
+   * in parts as it goes, and the parts are one undo step.
+   */
   strokeGesture(tool, x, y, e) {
-    const el = {
-      type: "stroke", tool, color: this.color,
-      width: Math.round(this.width * 10 * (tool === "highlighter" ? 4 : 1)),
-      points: [Math.round(x), Math.round(y), this.pressure(e)],
+    const style = { tool, color: this.color, width: Math.round(this.width * 10 * (tool === "highlighter" ? 4 : 1)) };
+    let live = new LiveStroke(style, Math.round(x), Math.round(y), this.pressure(e));
+    let parts = 0;
+    const show = () => {
+      this.r.live = [live.drawable()];
+      this.r.schedule();
+      if (live.length > 1) this.opts.liveStroke(live); // a tap is no stroke yet (it may pick a card)
     };
-    this.r.live = [el];
-    this.r.schedule();
+    const commit = () => {
+      // Y.UndoManager merges a change made within captureTimeout of the last one
+      if (parts++) this.opts.undo.lastChange = Date.now();
+      this.ed.addAs([live.id], [strokeElement(live.style, live.points)]);
+    };
+    show();
     return {
       move: (bx, by, ev) => {
-        const p = el.points, n = p.length;
-        if (Math.abs(p[n - 3] - bx) + Math.abs(p[n - 2] - by) < 2) return;
-        el.points = [...p, Math.round(bx), Math.round(by), this.pressure(ev)];
-        this.r.live = [el];
-        this.r.schedule();
+        if (!live.add(Math.round(bx), Math.round(by), this.pressure(ev))) return;
+        if (live.full) {
+          commit();
+          live = live.rest();
+        }
+        show();
       },
       end: () => {
         this.r.live = [];
         // a tap on a plan card selects it (so "Enig" knows what to agree to) instead of a dot
-        const card = el.points.length === 3 && this.cardAt(x, y);
-        if (card) return this.select([card]);
-        el.points = el.points.slice(0, MAX_STROKE_POINTS * 3);
-        this.ed.add(el);
+        const card = !parts && live.length === 1 && this.cardAt(x, y);
+        if (card) this.select([card]);
+        else commit(); // before the awareness goes: the element reaches the others first
+        this.opts.liveStroke(null);
       },
-      cancel: () => (this.r.live = []),
+      cancel: () => {
+        this.r.live = [];
+        this.opts.liveStroke(null);
+      },
     };
   }
 
