@@ -13,8 +13,10 @@
 
 import fs from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import WebSocket from 'ws'
 import * as Y from 'yjs'
+import {
+  CLIENT_DIGITS, SEQ_DIGITS, Tally, closesOf, connectAll, connectRaw, cpuWindow, markerKey, percentile, readDigits, varUintBytes
+} from './loadutil.mjs'
 
 const defaults = {
   urls: [], // one WebSocket URL per room (token included)
@@ -29,33 +31,9 @@ const defaults = {
 }
 
 const MARKER = Buffer.from('bm~')
-const CLIENT_DIGITS = 5
-const SEQ_DIGITS = 6
 const MARKER_LEN = MARKER.length + CLIENT_DIGITS + SEQ_DIGITS
-const SYNC_STEP1_EMPTY = Uint8Array.from([0, 0, 1, 0]) // sync, step 1, state vector {}
-const SYNC_STEP2_EMPTY = Uint8Array.from([0, 1, 2, 0, 0]) // sync, step 2, empty update
 
 const log = (...args) => console.error('[loadgen]', ...args)
-
-function markerKey (client, seq) {
-  return `bm~${String(client).padStart(CLIENT_DIGITS, '0')}${String(seq).padStart(SEQ_DIGITS, '0')}`
-}
-
-function readDigits (buf, at, n) {
-  let v = 0
-  for (let i = at; i < at + n; i++) v = v * 10 + (buf[i] - 48)
-  return v
-}
-
-function varUintBytes (n) {
-  const out = []
-  while (n > 127) {
-    out.push((n & 127) | 128)
-    n = Math.floor(n / 128)
-  }
-  out.push(n)
-  return out
-}
 
 /** Update frames [0, 2, len, update] for one client: each sets one stroke of ~20 points. */
 function precomputeFrames (client, count) {
@@ -86,30 +64,6 @@ function precomputeFrames (client, count) {
   return frames
 }
 
-function procCpuTicks (pid) {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return Number(fields[11]) + Number(fields[12]) // utime + stime (fields 14, 15)
-}
-
-/** Busy and total CPU time of the whole machine in ticks (all cores, from /proc/stat). */
-function machineTicks () {
-  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
-  const idle = f[3] + f[4] // idle + iowait
-  const total = f.slice(0, 8).reduce((a, b) => a + b, 0)
-  return { busy: total - idle, total }
-}
-
-function procMemKiB (pid, key) {
-  const m = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${key}:\\s+(\\d+)`))
-  return m ? Number(m[1]) : 0
-}
-
-function percentile (sorted, q) {
-  if (sorted.length === 0) return null
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
-}
-
 class Client {
   constructor (run, index, url) {
     this.run = run
@@ -125,28 +79,7 @@ class Client {
   }
 
   connect () {
-    return new Promise((resolve) => {
-      const ws = new WebSocket(this.url, { perMessageDeflate: false })
-      this.ws = ws
-      ws.binaryType = 'nodebuffer'
-      ws.on('open', () => ws.send(SYNC_STEP1_EMPTY))
-      ws.on('message', (data) => {
-        if (data[0] !== 0) return // awareness and others: not measured
-        if (data[1] === 2) this.onUpdate(data)
-        else if (data[1] === 1) {
-          if (!this.synced) { this.synced = true; resolve() }
-          this.onUpdate(data) // a SyncStep2 may carry updates the client missed
-        } else if (data[1] === 0) ws.send(SYNC_STEP2_EMPTY)
-      })
-      ws.on('close', (code, reason) => {
-        this.closed = { code, reason: String(reason) }
-        if (!this.synced) resolve()
-      })
-      ws.on('error', (err) => {
-        this.closed = this.closed || { code: 0, reason: err.message }
-        if (!this.synced) resolve()
-      })
-    })
+    return connectRaw(this, this.url)
   }
 
   onUpdate (buf) {
@@ -162,13 +95,13 @@ class Client {
       if (sender === prevSender && seq === prevSeq) continue // key and value.id of one item
       prevSender = sender
       prevSeq = seq
-      run.record(this, sender, seq, now)
+      run.tally.record(run.cfg.clients, this, this.lastSeq, sender, seq, now)
     }
   }
 
   sendNext (now) {
     const frame = this.run.frames[this.index][this.sent]
-    this.run.sendTime[this.index * this.run.perClient + this.sent] = now
+    this.run.tally.sendTime[this.index * this.run.perClient + this.sent] = now
     this.ws.send(frame)
     this.sent++
   }
@@ -179,14 +112,7 @@ class Run {
     this.cfg = cfg
     this.perClient = Math.ceil(cfg.rate * cfg.duration)
     const total = cfg.urls.length * cfg.clients
-    this.sendTime = new Float64Array(total * this.perClient)
-    this.deliveredPerUpdate = new Uint8Array(total * this.perClient)
-    this.latencies = new Float64Array(total * this.perClient * Math.max(1, cfg.clients - 1))
-    this.delivered = 0
-    this.duplicates = 0
-    this.outOfOrder = 0
-    this.echoes = 0
-    this.foreign = 0
+    this.tally = new Tally(total, this.perClient, cfg.clients - 1)
     this.lagMax = 0
     this.lags = []
     const t0 = performance.now()
@@ -199,31 +125,8 @@ class Run {
     }
   }
 
-  record (receiver, sender, seq, now) {
-    const senderRoom = Math.floor(sender / this.cfg.clients)
-    if (senderRoom !== receiver.room) { this.foreign++; return }
-    const local = sender % this.cfg.clients
-    if (local === receiver.local) { this.echoes++; return }
-    const last = receiver.lastSeq[local]
-    if (seq <= last) { this.duplicates++; return }
-    if (seq !== last + 1) this.outOfOrder++
-    receiver.lastSeq[local] = seq
-    const slot = sender * this.perClient + seq
-    this.deliveredPerUpdate[slot]++
-    this.latencies[this.delivered++] = now - this.sendTime[slot]
-  }
-
   async connectAll () {
-    const queue = [...this.clients]
-    const worker = async () => {
-      while (queue.length) await queue.shift().connect()
-    }
-    const t0 = performance.now()
-    await Promise.race([
-      Promise.all(Array.from({ length: this.cfg.connectConcurrency }, worker)),
-      new Promise((resolve) => setTimeout(resolve, this.cfg.syncTimeout * 1000))
-    ])
-    this.connectMs = performance.now() - t0
+    this.connectMs = await connectAll(this.clients, this.cfg.connectConcurrency, this.cfg.syncTimeout)
     return this.clients.filter((c) => c.synced && !c.closed).length
   }
 
@@ -257,7 +160,7 @@ class Run {
 
   async drain (expected) {
     const deadline = performance.now() + this.cfg.drain * 1000
-    while (this.delivered < expected && performance.now() < deadline) {
+    while (this.tally.delivered < expected && performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
   }
@@ -270,39 +173,23 @@ async function main () {
   const live = await run.connectAll()
   log(`${live}/${run.clients.length} clients synced in ${run.connectMs.toFixed(0)} ms`)
 
-  const pid = cfg.serverPid
-  const ticks0 = pid ? procCpuTicks(pid) : 0
-  const machine0 = machineTicks()
-  const cpu0 = process.cpuUsage()
-  const elu0 = performance.eventLoopUtilization()
-  const t0 = performance.now()
+  const window = cpuWindow(cfg.serverPid, cfg.clockTicks)
   await run.sendAll()
   const sent = run.clients.reduce((n, c) => n + c.sent, 0)
   const expected = sent * (cfg.clients - 1)
   await run.drain(expected)
-  const windowMs = performance.now() - t0
-  const elu = performance.eventLoopUtilization(elu0)
-  const cpu = process.cpuUsage(cpu0)
-  const serverCpuMs = pid ? ((procCpuTicks(pid) - ticks0) * 1000) / cfg.clockTicks : null
-  const machine1 = machineTicks()
-  const machineBusyMs = ((machine1.busy - machine0.busy) * 1000) / cfg.clockTicks
+  const measured = window.end()
 
-  const lat = run.latencies.slice(0, run.delivered).sort()
+  const tally = run.tally
+  const lat = tally.latencies.slice(0, tally.delivered).sort()
   const lags = Float64Array.from(run.lags).sort()
   let incomplete = 0
   for (const c of run.clients) {
     for (let s = 0; s < c.sent; s++) {
-      if (run.deliveredPerUpdate[c.index * run.perClient + s] !== cfg.clients - 1) incomplete++
+      if (tally.deliveredPer[c.index * run.perClient + s] !== cfg.clients - 1) incomplete++
     }
   }
-  const closes = {}
-  for (const c of run.clients) {
-    if (c.closed) {
-      const k = `${c.closed.code} ${c.closed.reason}`.trim()
-      closes[k] = (closes[k] || 0) + 1
-    }
-    c.ws?.terminate()
-  }
+  const closes = closesOf(run.clients)
   const result = {
     rooms: cfg.urls.length,
     clients: cfg.clients,
@@ -312,23 +199,22 @@ async function main () {
     connectMs: Math.round(run.connectMs),
     sent,
     expected,
-    delivered: run.delivered,
+    delivered: tally.delivered,
     incompleteUpdates: incomplete,
-    duplicates: run.duplicates,
-    outOfOrder: run.outOfOrder,
-    echoes: run.echoes,
-    foreign: run.foreign,
+    duplicates: tally.duplicates,
+    outOfOrder: tally.outOfOrder,
+    echoes: tally.echoes,
+    foreign: tally.foreign,
     closesDuringRun: closes,
     latencyMs: { p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), max: lat.length ? lat[lat.length - 1] : null },
-    windowMs: Math.round(windowMs),
-    serverCpuMs,
-    // CPU used by everything else on the machine meanwhile: noise for this run
-    otherCpuMs: Math.round(machineBusyMs - (serverCpuMs || 0) - (cpu.user + cpu.system) / 1000),
-    serverRssKiB: pid ? procMemKiB(pid, 'VmRSS') : null,
-    serverPeakRssKiB: pid ? procMemKiB(pid, 'VmHWM') : null,
+    windowMs: measured.windowMs,
+    serverCpuMs: measured.serverCpuMs,
+    otherCpuMs: measured.otherCpuMs,
+    serverRssKiB: measured.serverRssKiB,
+    serverPeakRssKiB: measured.serverPeakRssKiB,
     loadgen: {
-      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
-      eventLoopUtilization: Number(elu.utilization.toFixed(3)),
+      cpuMs: measured.loadgenCpuMs,
+      eventLoopUtilization: measured.eventLoopUtilization,
       sendLagP99Ms: percentile(lags, 0.99),
       sendLagMaxMs: run.lagMax,
       rssKiB: Math.round(process.memoryUsage().rss / 1024)

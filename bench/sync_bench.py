@@ -140,14 +140,21 @@ def running(
                     proc.wait()
 
 
+def pinned(argv: list[str], cpus: str | None) -> list[str]:
+    """``argv`` run on the CPUs ``cpus`` (taskset's list, e.g. "0"); as is for None.
+    taskset execs the command, so the process id stays the server's own."""
+    return argv if cpus is None else ["taskset", "-c", cpus, *argv]
+
+
 @contextmanager
-def tavle_server(command: str | None, nice: int) -> Iterator[Server]:
+def tavle_server(command: str | None, nice: int, cpus: str | None = None) -> Iterator[Server]:
     """``tavle serve`` (or ``command`` with ``{port}`` filled in) on SQLite in a temp dir."""
     port = free_port()
     if command:
         argv = shlex.split(command.format(port=port))
     else:
         argv = [str(VENV_BIN / "tavle"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    argv = pinned(argv, cpus)
     with tempfile.TemporaryDirectory(prefix="bench-tavle-data-") as data:
         # open board creation: the rooms are made over POST /api/boards without signing in
         env = {**os.environ, "TAVLE_DATA_DIR": data, "PYTHONPATH": str(ROOT)}
@@ -158,12 +165,12 @@ def tavle_server(command: str | None, nice: int) -> Iterator[Server]:
 
 
 @contextmanager
-def yws_server(nice: int) -> Iterator[Server]:
+def yws_server(nice: int, cpus: str | None = None) -> Iterator[Server]:
     """The y-websocket 2.x reference server (in memory; it accepts any room name)."""
     port = free_port()
     env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port)}
     env.pop("YPERSISTENCE", None)
-    with running(YWS, ["node", str(YWS_SERVER)], env, port, nice) as server:
+    with running(YWS, pinned(["node", str(YWS_SERVER)], cpus), env, port, nice) as server:
         wait_http(server, "/")
         yield server
 
@@ -219,29 +226,21 @@ def profiling(server: Server, path: Path | None, nice: int) -> Iterator[None]:
         proc.wait(timeout=30)
 
 
-def run_load(server: Server, load: Load, nice: int, profile: Path | None = None) -> dict:
-    """Run the load generator against ``server``; its JSON result plus the server's name."""
-    urls = room_urls(server, load.rooms)
-    config = {
-        "urls": urls,
-        "clients": load.clients,
-        "rate": load.rate,
-        "duration": load.duration,
-        "drain": load.drain,
-        "serverPid": server.proc.pid,
-        "clockTicks": os.sysconf("SC_CLK_TCK"),
-    }
-    config_path = server.data_dir / "loadgen.json"
+def run_generator(
+    script: Path, server: Server, config: dict, nice: int, timeout: float, cpus: str | None = None
+) -> dict:
+    """Run a Node load generator (on ``cpus``) with ``config`` against ``server``; its JSON
+    result, with the server's name (and exit status if it died)."""
+    config_path = server.data_dir / f"{script.stem}.json"
     config_path.write_text(json.dumps(config))
-    with profiling(server, profile, nice):
-        done = subprocess.run(
-            ["node", str(LOADGEN), str(config_path)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=load.duration + load.drain + 180,
-            preexec_fn=prioritised(nice),  # noqa: PLW1509
-        )
+    done = subprocess.run(
+        pinned(["node", str(script), str(config_path)], cpus),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=prioritised(nice),  # noqa: PLW1509 - no threads in this runner
+    )
     if done.returncode != 0 or not done.stdout.strip():
         raise RuntimeError(f"load generator failed: {done.stderr[-3000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -249,6 +248,21 @@ def run_load(server: Server, load: Load, nice: int, profile: Path | None = None)
     if server.proc.poll() is not None:
         result["serverExited"] = server.proc.returncode
     return result
+
+
+def run_load(server: Server, load: Load, nice: int, profile: Path | None = None) -> dict:
+    """Run the load generator against ``server``; its JSON result plus the server's name."""
+    config = {
+        "urls": room_urls(server, load.rooms),
+        "clients": load.clients,
+        "rate": load.rate,
+        "duration": load.duration,
+        "drain": load.drain,
+        "serverPid": server.proc.pid,
+        "clockTicks": os.sysconf("SC_CLK_TCK"),
+    }
+    with profiling(server, profile, nice):
+        return run_generator(LOADGEN, server, config, nice, load.duration + load.drain + 180)
 
 
 def per_thousand(ms: float | None, deliveries: int) -> float | None:
@@ -294,11 +308,11 @@ HEADER = [
 ]
 
 
-def table(rows: list[list[str]]) -> str:
-    widths = [max(len(r[i]) for r in [HEADER, *rows]) for i in range(len(HEADER))]
+def table(rows: list[list[str]], header: list[str] = HEADER) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = [
         "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
-        for r in [HEADER, *rows]
+        for r in [header, *rows]
     ]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)

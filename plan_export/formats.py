@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from pycrdt import Doc
 
     from board.plan import Organisation, Plan
+    from plan_export.fhir import Version
     from plan_export.sheet import SheetOptions
 
 # format -> (media type, file extension)
@@ -63,6 +64,7 @@ class ExportOptions:
     sheet: SheetOptions | None = None  # pdf/sheet-png; None: the defaults
     office: str | None = None  # json/fhir/pdf/sheet-png: only this organisation's part (id or name)
     consents: tuple[dict, ...] = ()  # consents recorded for the case (casedb.consents_of)
+    version: Version | None = None  # fhir: an agreed version, exported as it was agreed
 
 
 @dataclass
@@ -118,7 +120,9 @@ def export_doc(doc: Doc, fmt: str, *, board_id: str, options: ExportOptions) -> 
     elif fmt == "fhir":
         from plan_export.fhir import plan_to_fhir
 
-        bundle = plan_to_fhir(plan, board_id=board_id, created=now, lang=options.lang)
+        bundle = plan_to_fhir(
+            plan, board_id=board_id, created=now, lang=options.lang, version=options.version
+        )
         data = json.dumps(bundle, ensure_ascii=False, indent=2).encode()
     elif fmt in ("png", "svg"):
         elements, more = read_elements(doc)

@@ -115,7 +115,10 @@ def click(page: Any, x: float, y: float, **kw: Any) -> None:
 
 
 def tool(page: Any, key: str) -> None:
-    page.locator(f'#toolbar button[data-key="{key}"]').click()
+    """Press a toolbar button; a shape is chosen in the "Figur" menu, as a person does."""
+    if page.locator(f'#shape-menu button[data-key="{key}"]').count():
+        page.locator('#toolbar button[data-key="shape"]').click()
+    page.locator(f'#toolbar button[data-key="{key}"], #corner button[data-key="{key}"]').click()
 
 
 def settle(page: Any) -> None:

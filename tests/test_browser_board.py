@@ -83,7 +83,7 @@ def test_undo_removes_only_my_own_changes(opener, server, board) -> None:
     (left,) = elements(b)
     assert left["points"][1] > 3000  # B's stroke (lower one) stays
     # B has nothing of A's to undo: its one undo takes B's own stroke
-    b.locator('#toolbar button[data-key="undo"]').click()
+    b.locator('#corner button[data-key="undo"]').click()
     a.wait_for_function("window.__tavle.doc.getMap('elements').size === 0")
     # redo (Gentag / Ctrl+Shift+Z) brings back A's stroke only on A's side
     a.keyboard.press("Control+Shift+z")
@@ -177,14 +177,14 @@ def test_offline_copy_survives_a_reload(opener, server, board) -> None:
 
 def test_language_switch_is_remembered(opener, server, board) -> None:
     a = opener(board)
-    assert a.locator('#toolbar button[data-key="undo"]').inner_text().endswith("Fortryd")
+    assert a.locator('#corner button[data-key="undo"]').inner_text().endswith("Fortryd")
     a.locator("#lang button", has_text="English").click()
     a.wait_for_function("window.__tavle && window.__tavle.ready")
-    assert a.locator('#toolbar button[data-key="undo"]').inner_text().endswith("Undo")
+    assert a.locator('#corner button[data-key="undo"]').inner_text().endswith("Undo")
     assert a.inner_text("#conn") == "Connected"
     a.reload()
     a.wait_for_function("window.__tavle && window.__tavle.ready")
-    assert a.locator('#toolbar button[data-key="redo"]').inner_text().endswith("Redo")
+    assert a.locator('#corner button[data-key="redo"]').inner_text().endswith("Redo")
     assert a.evaluate("document.documentElement.lang") == "en"
 
 

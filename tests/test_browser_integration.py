@@ -122,15 +122,16 @@ def test_shared_screen_shows_the_meeting_code_and_qr(world, browser) -> None:
     card = page.locator(f"article[data-case='{case['id']}']")
     card.locator("button", has_text=da("access.show_code")).click()
     page.wait_for_url(re.compile(r"/board/.*\?screen=1&meeting="))
-    page.locator("#join-code .join-code").wait_for()
-    code = page.inner_text("#join-code .join-code")
+    page.locator("#join-code .join-code[data-for=network]").wait_for()
+    code = page.inner_text("#join-code .join-code[data-for=network]")
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code)
-    qr = page.get_attribute("#join-code img.join-qr", "src")
-    assert qr.startswith("data:image/svg+xml")
+    for qr in page.locator("#join-code img.join-qr").all():
+        assert qr.get_attribute("src").startswith("data:image/svg+xml")
     assert da("access.join_code_label") in page.inner_text("#join-code")
     assert page.locator("#export-open").count() == 0  # no downloads on the shared screen
-    # the code on the screen lets a tablet join this case
-    assert join(server, code, "Mormor").json()["board_id"] == case["board_id"]
+    # the network's code on the screen lets a tablet join this case, as a family member
+    joined = join(server, code, "Mormor").json()
+    assert joined["board_id"] == case["board_id"] and joined["role"] == "relative"
     ctx.close()
 
 
@@ -157,12 +158,12 @@ def test_live_downgrade_makes_the_page_read_only_and_revoking_ends_it(world, bro
     assert page.evaluate("() => window.__tavle.tools.opts.canWrite") is False
     # revoked: the socket closes, the page says so and stays disconnected
     assert koord.delete(path).status_code == 200
-    page.wait_for_function(
-        "(text) => document.getElementById('access-notice').textContent === text",
-        arg=da("live.access_gone"),
-    )
+    page.locator("#ended h2", has_text=da("live.meeting_over")).wait_for()
     page.wait_for_timeout(1500)  # y-websocket would have reconnected by now
     assert page.get_attribute("#conn", "data-state") == "disconnected"
+    # one clear end state: the message alone, no tools, no board, no connection line
+    for hidden in ("#toolbar", "#stage", "#side", "#conn"):
+        assert not page.locator(hidden).is_visible(), hidden
     page.context.close()
 
 

@@ -167,8 +167,7 @@ def test_agree_the_plan_confirm_on_the_citizens_device_and_since_last(setup, bro
           doc.getMap('goals').set('g1', goal); doc.getMap('progress').set('r0', earlier); }""",
         [goal, earlier],
     )
-    page.fill("#rate-g1", "6")
-    page.click(".rating[data-goal='g1'] button")
+    page.click(".rating[data-goal='g1'] button[data-value='6']")  # the scale as buttons
     page.wait_for_selector(".rating[data-goal='g1'] svg.chart circle.setback")
     assert page.locator(".rating[data-goal='g1'] svg.chart circle").count() == 2
     page.click("#agree-plan")

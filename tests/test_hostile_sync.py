@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.hostile import (
+from bench.attacks import (
     CLIENT_COUNT_BOMB,
     DEEP_NESTING,
     OBJECT_BOMB,
@@ -42,11 +42,11 @@ async def test_bomb_is_refused_before_pycrdt_decodes_it(server, case: str) -> No
     srv = server
     raw, token, reason = ATTACKS[case]
     board, other = create_board(srv.http), create_board(srv.http)
-    peak = memory_mb(srv, "VmHWM")
+    peak = memory_mb(srv.proc.pid, "VmHWM")
     bad = await connected(srv.ws, board["board_id"], board[token])
     await bad.send(raw)
     assert await bad.wait_closed() == 4400
     assert bad.close_reason == reason
     assert srv.proc is not None and srv.proc.poll() is None
-    assert memory_mb(srv, "VmHWM") - peak < 50  # pycrdt's table: +500 MB per frame
+    assert memory_mb(srv.proc.pid, "VmHWM") - peak < 50  # pycrdt's table: +500 MB per frame
     await still_alive(srv, board, other, "after")

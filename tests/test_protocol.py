@@ -100,6 +100,22 @@ def test_awareness_state_must_be_json() -> None:
     assert info.value.code == CloseCode.MALFORMED
 
 
+def test_awareness_sent_back_is_known_before_parsing() -> None:
+    """A state sent back at a clock already known changes nothing and is recognised without
+    parsing its JSON (the y-websocket provider sends back every state it gets)."""
+    table = AwarenessTable()
+    table.apply(awareness_payload((1, 3, '{"n":1}')))
+    assert table.sent_back(awareness_payload((1, 3, "{not json")), 8192)
+    assert table.sent_back(awareness_payload((1, 2, "{")), 8192)
+    assert not table.sent_back(awareness_payload((1, 4, '{"n":2}')), 8192)  # newer
+    assert not table.sent_back(awareness_payload((1, 3, "null")), 8192)  # a removal
+    assert not table.sent_back(awareness_payload((2, 1, "{}")), 8192)  # a new client
+    assert not table.sent_back(awareness_payload((1, 3, "{}"), (1, 2, "{}")), 8192)  # two
+    assert not table.sent_back(awareness_payload((1, 3, "x" * 100)), 99)  # over the bound
+    assert not table.sent_back(awareness_payload((1, 3, "{}")) + b"\x00", 8192)  # trailing
+    assert not table.sent_back(b"\x01\x01", 8192)  # truncated
+
+
 def test_adds_nothing_for_known_content() -> None:
     server = doc_with(a=1, b=2)
     server.get("m", type=Map).pop("a")

@@ -299,6 +299,40 @@ def add_participant(
     return person_id
 
 
+def rejoin(
+    conn: Connection, case_id: str, token_hash: str, role: str, can_write: bool, expires: datetime
+) -> tuple[str, str, bool] | None:
+    """The participant who holds ``token_hash`` on this case again (same device, same name);
+    None when there is none (a first join). Their token works until ``expires`` again. The
+    citizen's code makes them the citizen; any other code keeps the role they have (the
+    coordinator's last decision: a family member's code never demotes nor promotes)."""
+    row = conn.execute(
+        select(Participant.id, Participant.role, Participant.can_write).where(
+            Participant.case_id == case_id, Participant.token_hash == token_hash
+        )
+    ).first()
+    if row is None:
+        return None
+    values: dict = {"token_expires": expires}
+    if role == "citizen":
+        values |= {"role": role, "can_write": can_write}
+    conn.execute(update(Participant).where(Participant.id == row.id).values(**values))
+    return row.id, values.get("role", row.role), values.get("can_write", row.can_write)
+
+
+def citizen_present(conn: Connection, case_id: str, except_hash: str | None) -> bool:
+    """Has someone else joined this case as the citizen with a token that still works?"""
+    query = select(Participant.id).where(
+        Participant.case_id == case_id,
+        Participant.role == "citizen",
+        Participant.user_id.is_(None),
+        Participant.token_expires > utcnow(),
+    )
+    if except_hash is not None:
+        query = query.where(Participant.token_hash != except_hash)
+    return conn.execute(query.limit(1)).first() is not None
+
+
 def person_by_token(conn: Connection, token_hash: str) -> tuple[str, str] | None:
     """``(participant_id, board_id)`` of a join token's hash."""
     row = conn.execute(

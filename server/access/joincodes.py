@@ -45,5 +45,14 @@ def new_token() -> tuple[str, str]:
     return token, token_hash(token)
 
 
+def device_token(secret: bytes, device: str, case_id: str, name: str) -> tuple[str, str]:
+    """The join token of one device and name on one case: the same every time they join,
+    so a rejoin finds the same participant. ``device`` is a random secret only that
+    device's browser holds; without the server's secret the token cannot be made."""
+    message = f"rejoin:{case_id}:{device}:{name.casefold()}".encode()
+    token = hmac.new(secret, message, hashlib.sha256).hexdigest()
+    return token, token_hash(token)
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()

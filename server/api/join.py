@@ -3,13 +3,18 @@
 ``POST /api/meetings/{id}/join-code`` (coordinator) makes a fresh code for the
 meeting, valid until the meeting ends, with its QR code (segno). The code goes
 into the URL *fragment* of the QR link, so it never reaches a server log.
-``POST /api/join {"code", "name"}`` gives a join token bound to the board, a
-role and a new participant row; wrong codes from one address are limited.
+``POST /api/join {"code", "name", "device"}`` gives a join token bound to the board,
+a role and a participant row; wrong codes from one address are limited. The shared
+screen shows two codes: one for the citizen (role ``citizen``, one person: while a
+citizen who joined by code is in, another is refused) and one for the network (role
+``relative``). ``device`` (a random key the browser keeps) makes the token the same for
+the same device and name, so rejoining is the same participant, never a second row.
 """
 
 from __future__ import annotations
 
 import segno
+from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -23,6 +28,7 @@ from server.access.web import ApiError, access_of, actor, api, bad, json_body
 JOIN_ROLES = ("citizen", "relative", "support", "observer")
 DEFAULT_JOIN_ROLE = "relative"  # the coordinator promotes the citizen: a code never gives more
 MAX_NAME = 80
+MIN_DEVICE, MAX_DEVICE = 16, 128  # the device key a browser sends to be known again
 
 
 def join_url(request: Request, code: str) -> str:
@@ -109,12 +115,25 @@ async def join(request: Request) -> Response:
         raise ApiError(400, "access.code_wrong")
     case, role, expires = found
     can_write = write_right(role, None)
-    token, token_hash = joincodes.new_token()
-    person_id = await access.store.run(
-        lambda c: casedb.add_participant(
-            c, case.id, name, role, can_write, token_hash=token_hash, token_expires=expires
+    device = body.get("device")
+    if isinstance(device, str) and MIN_DEVICE <= len(device) <= MAX_DEVICE:
+        token, token_hash = joincodes.device_token(access.secret, device, case.id, name)
+    else:
+        token, token_hash = joincodes.new_token()
+
+    def admit(c: Connection) -> tuple[str, str, bool]:
+        if role == "citizen" and casedb.citizen_present(c, case.id, token_hash):
+            raise ApiError(409, "join.citizen_taken")  # the citizen's code is for one person
+        again = casedb.rejoin(c, case.id, token_hash, role, can_write, expires)
+        return again or (
+            casedb.add_participant(
+                c, case.id, name, role, can_write, token_hash=token_hash, token_expires=expires
+            ),
+            role,
+            can_write,
         )
-    )
+
+    person_id, role, can_write = await access.store.run(admit)
     await access.audit.record("join", board_id=case.board_id, actor=name, detail={"role": role})
     return JSONResponse(
         {

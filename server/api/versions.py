@@ -12,13 +12,15 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from pycrdt import Doc
+from pycrdt import Doc, Map
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from board import schema
 from board.changes import since_last
 from board.read import read_plan
+from plan_export.fhir import Version
 from plan_export.formats import FORMATS, ExportError, ExportOptions, allowed, export_doc
 from plan_export.record import plan_to_record
 from server.access import casedb
@@ -46,6 +48,17 @@ def _present(request: Request, board_id: str) -> list[dict[str, str]]:
     return [{"name": name, "role": role} for name, role in sorted(seen)]
 
 
+async def _tell_the_board(request: Request, board_id: str, number: int, state: str) -> None:
+    """Write the version's state into the board's ``meta`` map (``agreement``): every open
+    page sees "Godkend planen" and the citizen's confirmation live and re-reads the panel.
+    Only a signal: what the panel shows always comes from the versions table."""
+
+    def write(doc: Doc) -> None:
+        doc.get(schema.META, type=Map)["agreement"] = {"number": number, "state": state}
+
+    await request.app.state.rooms.edit(board_id, write)
+
+
 def _number(request: Request) -> int:
     try:
         return int(request.path_params["number"])
@@ -70,6 +83,7 @@ async def agree(request: Request) -> Response:
     await access.audit.record(
         "plan_version", board_id=case.board_id, actor=by, detail={"version": number}
     )
+    await _tell_the_board(request, case.board_id, number, teamdb.AWAITING)
     return JSONResponse({"number": number, "state": teamdb.AWAITING}, status_code=201)
 
 
@@ -85,6 +99,7 @@ async def confirm(request: Request) -> Response:
     await access.audit.record(
         "plan_agreed", board_id=case.board_id, actor=by, detail={"version": number}
     )
+    await _tell_the_board(request, case.board_id, number, teamdb.AGREED)
     return JSONResponse({"number": number, "state": teamdb.AGREED})
 
 
@@ -127,9 +142,12 @@ async def export_version(request: Request) -> Response:
         raise bad(f"format must be one of {', '.join(FORMATS)}")
     if not allowed(role, fmt):
         raise ApiError(403, "access.not_allowed")
+    case_id = request.path_params["case_id"]
+    every = await access_of(request).store.run(lambda c: teamdb.versions_of(c, case_id))
+    options = ExportOptions(lang=lang, version=as_version(summary, every))
     try:
         result = await asyncio.to_thread(
-            export_doc, _doc(snapshot), fmt, board_id=board_id, options=ExportOptions(lang=lang)
+            export_doc, _doc(snapshot), fmt, board_id=board_id, options=options
         )
     except ExportError as err:
         raise bad(str(err)) from err
@@ -140,6 +158,19 @@ async def export_version(request: Request) -> Response:
         detail={"format": fmt, "role": role, "version": summary["number"]},
     )
     return download(result, f"plan-v{summary['number']}.{result.extension}")
+
+
+def as_version(summary: dict, every: list[dict]) -> Version:
+    """A version summary (teamdb) as the FHIR export takes it: agreed or not, replaced or not."""
+    confirmed = summary["confirmed_at"]
+    return Version(
+        number=summary["number"],
+        created=datetime.fromisoformat(summary["created"]),
+        state=summary["state"],
+        confirmed_by=summary["confirmed_by"],
+        confirmed_at=datetime.fromisoformat(confirmed) if confirmed else None,
+        superseded=any(v["number"] > summary["number"] for v in every),
+    )
 
 
 async def _since_last(request: Request, case: CaseRow) -> dict:

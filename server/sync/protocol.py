@@ -468,6 +468,25 @@ class AwarenessTable:
     def apply(self, payload: bytes) -> tuple[list[int], list[int]]:
         return self.apply_entries(parse_awareness(payload))
 
+    def sent_back(self, payload: bytes, max_state_bytes: int) -> bool:
+        """Whether ``payload`` is one well-formed entry, within ``max_state_bytes``, that
+        would change nothing: checked before any JSON is parsed, because y-websocket
+        clients send back every state they receive (in a meeting of eight, seven stale
+        copies of each cursor move)."""
+        try:
+            count, pos = _read_var_uint(payload, 0)
+            if count != 1:
+                return False
+            client_id, pos = _read_var_uint(payload, pos)
+            clock, pos = _read_var_uint(payload, pos)
+            size, pos = _read_var_uint(payload, pos)
+        except ProtocolError:
+            return False
+        if pos + size != len(payload) or size > max_state_bytes:
+            return False
+        state = "null" if payload[pos:] == b"null" else ""
+        return not self.is_news(client_id, clock, state)
+
     def apply_entries(self, parsed: AwarenessEntries) -> tuple[list[int], list[int]]:
         present: list[int] = []
         removed: list[int] = []

@@ -353,6 +353,8 @@ class Room:
     def _awareness(self, conn: Connection, payload: bytes, raw: bytes) -> None:
         """Apply and relay the entries ``conn`` may speak for; the rest are never stored."""
         limit = self.registry.settings.max_awareness_bytes
+        if self.awareness.sent_back(payload, limit):
+            return  # nothing new (y-websocket clients re-send what they receive)
         entries = parse_awareness(payload, limit, MAX_AWARENESS_ENTRIES)
         accepted = [entry for entry in entries if self._speaks_for(conn, *entry)]
         present, removed = self.awareness.apply_entries(accepted)

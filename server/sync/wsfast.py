@@ -13,6 +13,10 @@ those and hands them to ``sink`` at once. Every other frame (control frames,
 fragments, text, anything before ``sink`` is set) is given to websockets whole, so
 its parser always starts at a frame boundary; a frame that is unmasked or over the
 size limit hands the rest of the stream to websockets, which closes with its own code.
+A frame that comes in many reads is joined once, when whole; data frames that arrive
+after the server's close frame are skipped unread, and past 1 MiB of them the socket is
+no longer read at all (a flooder kept sending until it saw the close: megabytes that
+cost the event loop as much as frames it handles).
 The protocol puts itself into ``scope["extensions"]["tavle.fast"]``; an app
 served by plain uvicorn (or a test client) simply does not find it and uses ASGI.
 """
@@ -29,6 +33,7 @@ from websockets.frames import apply_mask
 from websockets.protocol import State
 
 EXTENSION = "tavle.fast"
+SKIP_LIMIT = 1 << 20  # data after our close frame past this: stop reading (a flooder)
 
 
 def binary_frame(payload: bytes) -> bytes:
@@ -50,7 +55,11 @@ class FastSocket(WebSocketsSansIOProtocol):
 
     sink: Callable[[bytes], None] | None = None
     _framing: bool | None = None  # frames split here (True) or by websockets; None: not yet
-    _held = b""  # the start of a frame whose rest has not arrived yet
+    _held: list[bytes] | None = None  # the start of a frame whose rest has not arrived yet
+    _held_size = 0
+    _wanted = 0  # the held frame's whole size once its header is in (0: not known yet)
+    _skipping = False  # the held frame is data after our close frame: counted, not kept
+    _skipped = 0  # bytes of data frames skipped after our close frame
 
     def handle_connect(self, event: Any) -> None:
         super().handle_connect(event)
@@ -67,7 +76,23 @@ class FastSocket(WebSocketsSansIOProtocol):
             # already holds some (a client that sent frames before the handshake finished)
             self._framing = not self.conn.reader.buffer
         if self._framing:
-            data = self._split(self._held + data if self._held else data)
+            held = self._held
+            if held is not None:
+                # a large frame comes in many reads: join its parts once, when it is whole
+                # (joining at every read cost time in the square of its size)
+                self._held_size += len(data)
+                if self._held_size < self._wanted:
+                    if self._skipping:
+                        self._skip(len(data))
+                    else:
+                        held.append(data)
+                    return
+                if self._skipping:  # what follows the skipped frame
+                    data = data[len(data) - (self._held_size - self._wanted) :]
+                else:
+                    held.append(data)
+                    data = b"".join(held)
+            data = self._split(data)
         if data:
             super().data_received(data)
 
@@ -79,8 +104,9 @@ class FastSocket(WebSocketsSansIOProtocol):
         """
         end = len(data)
         pos = 0
+        wanted = 0
+        skipping = False
         limit = self.config.ws_max_size
-        self._held = b""
         while end - pos >= 2:
             first, second = data[pos], data[pos + 1]
             length = second & 0x7F
@@ -96,15 +122,30 @@ class FastSocket(WebSocketsSansIOProtocol):
                 return data[pos:]
             stop = head + 4 + length
             if stop > end:
+                wanted = stop - pos
+                skipping = self.close_sent and first & 0x0F < 0x8
                 break
             sink = self.sink
             if first == 0x82 and sink is not None and not self.close_sent and not self.frames:
                 sink(apply_mask(data[head + 4 : stop], data[head : head + 4]))
+            elif self.close_sent and first & 0x0F < 0x8:
+                self._skip(stop - pos)  # data after our close frame: unread (RFC 6455 §5.5.1)
             else:  # control, text, fragment, or no sink yet: websockets gets the whole frame
                 super().data_received(data[pos:stop])
             pos = stop
-        self._held = data[pos:]
+        self._held = None if pos == end else [] if skipping else [data[pos:]]
+        self._held_size = end - pos
+        self._wanted = wanted
+        self._skipping = skipping
         return b""
+
+    def _skip(self, size: int) -> None:
+        """Count skipped bytes; past :data:`SKIP_LIMIT` stop reading: a client that goes on
+        sending after our close frame is flooding, and uvicorn's close timeout (10 s)
+        drops the connection (a client that answers our close is gone long before)."""
+        self._skipped += size
+        if self._skipped > SKIP_LIMIT:
+            self.transport.pause_reading()
 
     def send_receive_event_to_app(self) -> None:
         sink = self.sink

@@ -7,7 +7,7 @@ import { Renderer } from "./canvas/render.js";
 import { Editor, LOCAL } from "./canvas/edit.js";
 import { Tools } from "./canvas/tools.js";
 import { Presence } from "./canvas/presence.js";
-import { buildToolbar } from "./ui/toolbar.js";
+import { buildToolbar, toolOfKey } from "./ui/toolbar.js";
 import { showStatus } from "./ui/status.js";
 import { makeTextEditor } from "./ui/textedit.js";
 import { languageSwitch } from "./ui/language.js";
@@ -17,6 +17,7 @@ import { mountExports } from "./exports/menu.js";
 import { watchAccess } from "./ui/reauth.js";
 import { mountSections } from "./sections/panel.js";
 import { mountVersions } from "./versions/panel.js";
+import { mountBrief } from "./screen/brief.js";
 
 const PLAN_MAPS = ["plan", "goals", "actions", "participants", "agreements", "members", "progress"];
 const PALETTE = ["#e63946", "#2a9d8f", "#457b9d", "#f77f00", "#6a4c93", "#d62828", "#1b998b", "#8338ec"];
@@ -56,7 +57,7 @@ export async function startBoard({ t, lang }) {
 
   const screen = params.get("screen") === "1";
   const role = grant.role;
-  const canWrite = Boolean(grant.can_write) && !screen;
+  const canWrite = Boolean(grant.can_write); // the shared screen is a live board too
   document.body.classList.toggle("screen", screen);
   document.body.classList.toggle("citizen", role === "citizen");
   const user = stableUser(grant.name || localStorage.getItem("tavle.name") || t("role." + grant.role));
@@ -139,23 +140,29 @@ export async function startBoard({ t, lang }) {
     width: (px) => { tools.width = px; refresh(); },
     eraserMode: (mode) => { tools.eraserMode = mode; tools.setTool("eraser"); },
   };
-  const mode = screen || !canWrite ? "view" : role === "citizen" ? "citizen" : "full";
+  const mode = !canWrite ? "view" : role === "citizen" ? "citizen" : "full";
   if (mode === "citizen") tools.setTool("pen");
-  refresh = buildToolbar($("toolbar"), mode, { t, tools, actions });
+  refresh = buildToolbar($("toolbar"), mode, { t, tools, actions, corner: $("corner"), labels: screen });
   undo.on("stack-item-added", () => refresh());
   undo.on("stack-item-popped", () => refresh());
   refresh();
-  bindKeys(renderer, tools, actions, canWrite);
+  bindKeys(renderer, tools, actions, canWrite, mode);
   nameField($("my-name"), user, presence, Boolean(grant.name));
   summonButton($("summon"), role, presence, t);
-  screenToggle($("screen-toggle"), screen, t);
-  $("join-code").hidden = !screen;
-  if (screen) mountJoinCode($("join-code"), { t, lang });
-  else mountExports(bar, { boardId, token, t, lang, title: () => $("title").textContent });
-
-  mountPlan(ctx);
-  if (!screen) mountSections($("side"), { boardId, token, t, user, canWrite });
-  if (!screen) mountVersions($("side"), { boardId, token, t, lang, doc, canWrite });
+  screenToggle($("screen-toggle"), screen, t, role);
+  if (screen) {
+    // beside the board: the meeting codes (a corner card), the plan in brief, the agreeing
+    $("brief").hidden = false;
+    mountJoinCode($("join-code"), { t, lang, showButton: $("show-code"), awareness: provider.awareness });
+    mountBrief($("brief-plan"), { doc, t });
+    mountVersions($("brief"), { boardId, token, t, lang, doc, canWrite, role, brief: true });
+  } else {
+    mountExports(bar, { boardId, token, t, lang, title: () => $("title").textContent });
+    sideToggle($("side-toggle"), boardId, t);
+    mountPlan(ctx);
+    mountSections($("side"), { boardId, token, t, user, canWrite });
+    mountVersions($("side"), { boardId, token, t, lang, doc, canWrite, role });
+  }
   // a hook for tests and the benchmark; `ready` once the offline copy and the server are in
   const hook = (window.__tavle = { doc, provider, renderer, editor, tools, presence, undo, ctx, Y, ready: false });
   offline.once("synced", () => renderer.fit());
@@ -188,7 +195,24 @@ function summonButton(b, role, presence, t) {
   b.addEventListener("click", () => presence.summonAll());
 }
 
-function screenToggle(b, screen, t) {
+/** "Skjul planen" folds the side panel away (the board gets the room); one tap brings it
+ * back. Remembered per board on this device. */
+function sideToggle(b, boardId, t) {
+  const key = "tavle.folded." + boardId;
+  const set = (folded) => {
+    document.body.classList.toggle("side-folded", folded);
+    b.setAttribute("aria-expanded", String(!folded));
+    b.textContent = t(folded ? "app.show_panel" : "app.hide_panel");
+    if (folded) localStorage.setItem(key, "1");
+    else localStorage.removeItem(key);
+  };
+  b.hidden = false;
+  b.addEventListener("click", () => set(!document.body.classList.contains("side-folded")));
+  set(localStorage.getItem(key) === "1");
+}
+
+function screenToggle(b, screen, t, role) {
+  b.hidden = !["coordinator", "professional"].includes(role); // the room's screen is run by a professional
   b.textContent = t(screen ? "app.leave_screen" : "app.screen_mode");
   b.setAttribute("aria-pressed", String(screen));
   b.addEventListener("click", () => {
@@ -199,8 +223,9 @@ function screenToggle(b, screen, t) {
   });
 }
 
-/** Keyboard: + − arrows 0 for the view; Ctrl+Z / Ctrl+Shift+Z; Delete; Ctrl+D; Escape. */
-function bindKeys(renderer, tools, actions, canWrite) {
+/** Keyboard: + − arrows 0 for the view; Ctrl+Z / Ctrl+Shift+Z; Delete; Ctrl+D; Escape;
+ * a letter for each tool (toolbar.js SHORTCUTS, shown in the tooltips). */
+function bindKeys(renderer, tools, actions, canWrite, mode) {
   window.addEventListener("keydown", (e) => {
     const target = e.target;
     if (target.closest?.("input, textarea, select, [contenteditable], #plan")) return;
@@ -223,6 +248,8 @@ function bindKeys(renderer, tools, actions, canWrite) {
       actions.delete();
     } else if (!mod && keys[e.key]) {
       keys[e.key]();
+    } else if (!mod && !e.altKey && e.key.length === 1 && toolOfKey(e.key, mode)) {
+      tools.setTool(toolOfKey(e.key, mode));
     } else return;
     e.preventDefault();
   });

@@ -1,5 +1,6 @@
 // /join: a citizen or relative types the code from the shared screen and a name,
-// and lands on the board with a token of their own (in the URL fragment only).
+// and lands on the board with a token of their own (in the URL fragment only). The device
+// key (random, kept on this device) makes a rejoin with the same name the same participant.
 import { call } from "./api.js";
 
 export function startJoin({ t, lang }) {
@@ -22,7 +23,7 @@ export function startJoin({ t, lang }) {
     button.disabled = true;
     message.textContent = t("access.joining");
     try {
-      const joined = await call("POST", "/api/join", { code: code.value, name: name.value }, { lang });
+      const joined = await call("POST", "/api/join", { code: code.value, name: name.value, device: deviceKey() }, { lang });
       localStorage.setItem("tavle.name", joined.name);
       location.assign(`/board/${encodeURIComponent(joined.board_id)}#token=${encodeURIComponent(joined.token)}`);
     } catch (err) {
@@ -31,4 +32,15 @@ export function startJoin({ t, lang }) {
       (err.key === "access.name_needed" ? name : code).focus();
     }
   });
+}
+
+/** A random key that stays on this device; the server makes the join token from it. */
+function deviceKey() {
+  let key = localStorage.getItem("tavle.device");
+  if (!key) {
+    const bytes = crypto.getRandomValues(new Uint8Array(24));
+    key = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    localStorage.setItem("tavle.device", key);
+  }
+  return key;
 }

@@ -16,7 +16,7 @@ export function watchAccess({ provider, offline, boardId, token, t, role, canWri
   const pending = sessionStorage.getItem(noticeKey);
   if (pending) {
     sessionStorage.removeItem(noticeKey);
-    notice(bar, t(pending), false);
+    notice(bar, t(pending));
   }
   let checking = false;
   provider.on("connection-close", (event) => {
@@ -37,7 +37,7 @@ export function watchAccess({ provider, offline, boardId, token, t, role, canWri
       return;
     }
     if (res.status === 401 || res.status === 403 || res.status === 404) {
-      notice(bar, t("live.access_gone"), true);
+      ended(t, role);
       localStorage.removeItem("tavle.me." + boardId);
       await dropLocalCopy(offline);
       return;
@@ -59,7 +59,7 @@ export function watchAccess({ provider, offline, boardId, token, t, role, canWri
     const resetKey = "tavle.reset." + boardId;
     const last = Number(sessionStorage.getItem(resetKey) || 0);
     if (!canWrite && Date.now() - last < RESET_GAP_MS) {
-      notice(bar, t("live.access_gone"), true); // refused again right after a reset: stop
+      ended(t, role); // refused again right after a reset: stop
       return;
     }
     sessionStorage.setItem(resetKey, String(Date.now()));
@@ -78,13 +78,27 @@ async function dropLocalCopy(offline) {
   });
 }
 
-function notice(bar, text, gone) {
+/** One clear end state: a single message, no tools, no board, no connection line (the
+ * people who joined by code hear that the meeting is over; a professional that the
+ * access is gone). */
+function ended(t, role) {
+  loadStyles();
+  const byCode = ["citizen", "relative", "support", "observer"].includes(role);
+  document.body.classList.add("ended");
+  const box = document.getElementById("ended") || h("div", { id: "ended", role: "alert" });
+  box.replaceChildren(
+    h("h2", {}, t(byCode ? "live.meeting_over" : "live.access_gone")),
+    h("p", {}, t(byCode ? "live.meeting_over_hint" : "live.access_gone_hint")),
+  );
+  document.body.append(box);
+}
+
+function notice(bar, text) {
   loadStyles();
   let el = document.getElementById("access-notice");
   if (!el) {
     el = h("p", { id: "access-notice", class: "access-notice", role: "alert" });
     bar.append(el);
   }
-  el.classList.toggle("gone", gone);
   el.textContent = text;
 }
