@@ -154,6 +154,7 @@ def test_sign_in_and_case_page_show_hostile_text_as_text(setup, browser, client_
     )
     page.reload()
     page.wait_for_selector(f"article[data-case='{case['id']}']")
+    card.locator("summary").click()
     for p in (page, board):
         assert p.evaluate("window.__pwned") is None
         assert p.locator("img[src=x]").count() == 0
