@@ -26,6 +26,7 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from pycrdt import Doc, Map, create_sync_message, create_update_message
@@ -131,8 +132,15 @@ def attack_tally(started: list[tuple]) -> Counter:
 
 
 # ---- the healthy pair ------------------------------------------------------------------
-async def healthy_pair(base: str, board: dict, rate: float, duration: float) -> dict:
-    """An editor sends ``rate`` updates a second for ``duration``; the watcher's delays."""
+async def healthy_pair(
+    base: str,
+    board: dict,
+    rate: float,
+    duration: float,
+    stop: Callable[[], bool] | None = None,
+) -> dict:
+    """An editor sends ``rate`` updates a second for ``duration`` (or until ``stop()``);
+    the watcher's delays in ms, and how many never arrived."""
     room = f"{base}/ws/boards/{board['board_id']}"
     sent: dict[bytes, float] = {}
     delays: list[float] = []
@@ -155,16 +163,18 @@ async def healthy_pair(base: str, board: dict, rate: float, duration: float) -> 
         doc = Doc()
         await asyncio.sleep(0.3)  # handshakes
         start = time.perf_counter()
-        for i in range(int(rate * duration)):
-            await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
+        count = 0
+        while count < rate * duration and not (stop is not None and stop()):
+            await asyncio.sleep(max(0.0, start + count / rate - time.perf_counter()))
             before = doc.get_state()
-            doc.get("m", type=Map)[f"k{i}"] = i
+            doc.get("m", type=Map)[f"k{count}"] = count
             frame = create_update_message(doc.get_update(before))
             sent[frame] = time.perf_counter()
             await editor.send(frame)
+            count += 1
         await asyncio.sleep(2.0)  # stragglers
         reader.cancel()
-    return {"sent": int(rate * duration), "delays": delays, "lost": len(sent)}
+    return {"sent": count, "delays": delays, "lost": len(sent)}
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -197,7 +207,7 @@ def run_one(name: str, tree: Path, args: argparse.Namespace) -> dict:
         pid = server.proc.pid
         healthy, target = create_board(server, "Sund"), create_board(server, "Angrebet")
         view = f"{server.ws}/ws/boards/{target['board_id']}?token={target['view_token']}"
-        quiet = summary(asyncio.run(healthy_pair(server.ws, healthy, args.rate, 3.0)))
+        quiet = summary(asyncio.run(healthy_pair(server.ws, healthy, args.rate, args.quiet)))
         rss_before = memory_mb(pid)
         peak_before = memory_mb(pid, "VmHWM")
         attackers = start_attack(view, args.duration, args.nice)
@@ -270,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--duration", type=float, default=12.0, help="seconds of attack")
     p.add_argument("--rate", type=float, default=20.0, help="healthy editor's updates/s")
+    p.add_argument("--quiet", type=float, default=3.0, help="seconds measured before the attack")
     p.add_argument("--peer", type=Path, help="also run against this source tree (before)")
     p.add_argument(
         "--nice",

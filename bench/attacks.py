@@ -77,3 +77,9 @@ def memory_mb(pid: int, field: str = "VmRSS") -> float:
         if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     raise ValueError(f"no {field} for process {pid}")
+
+
+def reset_peak(pid: int) -> None:
+    """Reset the process's ``VmHWM`` to its current RSS (Linux ≥ 4.0, ``clear_refs`` 5), so
+    that the next peak belongs to what happens next."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")

@@ -24,6 +24,7 @@ exporting the same board twice yields the same ids.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -189,11 +190,12 @@ def plan_to_fhir(
         care_plan["description"] = description
     if author or coordinator:
         care_plan["author"] = author or people.get(coordinator.id)  # type: ignore[union-attr]
+    care_plan["extension"] = [_plan_fields(plan)]
     if case_number := clean(plan.case_number, 200).strip():
         identifier: dict[str, Any] = {"use": "usual", "value": case_number}
         if author:
             identifier["assigner"] = author
-        care_plan["extension"] = [{"url": CASE_NUMBER, "valueIdentifier": identifier}]
+        care_plan["extension"].append({"url": CASE_NUMBER, "valueIdentifier": identifier})
     if activities := [_activity(b, plan, a, people) for a in plan.actions]:
         care_plan["activity"] = activities
     if notes := [_note(b, a) for a in plan.agreements if clean(a.text).strip()]:
@@ -212,6 +214,21 @@ def plan_to_fhir(
             {"fullUrl": f"urn:uuid:{res['id']}", "resource": res} for res in b.entries.values()
         ],
     }
+
+
+def _plan_fields(plan: Plan) -> dict[str, Any]:
+    """The plan's own fields FHIR has no element for: next meeting, the citizen's words."""
+    meeting = plan.next_meeting
+    return _tavle(
+        alias=plan.citizen.alias,
+        own_goal_updated=plan.own_goal.updated,
+        meeting_date=meeting.date,
+        meeting_time=meeting.time,
+        meeting_place=meeting.place,
+        dreams=json.dumps(plan.dreams, ensure_ascii=False) if plan.dreams else None,
+        resources=json.dumps(plan.resources, ensure_ascii=False) if plan.resources else None,
+        challenges=json.dumps(plan.challenges, ensure_ascii=False) if plan.challenges else None,
+    )
 
 
 def _status(version: Version | None) -> str:
@@ -303,6 +320,9 @@ def _members(b: _Builder, plan: Plan, patient: dict[str, str]) -> dict[str, dict
         name = clean(member.name, 200).strip() or "-"
         if is_citizen(plan, member):
             subjects[member.id] = {**patient, "display": name}
+            citizen = b.entries["patient"]
+            citizen["extension"] = [_tavle(member=member.id, name=member.name,
+                                           relation=member.relation)]
             continue
         resource = {
             "resourceType": "Patient",
@@ -338,7 +358,7 @@ def _person(b: _Builder, p: Participant, patient: dict[str, str]) -> dict[str, s
         }
     else:
         resource["resourceType"] = "Practitioner"
-    extra = _tavle(role=p.role, contact_person=p.contact_person or None)
+    extra = _tavle(role=p.role, contact_person=p.contact_person or None, org=p.org)
     resource = {"resourceType": resource.pop("resourceType"), "extension": [extra], **resource}
     return {**b.add(f"person/{p.id}", resource), "display": name}
 
@@ -371,7 +391,11 @@ def _care_team(
             },
             {"text": t(f"export.kl_role.{kl_role(p, org)}", b.lang)},
         ]
-        entry: dict[str, Any] = {"role": roles, "member": people[p.id]}
+        entry: dict[str, Any] = {
+            "extension": [_tavle(id=p.id, name=p.name if p.role == "citizen" else None)],
+            "role": roles,
+            "member": people[p.id],
+        }
         if org_ref := b.organisation(org):  # FHIR ctm-1: onBehalfOf only for a Practitioner
             entry["onBehalfOf"] = org_ref
         participants.append(entry)
@@ -532,7 +556,7 @@ def _goal(
     resource["extension"].append(
         _tavle(id=goal.id, horizon=goal.horizon, rank=float(goal.rank), kind=goal.kind,
                status=goal.status, proposed_by=goal.proposed_by, agreed_at=goal.agreed_at,
-               created=goal.created)
+               created=goal.created, member=goal.member)
     )
     if achievement := _achievement(plan, goal):
         code = {"system": GOAL_ACHIEVEMENT, "code": achievement}
@@ -596,6 +620,7 @@ def _activity(
                    follow_up=action.follow_up, carried_over=action.carried_over or None,
                    proposed_by=action.proposed_by, agreed_at=action.agreed_at,
                    created=action.created, member=action.member, start=action.start,
+                   due=action.due,
                    note=action.note, expected_result=action.expected_result)
         ],
         "status": ACTIVITY_STATUS.get(action.status, "unknown"),
@@ -620,10 +645,12 @@ def _activity(
     if performers:
         detail["performer"] = performers
     start, due = parse_date(action.start), parse_date(action.due)
+    if start and due and start > due:  # starts after its deadline (e.g. sign up by, start on)
+        start = None
     if start or due:
         period = {"start": start.isoformat()} if start else {}
         if due:
-            period["end"] = max(due, start or due).isoformat()
+            period["end"] = due.isoformat()
         detail["scheduledPeriod"] = period
     elif follow_up := short_date(action.follow_up):
         detail["scheduledString"] = t("export.follow_up", b.lang, date=follow_up)
@@ -654,7 +681,7 @@ def _consent(b: _Builder, consent: Consent, patient: dict[str, str], now: dateti
     resource: dict[str, Any] = {
         "resourceType": "Consent",
         "extension": [_tavle(id=consent.id, given_by=consent.given_by, scope=consent.scope,
-                             withdrawn_at=consent.withdrawn_at)],
+                             expires=consent.expires, withdrawn_at=consent.withdrawn_at)],
         "identifier": [{"system": TAVLE_ID, "value": consent.id}],
         "status": "active" if in_force else "inactive",
         "scope": {"coding": [{"system": CONSENT_SCOPE, "code": "patient-privacy"}]},

@@ -21,6 +21,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from board.fields import Invalid, timestamp
 from board.plan import ITEM_CLASSES, Plan, plan_from_dict
+from board.safetext import safe_value
 from plan_export.untrusted import bad_value
 
 RECORD_VERSION = 1
@@ -175,15 +176,35 @@ def _check_no_cycles(goals: list[dict]) -> None:
 def plan_to_record(
     plan: Plan, *, board_id: str | None = None, exported_at: str | None = None
 ) -> dict[str, Any]:
-    """The record of ``plan``, checked against the schema (a failure is a bug: it raises)."""
-    record: dict[str, Any] = {
-        "record_version": RECORD_VERSION,
-        "board_id": board_id,
-        "exported_at": exported_at,
-        **asdict(plan),
-    }
+    """The record of ``plan``, checked against the schema (a failure is a bug: it raises).
+
+    Texts go out as every other format sends them (board.safetext): without control and
+    bidi-override characters, NFC-normalised."""
+    record: dict[str, Any] = safe_value(  # type: ignore[assignment]
+        {
+            "record_version": RECORD_VERSION,
+            "board_id": board_id,
+            "exported_at": exported_at,
+            **asdict(plan),
+        }
+    )
+    for name, key in REQUIRED_TEXTS:  # a text of only unsafe characters: "-", as in FHIR
+        for item in record.get(name, []):
+            if not item[key].strip():
+                item[key] = "-"
     validate_record(record)
     return record
+
+
+# texts an item cannot be without
+REQUIRED_TEXTS = (
+    ("organisations", "name"),
+    ("participants", "name"),
+    ("members", "name"),
+    ("goals", "title"),
+    ("actions", "what"),
+    ("agreements", "text"),
+)
 
 
 def record_to_plan(data: object) -> Plan:

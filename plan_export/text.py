@@ -10,7 +10,6 @@ TTF that draws them, so wrapping is identical in the PNG and the SVG.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -19,17 +18,12 @@ from fontTools.ttLib import TTFont
 from PIL import ImageFont
 
 from board.i18n import t
+from board.safetext import safe_text
 
 FONT_DIR = Path(__file__).with_name("fonts")
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
 FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 
-# C0/C1 controls except tab and newline, bidi embeddings/overrides/isolates, BOM, and
-# code points XML 1.0 forbids (surrogates, U+FFFE/U+FFFF).
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
-    "\ud800-\udfff\ufffe\uffff]"
-)
 _SPACES = re.compile(r"[ \t]+")
 ELLIPSIS = "…"
 
@@ -38,8 +32,7 @@ def clean(text: object, limit: int = 2000) -> str:
     """Return ``text`` as safe, NFC-normalised text of at most ``limit`` characters."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    text = _UNSAFE.sub("", unicodedata.normalize("NFC", text.replace("\r\n", "\n")))
-    text = text.replace("\r", "\n")
+    text = safe_text(text)
     if len(text) > limit:
         text = text[: max(limit - 1, 0)].rstrip() + ELLIPSIS
     return text

@@ -2,8 +2,10 @@
 
 Their parsers are in :mod:`server.commands.board`; this module is imported when they run.
 
-Import checks the whole record (schema and references) and builds the board
-document in memory BEFORE anything is created, so a bad file creates nothing.
+Import reads a plan record, or a FHIR CarePlan Bundle (``--format fhir``,
+plan_export.fhir_in) turned into one; it checks the whole record (schema and
+references) and builds the board document in memory BEFORE anything is created,
+so a bad file creates nothing.
 The new board is written through the Store (create the board row, append the
 document as its first update); a running server loads it from there. Export
 reads the board's document from the store and prints the checked plan record.
@@ -90,8 +92,13 @@ async def export_record(settings: Settings, board_id: str) -> tuple[dict, list[s
 
 def run_import(args: argparse.Namespace) -> int:
     try:
+        data = read_json(args.file)
+        if getattr(args, "format", "json") == "fhir":
+            from plan_export.fhir_in import fhir_to_record
+
+            data = fhir_to_record(data)
         title, doc = board_from_record(
-            read_json(args.file), title=args.title, template=args.template, lang=args.lang
+            data, title=args.title, template=args.template, lang=args.lang
         )
     except (PlanIOError, RecordError) as err:
         print(f"tavle board import: refused, nothing was created: {err}", file=sys.stderr)

@@ -123,3 +123,39 @@ async def test_a_room_holds_a_bounded_number_of_states(srv) -> None:
     assert await newcomer.wait_closed() == 4413
     assert newcomer.close_reason == "too many awareness states in the room"
     await asyncio.gather(*(client.close() for client in holders))
+
+
+async def test_a_read_only_connection_cannot_draw_live(srv) -> None:
+    """A stroke in progress (awareness `live`, docs/protocol.md) is drawing: an observer
+    that sends one is closed 4403. Sending back a drawer's state, as every y-websocket
+    provider does with what it receives, is not drawing: the observer stays."""
+    board = create_board(srv.http)
+    drawer = await connected(srv.ws, board["board_id"], board["edit_token"])
+    observer = await connected(srv.ws, board["board_id"], board["view_token"])
+    live = '{"id":"a1","tool":"pen","color":"#1d3557","width":40,"pts":"AgQA"}'
+    stroke = '{"cursor":[1,2],"live":' + live + "}"
+    await drawer.set_awareness(stroke)
+    await observer.wait_for(lambda: drawer.awareness_id in observer.awareness.entries)
+    await observer.set_awareness('{"cursor":[5,5]}')
+    echo = encode_awareness([(drawer.awareness_id, 1, stroke), (observer.awareness_id, 1, "{}")])
+    await observer.send(awareness_frame(echo))  # the provider's re-send: 2 entries, stale
+    await observer.set_awareness('{"cursor":[6,6],"live":null}')
+    seen = drawer.awareness.entries
+    await drawer.wait_for(lambda: "[6,6]" in getattr(seen.get(observer.awareness_id), "state", ""))
+    assert not observer.closed.is_set()
+    await observer.set_awareness(stroke)
+    assert await observer.wait_closed() == 4403
+    assert observer.close_reason == "read-only connection"
+    await drawer.close()
+
+
+async def test_deeply_nested_state_is_a_clear_4400_not_a_server_error(srv) -> None:
+    """4,000 nested arrays fit in 8 KB; Python's JSON parser gives up with RecursionError,
+    which used to become close 1011 and a traceback in the log."""
+    board, other = create_board(srv.http), create_board(srv.http)
+    bad = await connected(srv.ws, board["board_id"], board["view_token"])
+    await bad.set_awareness("[" * 4000 + "]" * 4000)
+    assert await bad.wait_closed() == 4400
+    assert bad.close_reason == "awareness state is not JSON"
+    assert "Traceback" not in srv.log()
+    await still_alive(srv, board, other, "alive")

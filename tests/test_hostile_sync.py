@@ -16,10 +16,11 @@ from bench.attacks import (
     OBJECT_BOMB,
     STATE_VECTOR_BOMB,
     memory_mb,
+    reset_peak,
     sync_frame,
 )
 from tests.test_bad_input import still_alive
-from tests.yclient import connected, create_board
+from tests.yclient import connected, create_board, running_server
 
 ATTACKS = {
     # name: (frame, token that reaches the code, close reason)
@@ -36,12 +37,19 @@ ATTACKS = {
 }
 
 
+@pytest.fixture(scope="module")
+def srv(tmp_path_factory):
+    with running_server(tmp_path_factory.mktemp("bombs")) as server:
+        yield server
+
+
 @pytest.mark.parametrize("case", list(ATTACKS))
-async def test_bomb_is_refused_before_pycrdt_decodes_it(server, case: str) -> None:
-    """A server of its own per case: its peak memory tells about this frame only."""
-    srv = server
+async def test_bomb_is_refused_before_pycrdt_decodes_it(srv, case: str) -> None:
+    """The server's peak memory is reset first: it tells about this frame only."""
     raw, token, reason = ATTACKS[case]
     board, other = create_board(srv.http), create_board(srv.http)
+    assert srv.proc is not None
+    reset_peak(srv.proc.pid)
     peak = memory_mb(srv.proc.pid, "VmHWM")
     bad = await connected(srv.ws, board["board_id"], board[token])
     await bad.send(raw)

@@ -85,6 +85,8 @@ async def get_export(request: Request) -> Response:
     account = await state.access.account(request)
     if not fmt:  # what this caller may download: the UI shows these buttons
         mine = [f for f in FORMATS if allowed(grant.role, f)]
+        if grant.role == "professional":  # the whole plan as a record: the coordinator's
+            mine = [f for f in mine if f not in ("json", "fhir")]
         offices = await _offices(state, board_id, grant.role, account)
         return JSONResponse({"formats": mine, "sections": list(SECTIONS), "offices": offices})
     if fmt not in FORMATS:

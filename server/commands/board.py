@@ -20,8 +20,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     create.add_argument("--title", required=True, help="the board's title")
     create.add_argument("--template", default="blank", help="template name (default blank)")
     create.set_defaults(func=run_create)
-    imp = board.add_parser("import", help="create a board from a plan record (JSON)")
-    imp.add_argument("file", help="plan record file (JSON), or - for standard input")
+    imp = board.add_parser(
+        "import", help="create a board from a plan record (JSON) or a FHIR CarePlan Bundle"
+    )
+    imp.add_argument("file", help="plan record or FHIR Bundle (JSON), or - for standard input")
+    imp.add_argument("--format", choices=["json", "fhir"], default="json",
+                     help="json: a plan record (default); fhir: a CarePlan Bundle (Tavle's or "
+                     "shaped like KL's)")
     imp.add_argument("--title", default="", help="board title (default: the plan's title)")
     imp.add_argument("--template", default="blank", choices=list(TEMPLATE_NAMES),
                      help="draw this template around the plan (default blank)")

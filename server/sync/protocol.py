@@ -37,6 +37,7 @@ __all__ = [
     "check_state_vector",
     "check_update",
     "classify",
+    "draws_live",
     "encode_awareness",
     "parse_awareness",
     "query_awareness_frame",
@@ -424,12 +425,19 @@ def parse_awareness(
         try:
             state = text.decode("utf-8")
             json.loads(state)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # nesting: 4,000 "[" fit in 8 KB
             raise ProtocolError(CloseCode.MALFORMED, "awareness state is not JSON") from exc
         parsed.append((client_id, clock, state))
     if pos != len(payload):
         raise ProtocolError(CloseCode.MALFORMED, "trailing bytes after awareness update")
     return parsed
+
+
+def draws_live(state: str) -> bool:
+    """Whether an awareness state (JSON text) carries a stroke in progress (``live``, see
+    docs/protocol.md): drawing, which a read-only connection may not do."""
+    value = json.loads(state)
+    return isinstance(value, dict) and bool(value.get("live"))
 
 
 def encode_awareness(entries: AwarenessEntries) -> bytes:

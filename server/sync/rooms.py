@@ -35,6 +35,7 @@ from server.sync.protocol import (
     check_state_vector,
     check_update,
     classify,
+    draws_live,
     encode_awareness,
     parse_awareness,
     sync_step1_frame,
@@ -357,6 +358,8 @@ class Room:
             return  # nothing new (y-websocket clients re-send what they receive)
         entries = parse_awareness(payload, limit, MAX_AWARENESS_ENTRIES)
         accepted = [entry for entry in entries if self._speaks_for(conn, *entry)]
+        if not conn.grant.can_write and any(draws_live(state) for _, _, state in accepted):
+            raise ProtocolError(CloseCode.FORBIDDEN, "read-only connection")  # no drawing
         present, removed = self.awareness.apply_entries(accepted)
         if not present and not removed:
             return  # nothing new (y-websocket clients re-send what they receive)

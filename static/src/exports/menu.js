@@ -5,6 +5,7 @@ import { h } from "../access/dom.js";
 import { loadStyles } from "./styles.js";
 
 // file name endings per format (the sheet for the phone is a picture too)
+const OFFICE_FORMATS = ["json", "fhir", "pdf"];
 const ENDING = { json: "plan.json", fhir: "fhir.json", png: "png", svg: "svg", pdf: "pdf", "sheet-png": "telefon.png" };
 
 /** Add the "Hent" button and its dialog to `bar` when the caller may download anything. */
@@ -12,13 +13,14 @@ export async function mountExports(bar, { boardId, token, t, lang, title }) {
   const base = `/api/boards/${encodeURIComponent(boardId)}/export`;
   const auth = { Authorization: "Bearer " + token };
   let formats = [];
+  let offices = [];
   try {
     const res = await fetch(base, { headers: auth });
-    if (res.ok) formats = (await res.json()).formats || [];
+    if (res.ok) ({ formats = [], offices = [] } = await res.json());
   } catch {
     return null; // offline: no downloads, the board itself still works
   }
-  if (!formats.length) return null;
+  if (!formats.length && !offices.length) return null;
   loadStyles();
   const open = h("button", { type: "button", id: "export-open", "aria-haspopup": "dialog" }, t("export.title"));
   const status = h("p", { class: "export-status", role: "status", "aria-live": "polite" });
@@ -31,7 +33,17 @@ export async function mountExports(bar, { boardId, token, t, lang, title }) {
     b.addEventListener("click", () => download(fmt, b));
     list.append(h("li", {}, b));
   }
-  dialog.append(heading, h("p", {}, t("export.choose")), list, status, close);
+  // each office its own part (within the citizen's consent): "Hent til Jobcenter"
+  const parts = offices.map((office) => {
+    const buttons = OFFICE_FORMATS.map((fmt) => {
+      const b = h("button", { type: "button", "data-format": fmt, "data-office": office.id }, t("export.office_format." + fmt));
+      b.addEventListener("click", () => download(fmt, b, office));
+      return h("li", {}, b);
+    });
+    return h("section", { class: "export-office" },
+      h("h3", {}, t("export.office", { org: office.name })), h("ul", { class: "export-formats" }, buttons));
+  });
+  dialog.append(heading, h("p", {}, t("export.choose")), list, ...parts, status, close);
   close.addEventListener("click", () => dialog.close());
   open.addEventListener("click", () => {
     status.textContent = "";
@@ -39,17 +51,18 @@ export async function mountExports(bar, { boardId, token, t, lang, title }) {
   });
   bar.append(open, dialog);
 
-  async function download(fmt, button) {
+  async function download(fmt, button, office = null) {
     button.disabled = true;
     status.textContent = t("export.downloading");
     try {
       const q = new URLSearchParams({ format: fmt, lang });
+      if (office) q.set("office", office.id);
       const res = await fetch(`${base}?${q}`, { headers: auth });
       if (!res.ok) {
         const body = await res.json().catch(() => ({}));
         throw new Error(body.error || t("export.failed"));
       }
-      save(await res.blob(), fileName(title(), fmt));
+      save(await res.blob(), fileName(office ? `${title()} – ${office.name}` : title(), fmt));
       status.textContent = "";
     } catch (err) {
       status.textContent = err instanceof TypeError ? t("export.failed") : err.message;

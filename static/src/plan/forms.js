@@ -8,6 +8,63 @@ import * as model from "./model.js";
 import { hasCard, placeCard } from "./cards.js";
 
 const NEW_PERSON = "__new__";
+const NEW_ORG = "__new_org__";
+
+// The municipality's list of organisations (GET /api/organisations, for a signed-in
+// professional); fetched once per page, empty for anyone else.
+let municipalityOrgs = null;
+async function loadMunicipalityOrgs() {
+  if (municipalityOrgs) return municipalityOrgs;
+  try {
+    const res = await fetch("/api/organisations", { credentials: "same-origin", headers: { Accept: "application/json" } });
+    municipalityOrgs = res.ok ? (await res.json()).organisations || [] : [];
+  } catch {
+    municipalityOrgs = [];
+  }
+  return municipalityOrgs;
+}
+
+/**
+ * The organisation picker: the board's organisations, the municipality's list, or a new
+ * one by name. Items refer to an organisation by id (docs/board-format.md).
+ */
+function orgField(ctx, plan, value, prefix = "", label = "plan.where") {
+  const t = ctx.t;
+  const options = [["", t("org.none")], ...plan.organisations.map((o) => [o.id, o.name])];
+  const picker = select([...options, [NEW_ORG, t("org.add")]], value, { name: `${prefix}org` });
+  const name = text(`${prefix}org_name`, "");
+  const named = h("div", { class: "plan-new-org", hidden: true }, field(t("org.new_name"), name));
+  picker.addEventListener("change", () => {
+    named.hidden = picker.value !== NEW_ORG;
+    name.required = picker.value === NEW_ORG;
+  });
+  loadMunicipalityOrgs().then((list) => {
+    const known = new Set(plan.organisations.map((o) => o.id));
+    for (const o of list.filter((x) => !known.has(x.id))) {
+      picker.insertBefore(h("option", { value: o.id, text: o.name }), picker.lastChild);
+    }
+  });
+  return [field(t(label), picker), named];
+}
+
+/** The organisation chosen in an orgField: ``{org, name}`` (a listed one is copied onto the board). */
+function chosenOrg(ctx, plan, v, prefix = "") {
+  const picked = v[`${prefix}org`];
+  if (!picked) return { org: null, name: "" };
+  if (picked === NEW_ORG) {
+    const name = v[`${prefix}org_name`];
+    if (!name) return { org: null, name: "" };
+    const same = plan.organisations.find((o) => o.name.toLowerCase() === name.toLowerCase());
+    const id = same ? same.id : model.useOrganisation(ctx.doc, { id: `org-${model.newId()}`, name, kind: "other" });
+    return { org: id, name: same ? same.name : name };
+  }
+  const onBoard = plan.organisations.find((o) => o.id === picked);
+  if (onBoard) return { org: onBoard.id, name: onBoard.name };
+  const listed = (municipalityOrgs || []).find((o) => o.id === picked);
+  if (!listed) return { org: null, name: "" };
+  model.useOrganisation(ctx.doc, listed);
+  return { org: listed.id, name: listed.name };
+}
 
 /** Open a modal form; `onSave(values)` runs on submit (values: name -> string). */
 function openForm(ctx, title, controls, onSave) {
@@ -79,14 +136,27 @@ function peopleOptions(t, plan) {
   return [["", t("plan.nobody")], ...plan.participants.map((p) => [p.id, p.name])];
 }
 
-/** Name, role, organisation and phone of a participant (`prefix` for the inline new person). */
-function personFields(t, prefix = "", person = null) {
+/** Name, role, organisation (or a relative's relation) and phone of a participant
+ * (`prefix` for the inline new person). */
+function personFields(ctx, plan, prefix = "", person = null) {
+  const t = ctx.t;
   return [
     field(t("plan.name"), text(`${prefix}name`, person?.name, { required: !prefix })),
     field(t("plan.role"), select(vocab(t, "role", model.ROLES), person?.role || "professional", { name: `${prefix}role` })),
-    field(t("plan.organisation"), text(`${prefix}organisation`, person?.organisation)),
+    ...orgField(ctx, plan, person?.org, prefix, "plan.organisation"),
+    field(t("plan.relation"), text(`${prefix}relation`, person?.relation)),
     field(t("plan.phone"), text(`${prefix}phone`, person?.phone, { type: "tel" })),
   ];
+}
+
+/** The participant fields of a saved person form (a relative never has an organisation). */
+function personValues(ctx, plan, v, prefix = "") {
+  const role = v[`${prefix}role`] || "professional";
+  const { org, name } = ["citizen", "relative"].includes(role) ? { org: null, name: "" } : chosenOrg(ctx, plan, v, prefix);
+  return {
+    name: v[`${prefix}name`], role, org, organisation: name,
+    relation: role === "relative" ? v[`${prefix}relation`] || "" : "", phone: v[`${prefix}phone`],
+  };
 }
 
 /** Add (goal = null) or edit a goal; `parent` makes it a sub-goal. */
@@ -99,19 +169,22 @@ export function goalForm(ctx, plan, goal, parent = null) {
     field(t("plan.description"), area("description", goal?.description)),
     field(t("plan.horizon"), select(vocab(t, "horizon", model.HORIZONS), goal?.horizon || "now", { name: "horizon" })),
     goal ? field(t("plan.goal_status"), select(vocab(t, "plan.goal_state", model.GOAL_STATUSES), goal.status, { name: "status" })) : null,
-    field(t("plan.where"), text("office", goal?.office)),
+    field(t("plan.goal_kind"), select(vocab(t, "goal_kind", model.GOAL_KINDS), goal?.kind || "goal", { name: "kind" })),
+    ...orgField(ctx, plan, goal?.org),
     memberField(t, plan, goal ? goal.member : null),
   ].filter(Boolean);
   openForm(ctx, title, controls, (v) => {
     if (!v.title) return;
+    const { org, name: office } = chosenOrg(ctx, plan, v);
+    v = { ...v, org, office };
     if (goal) {
       if (v.horizon !== goal.horizon) {
         const lane = plan.goals.filter((g) => g.parent === goal.parent && g.horizon === v.horizon);
         model.placeItem(ctx.doc, "goals", lane, goal.id, lane.length, { horizon: v.horizon });
       }
       model.patchItem(ctx.doc, "goals", goal.id, {
-        title: v.title, description: v.description, office: v.office, member: v.member || null,
-        status: v.status,
+        title: v.title, description: v.description, office: v.office, org: v.org,
+        member: v.member || null, status: v.status, kind: v.kind,
       });
     } else {
       const id = model.addGoal(ctx.doc, { ...v, parent, member: v.member || null }, model.proposer(plan, ctx.role, ctx.user));
@@ -125,7 +198,7 @@ export function actionForm(ctx, plan, action, goalId = null) {
   const t = ctx.t;
   const owner = select([...peopleOptions(t, plan), [NEW_PERSON, t("plan.new_person")]], action?.owner, { name: "owner" });
   const newPerson = h("fieldset", { class: "plan-new-person", hidden: true },
-    h("legend", { text: t("plan.new_person_legend") }), ...personFields(t, "p_"));
+    h("legend", { text: t("plan.new_person_legend") }), ...personFields(ctx, plan, "p_"));
   owner.addEventListener("change", () => {
     newPerson.hidden = owner.value !== NEW_PERSON;
     newPerson.querySelector("input").required = owner.value === NEW_PERSON;
@@ -137,11 +210,13 @@ export function actionForm(ctx, plan, action, goalId = null) {
     field(t("plan.who"), owner),
     newPerson,
     dateField(ctx, t("plan.by"), "due", action?.due),
+    dateField(ctx, t("plan.start"), "start", action?.start),
+    field(t("plan.activity_type"), select(model.ACTIVITY_TYPES.map((a) => [a, t(a ? `activity.${a}` : "activity.none")]), action?.activity_type || "", { name: "activity_type" })),
     field(t("plan.status"), select(vocab(t, "status", model.STATUSES), action?.status || "not_started", { name: "status" })),
     field(t("plan.approval"), select(vocab(t, "approval", model.APPROVALS), action?.approval || "not_needed", { name: "approval" })),
     dateField(ctx, t("plan.follow_up"), "follow_up", action?.follow_up),
     field(t("plan.carried_over_label"), carried),
-    field(t("plan.where"), text("office", action?.office)),
+    ...orgField(ctx, plan, action?.org),
     field(t("plan.note"), area("note", action?.note)),
     memberField(t, plan, action ? action.member : null),
   ].filter(Boolean);
@@ -150,13 +225,13 @@ export function actionForm(ctx, plan, action, goalId = null) {
     if (!v.what) return;
     let ownerId = v.owner || null;
     if (ownerId === NEW_PERSON) {
-      ownerId = v.p_name
-        ? model.addParticipant(ctx.doc, { name: v.p_name, role: v.p_role, organisation: v.p_organisation, phone: v.p_phone })
-        : null;
+      ownerId = v.p_name ? model.addParticipant(ctx.doc, personValues(ctx, plan, v, "p_")) : null;
     }
+    const { org, name: office } = chosenOrg(ctx, plan, v);
     const fields = {
       what: v.what, goal: v.goal || null, owner: ownerId, due: v.due || null, status: v.status,
-      approval: v.approval, follow_up: v.follow_up || null, office: v.office, note: v.note,
+      approval: v.approval, follow_up: v.follow_up || null, office, org, note: v.note,
+      activity_type: v.activity_type || "", start: v.start || null,
       carried_over: Math.max(0, Math.round(Number(v.carried_over) || 0)),
       member: v.member || null,
     };
@@ -172,11 +247,13 @@ export function actionForm(ctx, plan, action, goalId = null) {
 /** Add (person = null) or edit a participant of the network. */
 export function participantForm(ctx, person = null) {
   const t = ctx.t;
+  const plan = model.readPlan(ctx.doc);
   const title = person ? t("plan.edit_item", { title: person.name }) : t("plan.add_participant");
-  openForm(ctx, title, personFields(t, "", person), (v) => {
+  openForm(ctx, title, personFields(ctx, plan, "", person), (v) => {
     if (!v.name) return;
-    if (person) model.patchItem(ctx.doc, "participants", person.id, v);
-    else model.addParticipant(ctx.doc, v);
+    const fields = personValues(ctx, plan, v);
+    if (person) model.patchItem(ctx.doc, "participants", person.id, fields);
+    else model.addParticipant(ctx.doc, fields);
   });
 }
 

@@ -8,7 +8,12 @@ export const STATUSES = ["not_started", "in_progress", "done"];
 export const APPROVALS = ["not_needed", "awaiting", "approved", "refused"];
 export const GOAL_STATUSES = ["active", "completed", "cancelled"];
 export const ROLES = ["citizen", "relative", "coordinator", "professional", "support", "observer"];
-const MAP_NAMES = ["plan", "goals", "actions", "participants", "agreements", "members", "elements"];
+export const GOAL_KINDS = ["goal", "job"];
+// Min Plan's activity types (board/schema.py ACTIVITY_TYPES); "" is none
+export const ACTIVITY_TYPES = ["", "conversation", "guidance", "internship", "wage_subsidy", "education", "mentor", "job_search", "treatment", "other"];
+export const ORG_KINDS = ["authority", "provider", "volunteer", "other"];
+const NO_ORGANISATION = ["citizen", "relative"]; // roles that never belong to an organisation
+const MAP_NAMES = ["plan", "goals", "actions", "participants", "agreements", "members", "elements", "organisations"];
 
 /** The shared maps of one board document. */
 export function maps(doc) {
@@ -55,16 +60,32 @@ function breakParents(goals) {
 
 const byRank = (a, b) => a.rank - b.rank || a.created.localeCompare(b.created) || a.id.localeCompare(b.id);
 
+/**
+ * The name of an item's organisation: its `org` reference when the board knows it, else the
+ * old free text (`office`, or a participant's `organisation`). The one place that says it
+ * (board/plan.py `Plan.office_of` is the same rule in Python).
+ */
+export function officeName(orgs, item) {
+  const org = item.org ? orgs.find((o) => o.id === item.org) : null;
+  return org ? org.name : str(item.office ?? item.organisation);
+}
+
 /** Everything the panel and the list view show, read defensively (bad items skipped). */
 export function readPlan(doc) {
   const m = maps(doc);
+  const organisations = items(m.organisations, "name", (o) => ({
+    ...o,
+    kind: ORG_KINDS.includes(o.kind) ? o.kind : "other",
+  })).sort((a, b) => a.name.localeCompare(b.name, "da"));
   const goals = items(m.goals, "title", (g) => ({
     ...g,
     title: g.title,
     description: str(g.description),
     horizon: oneOf(g.horizon, HORIZONS),
     rank: num(g.rank),
-    office: str(g.office),
+    office: officeName(organisations, g),
+    org: ref(g.org),
+    kind: oneOf(g.kind, GOAL_KINDS),
     parent: ref(g.parent),
     status: oneOf(g.status, GOAL_STATUSES),
     proposed_by: ref(g.proposed_by),
@@ -76,7 +97,10 @@ export function readPlan(doc) {
     ...a,
     goal: ref(a.goal),
     owner: ref(a.owner),
-    office: str(a.office),
+    office: officeName(organisations, a),
+    org: ref(a.org),
+    activity_type: oneOf(a.activity_type, ACTIVITY_TYPES),
+    start: storeDate(a.start),
     due: storeDate(a.due),
     status: oneOf(a.status, STATUSES),
     approval: oneOf(a.approval, APPROVALS),
@@ -91,7 +115,9 @@ export function readPlan(doc) {
   const participants = items(m.participants, "name", (p) => ({
     ...p,
     role: oneOf(p.role, ["professional", ...ROLES]),
-    organisation: str(p.organisation),
+    organisation: NO_ORGANISATION.includes(p.role) ? "" : officeName(organisations, p),
+    org: NO_ORGANISATION.includes(p.role) ? null : ref(p.org),
+    relation: str(p.relation) || (p.role === "relative" ? str(p.organisation) : ""),
     phone: str(p.phone),
   })).sort((a, b) => a.name.localeCompare(b.name, "da"));
   const members = items(m.members, "name", (x) => ({ ...x, relation: str(x.relation) }));
@@ -123,7 +149,17 @@ export function readPlan(doc) {
     participants,
     members,
     agreements,
+    organisations,
   };
+}
+
+/** Put a copy of an organisation of the municipality's list on the board (by its id). */
+export function useOrganisation(doc, org) {
+  const map = doc.getMap("organisations");
+  const copy = { id: org.id, name: org.name, kind: org.kind || "other", sor: org.sor || "", cvr: org.cvr || "", municipality: org.municipality || "", kombit: org.kombit || "" };
+  const old = map.get(org.id);
+  if (!isObject(old) || JSON.stringify(old) !== JSON.stringify(copy)) map.set(org.id, copy);
+  return org.id;
 }
 
 /** A proposal: made by a professional and not yet agreed by the citizen. */
@@ -163,6 +199,8 @@ export function addGoal(doc, fields, proposedBy) {
     agreed_at: null,
     status: "active",
     created: nowStamp(),
+    org: fields.org ?? null,
+    kind: GOAL_KINDS.includes(fields.kind) ? fields.kind : "goal",
   });
   return id;
 }
@@ -188,6 +226,9 @@ export function addAction(doc, fields, proposedBy) {
     agreed_at: null,
     rank: actions.length ? actions[actions.length - 1].rank + 1 : 1,
     created: nowStamp(),
+    org: fields.org ?? null,
+    activity_type: ACTIVITY_TYPES.includes(fields.activity_type) ? fields.activity_type : "",
+    start: storeDate(fields.start),
   });
   return id;
 }
@@ -202,6 +243,8 @@ export function addParticipant(doc, fields) {
     phone: fields.phone || "",
     email: "",
     contact_person: false,
+    org: fields.org ?? null,
+    relation: fields.relation || "",
   });
   return id;
 }

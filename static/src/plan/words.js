@@ -42,6 +42,8 @@ export const quoted = (t, text) => t("plan.quoted", { text });
 export function actionFacts(t, plan, a) {
   return [
     [t("plan.who"), personName(t, plan, a.owner) || t("plan.nobody")],
+    [t("plan.activity_type"), a.activity_type ? t(`activity.${a.activity_type}`) : ""],
+    [t("plan.start"), showDate(a.start)],
     [t("plan.by"), showDate(a.due) || t("plan.not_set")],
     [t("plan.status"), t(`status.${a.status}`)],
     [t("plan.goal"), goalTitle(plan, a.goal)],

@@ -85,7 +85,7 @@ export function mountVersions(side, { boardId, token, t, lang, doc, canWrite, ro
     }
     const state = awaiting ? "awaiting_citizen" : last?.state === "agreed" ? "agreed" : "none";
     const line = h("p", { class: "agree-state", "data-state": state, tabindex: "-1" }, t("versions.state." + state));
-    if (data.role !== "coordinator") return [line];
+    if (data.role !== "coordinator" || awaiting) return [line]; // one version waits at a time
     return [line, h("button", { type: "button", id: "agree-plan", class: "agree-main", onclick: () => act(base) }, t("versions.agree"))];
   }
 

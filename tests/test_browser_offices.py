@@ -1,0 +1,83 @@
+"""The organisation picker, Min Plan's fields and "Hent til Jobcenter" in real Chromium
+(issue 16): a coordinator edits the example family plan and takes the Jobcenter's part."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.board_page import open_board
+from tests.conftest import ServerProcess
+from tests.export_samples import EXAMPLE
+
+SHOTS = os.environ.get("TAVLE_SHOTS")  # a folder: save screenshots there to look at
+
+
+def shot(page: Any, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
+
+
+def item(page: Any, name: str, key: str) -> dict:
+    return page.evaluate(f"() => window.__tavle.doc.getMap('{name}').get('{key}')")
+
+
+def test_picker_min_plan_fields_and_the_office_download(server: ServerProcess, browser: Any,
+                                                         tmp_path: Path) -> None:
+    board = json.loads(server.cli("board", "import", str(EXAMPLE)).stdout)
+    page = open_board(browser, server, board, viewport={"width": 1366, "height": 768},
+                      accept_downloads=True)
+    try:
+        task_name = "Ret: Finde en praktikplads i en kantine tæt på skolen"
+        page.get_by_role("button", name=task_name).click()
+        dialog = page.locator("dialog[open]")
+        expect(dialog.get_by_label("Slags aktivitet")).to_have_value("internship")
+        expect(dialog.get_by_label("Starter")).to_have_value("2027-02-01")
+        expect(dialog.get_by_label("Hvor", exact=True)).to_have_value("org-job")
+        dialog.get_by_label("Slags aktivitet").select_option(label="Mentor")
+        dialog.get_by_label("Hvor", exact=True).select_option(label="Ydelseskontoret")
+        shot(page, "action-form")
+        dialog.locator("button[type=submit]").click()
+        expect(page.locator("dialog[open]")).to_have_count(0)
+        task = item(page, "actions", "a-praktik")
+        assert (task["activity_type"], task["org"], task["office"]) == (
+            "mentor", "org-ydelse", "Ydelseskontoret")
+
+        page.get_by_role("button", name="Tilføj mål", exact=True).click()
+        dialog = page.locator("dialog[open]")
+        dialog.get_by_label("Hvad er målet?").fill("Arbejde 15 timer om ugen")
+        dialog.get_by_label("Slags mål").select_option(label="Mål om arbejde")
+        dialog.get_by_label("Hvor", exact=True).select_option("__new_org__")
+        dialog.get_by_label("Navn på den nye organisation").fill("Virksomhedskonsulenterne")
+        dialog.locator("button[type=submit]").click()
+        goal = page.evaluate(
+            "() => [...window.__tavle.doc.getMap('goals').values()]"
+            ".find((g) => g.title === 'Arbejde 15 timer om ugen')"
+        )
+        assert goal["kind"] == "job" and goal["office"] == "Virksomhedskonsulenterne"
+        assert item(page, "organisations", goal["org"])["name"] == "Virksomhedskonsulenterne"
+
+        page.get_by_role("button", name="Vis som liste").click()
+        expect(page.locator("#plan-list-view")).to_contain_text("Slags aktivitet")
+        expect(page.locator("#plan-list-view")).to_contain_text("Mentor")
+
+        page.click("#export-open")
+        section = page.locator("#export-dialog .export-office", has_text="Hent til Jobcenter")
+        expect(section).to_have_count(1)
+        shot(page, "export-dialog")
+        with page.expect_download() as download:
+            section.locator("button[data-format=json]").click()
+        data = Path(download.value.path()).read_bytes()
+        assert b"hygiejnebevis" in data and b"Emil kommer" not in data
+        assert "Jobcenter" in download.value.suggested_filename
+        refused = page.locator(
+            "#export-dialog .export-office", has_text="Hent til Frivilligcenteret"
+        )
+        refused.locator("button[data-format=pdf]").click()
+        expect(page.locator("#export-dialog .export-status")).to_contain_text("samtykke")
+    finally:
+        page.context.close()
