@@ -457,5 +457,8 @@ def test_board_page_has_only_words(team, browser, role, lang) -> None:
     page.wait_for_selector("#conn[data-state=connected]", timeout=15000)
     page.wait_for_timeout(500)
     problems = words_problems(page)
+    # the board page too has its skip link (to the plan) and the accessibility link
+    assert page.locator("a.skip[href='#plan']").count() == 1
+    assert page.locator("a[href='/tilgaengelighed']").count() == 1
     page.context.close()
     assert problems == []
