@@ -11,6 +11,7 @@ from typing import Annotated
 
 import msgspec
 
+from board import ink as inks
 from board import schema
 from board.fields import (
     Field,
@@ -59,6 +60,26 @@ shaped(  # each value as ``coord`` takes it, which is what the slow path applies
 )
 
 
+def ink(value: object) -> bytes:
+    """A format 2 stroke's ``ink`` (board/ink.py): bytes that decode whole, as ``bytes``."""
+    try:
+        inks.unpack(value)  # type: ignore[arg-type]
+    except inks.BadInk as bad:
+        raise Invalid(f"not ink: {bad}") from None
+    return bytes(value)  # type: ignore[arg-type]
+
+
+def _decodes(value: bytes) -> bool:
+    try:
+        inks.unpack(value)
+    except inks.BadInk:
+        return False
+    return True
+
+
+shaped(ink, Annotated[bytes, msgspec.Meta(max_length=inks.MAX_INK_BYTES)], _decodes)
+
+
 def lane(value: object) -> dict:
     """A frame's lane: ``{"field": "status"|"horizon"|"member", "value": …}``."""
     if not isinstance(value, dict) or value.get("field") not in schema.LANE_FIELDS:
@@ -101,7 +122,7 @@ _BOX = (
     Field("w", size, 0),
     Field("h", size, 0),
 )
-_WIDTH = Field("width", integer(1, 10_000), 20)
+_WIDTH = Field("width", integer(1, inks.MAX_WIDTH), 20)
 
 ELEMENT_FIELDS: dict[str, tuple[Field, ...]] = {
     "stroke": (
@@ -153,7 +174,21 @@ ELEMENT_FIELDS: dict[str, tuple[Field, ...]] = {
     "card": (*_COMMON, *_BOX, Field("ref", card_ref, required=True)),
 }
 
+# a format 2 stroke: the common keys and ``ink`` (points, color, width, tool packed)
+INK_STROKE_FIELDS = (*_COMMON, Field("ink", ink, required=True))
+_INK_STROKE = "stroke/ink"
+
 _FITS = {kind: item_fits(fields, kind) for kind, fields in ELEMENT_FIELDS.items()}
+_FITS[_INK_STROKE] = item_fits(INK_STROKE_FIELDS, "ink_stroke")
+
+
+def _fields_of(raw: dict) -> tuple[str, tuple[Field, ...] | None]:
+    kind = raw.get("type")
+    if kind == "stroke" and "ink" in raw:
+        return _INK_STROKE, INK_STROKE_FIELDS
+    if type(kind) is not str:
+        return "", None
+    return kind, ELEMENT_FIELDS.get(kind)
 
 
 def is_clean_element(key: str, raw: object) -> bool:
@@ -161,16 +196,18 @@ def is_clean_element(key: str, raw: object) -> bool:
     in one compiled pass, as the guard does for every stroke. False: look closer."""
     if type(raw) is not dict or raw.get("id") != key:
         return False
-    kind = raw.get("type")
-    fits = _FITS.get(kind) if type(kind) is str else None
+    fits = _FITS.get(_fields_of(raw)[0])
     return fits is not None and fits(raw)
 
 
 def clean_element(key: str, raw: object) -> tuple[dict | None, list[str]]:
-    """Check one ``elements`` entry: ``(clean element or None, problems)``."""
+    """Check one ``elements`` entry: ``(clean element or None, problems)``.
+
+    The clean element is in the stored form it came in: a format 2 stroke keeps its
+    ``ink`` (:func:`readable` gives the points); a format 1 stroke its ``points``.
+    """
     label = f"elements/{key[:80]}"
-    kind = raw.get("type") if isinstance(raw, dict) else None
-    fields = ELEMENT_FIELDS.get(kind) if isinstance(kind, str) else None
+    fields = _fields_of(raw)[1] if isinstance(raw, dict) else None
     if fields is None:
         if isinstance(raw, dict):
             return None, [f"{label}.type: unknown element type, skipped"]
@@ -178,6 +215,11 @@ def clean_element(key: str, raw: object) -> tuple[dict | None, list[str]]:
     problems: list[str] = []
     clean, found = clean_item(keyed(raw, key, label, problems), fields, label)
     return clean, problems + found
+
+
+def readable(element: dict) -> dict:
+    """A clean element as readers hand it on: a format 2 stroke with format 1's keys."""
+    return inks.expanded(element) if "ink" in element else element
 
 
 def bounds(element: dict) -> tuple[int, int, int, int] | None:

@@ -15,7 +15,7 @@ from typing import Any
 from pycrdt import Doc, Map
 
 from board import schema
-from board.elements import clean_element
+from board.elements import clean_element, readable
 from board.fields import (
     Field,
     boolean,
@@ -353,6 +353,6 @@ def read_elements(doc: Doc) -> tuple[list[dict], list[str]]:
         clean, found = clean_element(key, raw)
         problems.extend(found)
         if clean is not None:
-            elements.append(clean)
+            elements.append(readable(clean))
     elements.sort(key=lambda e: (e["z"], e["created"], e["id"]))
     return elements, problems

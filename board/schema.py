@@ -12,7 +12,7 @@ Dates are ISO ``YYYY-MM-DD`` strings; timestamps ISO 8601 UTC strings.
 
 from __future__ import annotations
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: strokes keep their points in ``ink`` bytes (board/ink.py)
 
 # top-level maps
 META = "meta"  # singletons: format, kind, title, template, created, language

@@ -14,15 +14,16 @@ from dataclasses import asdict
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from board.fields import Invalid, timestamp
 from board.plan import ITEM_CLASSES, Plan, plan_from_dict
 from board.safetext import safe_value
 from plan_export.untrusted import bad_value
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 RECORD_VERSION = 1
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "plan-record.schema.json"
@@ -78,7 +79,12 @@ def _parses(parse: Callable[[str], object], value: str) -> bool:
 
 @cache
 def _validator() -> Draft202012Validator:
-    """The schema's validator; ``date`` and ``date-time`` are checked as real calendar values."""
+    """The schema's validator; ``date`` and ``date-time`` are checked as real calendar values.
+
+    jsonschema is imported here, when a record is first checked: ~4 MB an idle server
+    does not need."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
     formats = FormatChecker(formats=())
     formats.checks("date")(_real_date)
     formats.checks("date-time")(_real_time)
@@ -117,6 +123,8 @@ def validate_record(data: object) -> None:
         raise RecordError(*problem)
     if isinstance(data, dict) and data.get("record_version") != RECORD_VERSION:
         raise RecordError("/record_version", f"must be {RECORD_VERSION} (the version this reads)")
+    from jsonschema.exceptions import best_match
+
     error = best_match(_validator().iter_errors(data))
     if error is not None:
         path = list(error.absolute_path)

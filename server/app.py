@@ -31,6 +31,7 @@ from server.api import (
     teams,
     versions,
 )
+from server.api import templates as template_pictures
 from server.config import Settings
 from server.store import Store
 from server.sync import endpoint as sync_endpoint
@@ -91,6 +92,7 @@ def build_routes() -> list[BaseRoute]:
     routes += versions.routes
     routes += site.routes
     routes += orgs.routes
+    routes += template_pictures.routes
     return routes
 
 

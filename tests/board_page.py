@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from board.elements import readable
 from tests.conftest import ServerProcess
 
 CONNECTED = "document.getElementById('conn').dataset.state === 'connected'"
@@ -148,7 +149,12 @@ WHITE = (255, 255, 255)
 
 
 def elements(page: Any) -> list[dict]:
-    return page.evaluate("[...window.__tavle.doc.getMap('elements').values()]")
+    """The page's elements as readers see them: a stroke's ink unpacked (board/ink.py)."""
+    stored = page.evaluate(
+        "[...window.__tavle.doc.getMap('elements').values()]"
+        ".map((el) => el.ink ? {...el, ink: Array.from(el.ink)} : el)"
+    )
+    return [readable({**el, "ink": bytes(el["ink"])} if "ink" in el else el) for el in stored]
 
 
 def to_screen(page: Any, bx: float, by: float) -> tuple[float, float]:

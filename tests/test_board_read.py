@@ -126,7 +126,7 @@ def test_meta_reads_with_defaults() -> None:
     write_meta(doc, title="Sofies tavle", template="vejen")
     doc.get(schema.META, type=Map)["language"] = "klingon"
     meta, problems = read_meta(doc)
-    assert meta["title"] == "Sofies tavle" and meta["format"] == 1
+    assert meta["title"] == "Sofies tavle" and meta["format"] == schema.FORMAT_VERSION
     assert meta["language"] == "da"
     assert problems == ["meta.language: not one of da, en, set to default"]
 

@@ -41,7 +41,6 @@ from plan_export.formats import (
     export_doc,
     sheet_options,
 )
-from plan_export.sheet import SECTIONS
 from server.access.grants import Denied
 from server.access.sessions import Account
 from server.access.web import actor
@@ -69,7 +68,7 @@ def _options(request: Request) -> ExportOptions:
         frame=q.get("frame") or None,
         scale=scale,
         lang=lang,
-        sheet=sheet_options(q.get("goals"), q.get("sections"), q.get("proposals") == "1", lang),
+        sheet=sheet_options(q.get("goals"), q.get("sections"), q.get("proposals") != "0", lang),
         office=q.get("office") or None,
     )
 
@@ -84,6 +83,8 @@ async def get_export(request: Request) -> Response:
         return JSONResponse({"error": denied.reason}, status_code=denied.http_status)
     account = await state.access.account(request)
     if not fmt:  # what this caller may download: the UI shows these buttons
+        from plan_export.sheet import SECTIONS  # here: fpdf2 is ~30 MB of an idle server
+
         mine = [f for f in FORMATS if allowed(grant.role, f)]
         if grant.role == "professional":  # the whole plan as a record: the coordinator's
             mine = [f for f in mine if f not in ("json", "fhir")]

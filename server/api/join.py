@@ -13,7 +13,6 @@ the same device and name, so rejoining is the same participant, never a second r
 
 from __future__ import annotations
 
-import segno
 from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -65,6 +64,8 @@ async def join_code(request: Request) -> Response:
         "join_code_shown", board_id=case.board_id, actor=actor(grant), detail={"role": role}
     )
     url = join_url(request, code)
+    import segno  # here: the QR code library is not needed until a code is shown
+
     qr = segno.make(url, error="m")
     return JSONResponse(
         {

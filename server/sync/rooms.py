@@ -20,9 +20,11 @@ from typing import Any, Protocol
 
 from pycrdt import Doc
 
+from board import migrate as board_migrate
 from board.limits import Guard, apply_update, close_code
 from server.access.grants import Grant
 from server.config import Settings
+from server.memory import give_back
 from server.sync.pacing import Pacing
 from server.sync.protocol import (
     EMPTY_STATE_VECTOR,
@@ -309,9 +311,19 @@ class Room:
         with self.doc.transaction(origin="store"):
             for update in updates:
                 self.doc.apply_update(update)
-        self.size = len(self.full_update())
         self.logged = len(updates)
         self.logged_bytes = sum(map(len, updates))
+        upgrade = board_migrate.upgrade(self.doc)  # an old board: logged like a server edit
+        if upgrade:
+            self.registry.store.append(self.doc_key, upgrade)
+            self.registry.bus.publish_update(self.doc_key, upgrade)
+            self.logged += 1
+            self.logged_bytes += len(upgrade)
+        elif len(updates) == 1:
+            # a compacted board: its snapshot is the whole document already, sent as stored
+            self._full = updates[0]
+            self._full_step2 = sync_step2_frame(self._full)
+        self.size = len(self.full_update())
         self.guard = Guard(self.doc)
 
     def full_update(self) -> bytes:
@@ -613,7 +625,12 @@ class RoomRegistry:
             return
         task = asyncio.get_running_loop().create_task(self._unload(room))
         self._unloading[key] = task
-        task.add_done_callback(lambda _t: self._unloading.pop(key, None))
+        task.add_done_callback(lambda _t: self._unloaded(key))
+
+    def _unloaded(self, key: str) -> None:
+        self._unloading.pop(key, None)
+        if not self._unloading:  # the last of a wave of unloads, its rooms unreferenced
+            give_back()
 
     async def _unload(self, room: Room) -> None:
         """Flush and compact, then drop the room unless someone joined meanwhile.

@@ -6,6 +6,16 @@ import { call, setCsrf } from "./api.js";
 import { field, h, when } from "./dom.js";
 
 const ROLES = ["professional", "citizen", "relative", "support", "observer"];
+const TEMPLATES = ["vejen", "netvaerk", "familie", "tre_kolonner", "status", "blank"];
+
+/** "Ny sag": each template as a choice with a small picture of the example plan laid out by it. */
+function templateChoice(fieldset, t) {
+  fieldset.append(...TEMPLATES.map((name) => h("label", { class: "template-option" },
+    h("input", { type: "radio", name: "template", value: name, checked: name === "vejen" }),
+    h("img", { src: `/api/templates/${name}.svg`, alt: "", width: 160, height: 100 }),
+    h("span", {}, t("app.template." + name)))));
+  return () => fieldset.querySelector("input:checked")?.value || "vejen";
+}
 
 /** The next meeting that has not ended, or null. */
 function nextMeeting(c, now = Date.now()) {
@@ -35,10 +45,11 @@ export async function startCases({ t, lang }) {
 
   const teamSelect = document.getElementById("team");
   teamSelect.replaceChildren(...me.teams.map((name) => h("option", { value: name }, name)));
+  const template = templateChoice(document.getElementById("template-choice"), t);
   document.getElementById("new-case").addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
-      await api("POST", "/api/cases", { alias: document.getElementById("alias").value, team: teamSelect.value });
+      await api("POST", "/api/cases", { alias: document.getElementById("alias").value, team: teamSelect.value, template: template() });
       event.target.reset();
       message.textContent = "";
       await refresh();

@@ -1,6 +1,7 @@
 // Every change the canvas makes to the board document, each in one local transaction
 // (origin LOCAL, which the undo manager tracks) so a person undoes only their own work.
 import { hit, segDist } from "./geometry.js";
+import { readable, stored } from "./ink.js";
 
 export const LOCAL = { name: "tavle-local" };
 const PLAN_MAP = { goal: "goals", action: "actions", participant: "participants", agreement: "agreements" };
@@ -11,11 +12,11 @@ export const newId = () => crypto.randomUUID().replace(/-/g, "").slice(0, 16);
 
 /**
  * The stored fields of a new stroke: style {tool, color, width}, flat integer points
- * [x, y, pressure, …]. Every stroke the canvas makes is made here (the stored point
- * format is docs/board-format.md's business and changes only here).
+ * [x, y, pressure, …]. Every stroke the canvas makes is made here: its points, colour,
+ * width and tool go into the document as one `ink` byte string (format 2, ink.js).
  */
 export function strokeElement(style, points) {
-  return { type: "stroke", tool: style.tool, color: style.color, width: style.width, points };
+  return stored({ type: "stroke", tool: style.tool, color: style.color, width: style.width, points });
 }
 
 /** A copy of an element moved by (dx, dy) board units. */
@@ -48,6 +49,16 @@ export class Editor {
     return this.doc.transact(fn, LOCAL);
   }
 
+  /** An element as the canvas works on it (a stroke with its points), or undefined. */
+  get(id) {
+    return readable(this.elements.get(id)) ?? undefined;
+  }
+
+  /** Store an element; a stroke's points go in as its ink (ink.js stored). */
+  put(id, el) {
+    this.elements.set(id, stored(el));
+  }
+
   zRange() {
     let lo = 0, hi = 0;
     for (const { el } of this.renderer.items.values()) {
@@ -67,7 +78,7 @@ export class Editor {
     let z = this.zRange()[1];
     this.transact(() => {
       els.forEach((el, i) => {
-        this.elements.set(ids[i], { ...el, id: ids[i], z: el.z ?? ++z, author: this.user.name, created: Date.now() });
+        this.put(ids[i], { ...el, id: ids[i], z: el.z ?? ++z, author: this.user.name, created: Date.now() });
       });
     });
     return ids;
@@ -76,12 +87,12 @@ export class Editor {
   /** Set whole new values for existing elements: map of id -> element. */
   replace(values) {
     this.transact(() => {
-      for (const [id, el] of values) if (this.elements.has(id)) this.elements.set(id, el);
+      for (const [id, el] of values) if (this.elements.has(id)) this.put(id, el);
     });
   }
 
   patch(id, fields) {
-    const el = this.elements.get(id);
+    const el = this.get(id);
     if (el) this.replace([[id, { ...el, ...fields }]]);
   }
 
@@ -96,7 +107,7 @@ export class Editor {
   }
 
   duplicate(ids) {
-    const copies = ids.map((id) => this.elements.get(id)).filter((el) => el && el.type !== "connector");
+    const copies = ids.map((id) => this.get(id)).filter((el) => el && el.type !== "connector");
     return this.add(...copies.map((el) => ({ ...translated(el, 300, 300), z: undefined })));
   }
 
@@ -127,7 +138,7 @@ export class Editor {
     if (!hits.length) return;
     this.transact(() => {
       for (const id of hits) {
-        const el = this.elements.get(id);
+        const el = this.get(id);
         if (!el) continue;
         if (!partial) {
           this.elements.delete(id);
@@ -139,25 +150,32 @@ export class Editor {
         this.elements.delete(id);
         for (const part of parts) {
           const nid = newId();
-          this.elements.set(nid, { ...el, ...strokeElement(el, part), id: nid });
+          this.put(nid, { ...el, points: part, id: nid });
         }
       }
     });
   }
 
+  /** The lane frame (id) a card lies in that would set a field of its plan item, or null. */
+  laneOf(id) {
+    const card = this.elements.get(id), box = this.renderer.items.get(id)?.box;
+    if (card?.type !== "card" || !card.ref || !box) return null;
+    const cx = (box[0] + box[2]) / 2, cy = (box[1] + box[3]) / 2;
+    return this.renderer.idsIn([cx, cy, cx, cy]).find((f) => {
+      const frame = this.elements.get(f);
+      return frame?.type === "frame" && frame.lane && (LANE_FIELDS[card.ref.kind] || []).includes(frame.lane.field);
+    }) ?? null;
+  }
+
   /** A card dropped into a frame with a lane sets that field of its plan item. */
   dropCards(ids) {
     for (const id of ids) {
-      const card = this.elements.get(id);
-      if (card?.type !== "card" || !card.ref) continue;
-      const cx = card.x + card.w / 2, cy = card.y + card.h / 2;
-      const frame = this.renderer.idsIn([cx, cy, cx, cy]).map((f) => this.elements.get(f))
-        .find((f) => f?.type === "frame" && f.lane);
-      const map = PLAN_MAP[card.ref.kind];
-      if (!frame || !map || !(LANE_FIELDS[card.ref.kind] || []).includes(frame.lane.field)) continue;
-      const plan = this.doc.getMap(map), item = plan.get(card.ref.id);
-      if (item && item[frame.lane.field] !== frame.lane.value) {
-        this.transact(() => plan.set(card.ref.id, { ...item, [frame.lane.field]: frame.lane.value }));
+      const laneId = this.laneOf(id);
+      if (!laneId) continue;
+      const { ref } = this.elements.get(id), { lane } = this.elements.get(laneId);
+      const plan = this.doc.getMap(PLAN_MAP[ref.kind]), item = plan.get(ref.id);
+      if (item && item[lane.field] !== lane.value) {
+        this.transact(() => plan.set(ref.id, { ...item, [lane.field]: lane.value }));
       }
     }
   }

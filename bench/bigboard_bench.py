@@ -1,0 +1,339 @@
+"""The big board: cold and warm join, memory over load/unload cycles, encoded size.
+
+The board is 10,000 pen strokes of 32 points (``bench/bigboard.mjs seed``, made with
+the npm ``yjs`` as a browser makes it). In ONE invocation, for the old server (a
+commit before this work, ``--old``, unpacked with ``git archive`` into a temporary
+folder) and then for this tree, never both at once:
+
+1. a fresh data folder; the board stored as its one update (format 1, as every board
+   drawn before format 2 is), and on this tree also the same board drawn in format 2;
+2. ``tavle serve`` with ``TAVLE_ROOM_UNLOAD_SECONDS=1``; its RSS when idle;
+3. ``--cycles`` cold joins: a y-websocket 2.x client (the unmodified npm provider,
+   ``bigboard.mjs join``) joins the unloaded room; the time from creating the provider
+   to its ``sync`` event, the server's RSS just after, and again once the room has
+   unloaded (flush, compaction) and the server is idle;
+4. ``--warm`` warm joins while one client holds the room open;
+5. in Chromium (each tree's own client bundle), the board opened from its link, cold:
+   from ``page.goto`` to the first frame drawn after the page is synced with all
+   10,000 strokes in its canvas cache (``--no-browser`` leaves it out).
+
+Run: ``.venv/bin/python -m bench.bigboard_bench [--old a92bd05] [--cycles 10]``.
+Targets (issue 17): cold ≤ 150 ms, warm ≤ 100 ms, RSS after unload within 30 MB of
+before the first load and not growing, idle ≤ 80 MB, encoded board ≤ 1.5 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_SCRIPT = ROOT / "bench" / "bigboard.mjs"
+SEED = """
+import asyncio, json, sys
+from pathlib import Path
+from pycrdt import Doc
+from server.config import Settings
+from server.plan_io import store_board
+doc = Doc()
+doc.apply_update(Path(sys.argv[1]).read_bytes())
+print(json.dumps(asyncio.run(store_board(Settings.from_env(), "Stor tavle", "blank", doc))))
+"""
+
+
+# Where a cold join's server time goes, in-process, in each tree: the same steps as
+# Room.load and the first client's SyncStep2 (best of 5 after a warm-up).
+SPLIT = """
+import asyncio, json, sys, time
+from pathlib import Path
+from pycrdt import Doc
+from board.limits import Guard
+from server.config import Settings
+from server.store import Store
+from server.sync.protocol import sync_step2_frame
+try:
+    from board.migrate import upgrade
+except ImportError:
+    upgrade = None
+
+async def main(board_id):
+    store = Store(Settings.from_env())
+    await store.start()
+    best = {}
+    for _ in range(6):
+        t = {}
+        t0 = time.perf_counter(); updates = await store.load(board_id)
+        t["read from the store"] = time.perf_counter() - t0
+        doc = Doc()
+        t0 = time.perf_counter()
+        with doc.transaction(origin="store"):
+            for u in updates:
+                doc.apply_update(u)
+        t["apply into the pycrdt doc"] = time.perf_counter() - t0
+        t0 = time.perf_counter(); pending = upgrade(doc) if upgrade else b""
+        t["format upgrade check"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        full = updates[0] if upgrade and len(updates) == 1 and not pending else doc.get_update()
+        frame = sync_step2_frame(full)
+        t["whole-doc update and SyncStep2 frame"] = time.perf_counter() - t0
+        t0 = time.perf_counter(); guard = Guard(doc); guard.close()
+        t["guard set-up"] = time.perf_counter() - t0
+        t0 = time.perf_counter(); doc.get_state()
+        t["state vector (SyncStep1)"] = time.perf_counter() - t0
+        for k, v in t.items():
+            best[k] = min(best.get(k, 1e9), v * 1000)
+    await store.close()
+    print(json.dumps({"rows": len(updates), "bytes": len(frame), "ms": best}))
+
+asyncio.run(main(sys.argv[1]))
+"""
+NODE_APPLY = """
+import * as Y from "yjs";
+import { readFileSync } from "node:fs";
+const update = readFileSync(process.argv[1]);
+let best = Infinity;
+for (let i = 0; i < 5; i++) {
+  const t = performance.now(); Y.applyUpdate(new Y.Doc(), update);
+  best = Math.min(best, performance.now() - t);
+}
+console.log(JSON.stringify({ ms: best }));
+"""
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cpu_ms(pid: int) -> float:
+    """The process's user + system CPU time so far (all threads), in ms."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def others_load() -> str:
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
+class Server:
+    """``tavle serve`` of one source tree with its own data folder."""
+
+    def __init__(self, tree: Path, data: Path) -> None:
+        self.tree = tree
+        self.port = free_port()
+        self.env = {**os.environ, "PYTHONPATH": str(tree), "TAVLE_DATA_DIR": str(data),
+                    "TAVLE_ROOM_UNLOAD_SECONDS": "1", "TAVLE_LOG_LEVEL": "WARNING"}
+        self.proc: subprocess.Popen | None = None
+
+    def split(self, board: dict) -> dict:
+        out = subprocess.run([sys.executable, "-c", SPLIT, board["board_id"]], cwd=self.tree,
+                             env=self.env, capture_output=True, text=True, check=True)
+        return json.loads(out.stdout)
+
+    def seed(self, update_file: Path) -> dict:
+        out = subprocess.run([sys.executable, "-c", SEED, str(update_file)], cwd=self.tree,
+                             env=self.env, capture_output=True, text=True, check=True)
+        return json.loads(out.stdout)
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)],
+            cwd=self.tree, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+
+    def join(self, board: dict, hold: bool = False) -> tuple[dict, subprocess.Popen | None]:
+        cmd = ["node", str(NODE_SCRIPT), "join", f"ws://127.0.0.1:{self.port}/ws/boards",
+               board["board_id"], board["edit_token"], *(["hold"] if hold else [])]
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stdin=subprocess.PIPE,
+                                text=True)
+        result = json.loads(proc.stdout.readline())  # type: ignore[union-attr]
+        if not hold:
+            proc.wait(timeout=30)
+            return result, None
+        return result, proc
+
+
+SHOWN = ("() => window.__tavle && window.__tavle.ready"
+         " && window.__tavle.renderer.items.size >= 10000")
+NEXT_FRAME = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def first_render_ms(server: Server, board: dict) -> float:
+    """Chromium: the board's link opened → the first frame with every stroke drawn."""
+    from playwright.sync_api import sync_playwright
+
+    url = f"http://127.0.0.1:{server.port}/board/{board['board_id']}#token={board['edit_token']}"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+        started = time.perf_counter()
+        page.goto(url)
+        page.wait_for_function(SHOWN, timeout=180_000, polling=20)
+        page.evaluate(NEXT_FRAME)
+        elapsed = (time.perf_counter() - started) * 1000
+        browser.close()
+    return elapsed
+
+
+def run_tree(name: str, tree: Path, boards: dict[str, Path], args: argparse.Namespace) -> dict:
+    with tempfile.TemporaryDirectory(prefix="tavle-bigboard-") as data:
+        server = Server(tree, Path(data))
+        stored = {label: server.seed(path) for label, path in boards.items()}
+        client_apply = {}
+        for label, path in boards.items():
+            out = subprocess.run(["node", "--input-type=module", "-e", NODE_APPLY, str(path)],
+                                 cwd=ROOT, capture_output=True, text=True, check=True)
+            client_apply[label] = json.loads(out.stdout)["ms"]
+        server.start()
+        try:
+            time.sleep(2)
+            pid = server.proc.pid  # type: ignore[union-attr]
+            result: dict = {"tree": name, "idle_mib": rss_mib(pid), "boards": {}}
+            for label, board in stored.items():
+                cycles = []
+                for _ in range(args.cycles):
+                    before = cpu_ms(pid)
+                    joined, _ = server.join(board)
+                    cpu = cpu_ms(pid) - before
+                    loaded = rss_mib(pid)
+                    time.sleep(args.settle)  # unload after 1 s, then flush and compaction
+                    cycles.append({"ms": joined["ms"], "bytes": joined["bytes"], "cpu_ms": cpu,
+                                   "loaded_mib": loaded, "unloaded_mib": rss_mib(pid),
+                                   "load_avg": others_load()})
+                holder, proc = server.join(board, hold=True)
+                warm, warm_cpu = [], []
+                for _ in range(args.warm):
+                    before = cpu_ms(pid)
+                    warm.append(server.join(board)[0]["ms"])
+                    warm_cpu.append(cpu_ms(pid) - before)
+                proc.stdin.close()  # type: ignore[union-attr]
+                proc.wait(timeout=30)  # type: ignore[union-attr]
+                time.sleep(args.settle)
+                shown = first_render_ms(server, board) if args.browser else float("nan")
+                time.sleep(args.settle)
+                result["boards"][label] = {"cycles": cycles, "warm_ms": warm,
+                                           "warm_cpu_ms": warm_cpu, "browser_ms": shown,
+                                           "split": server.split(board),
+                                           "client_apply_ms": client_apply[label]}
+            result["end_mib"] = rss_mib(pid)
+            return result
+        finally:
+            server.stop()
+
+
+def report_split(results: list[dict]) -> None:
+    print("\nwhere a cold join's time goes (in-process, best of 5 after a warm-up; the stored "
+          "board as the last cold join left it):")
+    rows = [(res["tree"], label, board)
+            for res in results for label, board in res["boards"].items()]
+    steps = list(rows[0][2]["split"]["ms"])
+    print("| step | " + " | ".join(f"{tree}, {label}" for tree, label, _ in rows) + " |")
+    print("|---|" + "---|" * len(rows))
+    for step in steps:
+        cells = [f"{board['split']['ms'].get(step, float('nan')):.1f}" for _, _, board in rows]
+        print(f"| server: {step} ms | " + " | ".join(cells) + " |")
+    print("| server: store rows read | " + " | ".join(
+        str(board["split"]["rows"]) for _, _, board in rows) + " |")
+    print("| client: npm yjs applies the board as first stored, ms | " + " | ".join(
+        f"{board['client_apply_ms']:.1f}" for _, _, board in rows) + " |")
+
+
+def report(results: list[dict]) -> None:
+    print("\ncold join (provider created → synced), RSS just after and after the unload:")
+    print("| server | board | cycle | cold ms | server CPU ms | synced bytes | RSS loaded MiB "
+          "| RSS unloaded MiB | load avg |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for res in results:
+        for label, board in res["boards"].items():
+            for i, c in enumerate(board["cycles"], 1):
+                print(f"| {res['tree']} | {label} | {i} | {c['ms']:.0f} | {c['cpu_ms']:.0f} | "
+                      f"{c['bytes']:,} | "
+                      f"{c['loaded_mib']:.0f} | {c['unloaded_mib']:.0f} | {c['load_avg']} |")
+    print("\nsummary:")
+    print("| server | board | idle MiB | cold ms median (min–max) | cold after the first "
+          "median | server CPU ms per cold join (median) | warm ms median (min–max) | server "
+          "CPU ms per warm join | RSS unloaded first → last MiB | synced MB | Chromium link → "
+          "first full render ms |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for res in results:
+        for label, board in res["boards"].items():
+            cold = [c["ms"] for c in board["cycles"]]
+            warm = board["warm_ms"]
+            after = cold[1:] or cold
+            unloaded = [c["unloaded_mib"] for c in board["cycles"]]
+            cpu = statistics.median(c["cpu_ms"] for c in board["cycles"][1:] or board["cycles"])
+            print(f"| {res['tree']} | {label} | {res['idle_mib']:.0f} | "
+                  f"{statistics.median(cold):.0f} ({min(cold):.0f}–{max(cold):.0f}) | "
+                  f"{statistics.median(after):.0f} | "
+                  f"{cpu:.0f} | "
+                  f"{statistics.median(warm):.0f} ({min(warm):.0f}–{max(warm):.0f}) | "
+                  f"{statistics.median(board['warm_cpu_ms']):.0f} | "
+                  f"{unloaded[0]:.0f} → {unloaded[-1]:.0f} | "
+                  f"{board['cycles'][-1]['bytes'] / 1e6:.2f} | {board['browser_ms']:.0f} |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--old", default="a92bd05", help="commit of the old server (a92bd05)")
+    parser.add_argument("--cycles", type=int, default=10, help="cold loads per board (10)")
+    parser.add_argument("--warm", type=int, default=5, help="warm joins per board (5)")
+    parser.add_argument("--settle", type=float, default=4.0,
+                        help="seconds after a client left: unload (1 s), flush, compaction (4)")
+    parser.add_argument("--no-browser", dest="browser", action="store_false",
+                        help="leave out the Chromium measurement")
+    parser.add_argument("--json", help="write the raw results to this file")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="tavle-bigboard-src-") as tmp:
+        work = Path(tmp)
+        files = {fmt: work / f"format{fmt}.bin" for fmt in (1, 2)}
+        for fmt, path in files.items():
+            made = subprocess.run(["node", str(NODE_SCRIPT), "seed", str(path), str(fmt)],
+                                  cwd=ROOT, capture_output=True, text=True, check=True)
+            print(f"board of 10,000 strokes, format {fmt}: "
+                  f"{json.loads(made.stdout)['bytes']:,} bytes encoded")
+        old = work / "old"
+        old.mkdir()
+        archive = subprocess.run(["git", "archive", args.old], cwd=ROOT, capture_output=True,
+                                 check=True)
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+        (old / "node_modules").symlink_to(ROOT / "node_modules")
+        for tree in (old, ROOT):  # each server serves its own client bundle
+            subprocess.run(["node", "static/build.mjs"], cwd=tree, check=True,
+                           stdout=subprocess.DEVNULL)
+        results = [
+            run_tree(f"old {args.old}", old, {"format 1": files[1]}, args),
+            run_tree("this tree", ROOT, {"format 1 (upgraded on its first load)": files[1],
+                                         "format 2": files[2]}, args),
+        ]
+    report(results)
+    report_split(results)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
