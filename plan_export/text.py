@@ -13,12 +13,13 @@ import re
 from datetime import date
 from functools import cache
 from pathlib import Path
-
-from fontTools.ttLib import TTFont
-from PIL import ImageFont
+from typing import TYPE_CHECKING
 
 from board.i18n import t
 from board.safetext import safe_text
+
+if TYPE_CHECKING:  # the font libraries are imported when a picture is drawn (a server that
+    from PIL import ImageFont  # only writes records and FHIR stays ~10 MB smaller)
 
 FONT_DIR = Path(__file__).with_name("fonts")
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
@@ -40,6 +41,8 @@ def clean(text: object, limit: int = 2000) -> str:
 
 @cache
 def _font_chars(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
     return frozenset(TTFont(path, lazy=True).getBestCmap())
 
 
@@ -53,6 +56,8 @@ def drawable(text: str, bold: bool = False) -> str:
 @cache
 def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     """The shipped DejaVu font at ``size`` pixels (cached: loading costs ~1 ms)."""
+    from PIL import ImageFont
+
     return ImageFont.truetype(str(FONT_BOLD if bold else FONT_REGULAR), max(1, size))
 
 
