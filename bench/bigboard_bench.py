@@ -205,6 +205,7 @@ def run_tree(name: str, tree: Path, boards: dict[str, Path], args: argparse.Name
             pid = server.proc.pid  # type: ignore[union-attr]
             result: dict = {"tree": name, "idle_mib": rss_mib(pid), "boards": {}}
             for label, board in stored.items():
+                before_mib = rss_mib(pid)  # the mark memory should come back to
                 cycles = []
                 for _ in range(args.cycles):
                     before = cpu_ms(pid)
@@ -228,6 +229,7 @@ def run_tree(name: str, tree: Path, boards: dict[str, Path], args: argparse.Name
                 shown = first_render_ms(server, board) if args.browser else float("nan")
                 time.sleep(args.settle)
                 result["boards"][label] = {"cycles": cycles, "warm_ms": warm,
+                                           "before_mib": before_mib,
                                            "warm_cpu_ms": warm_cpu, "browser_ms": shown,
                                            "split": server.split(board)}
             result["end_mib"] = rss_mib(pid)
@@ -268,7 +270,8 @@ def report(results: list[dict]) -> None:
     print("\nsummary:")
     print("| server | board | idle MiB | cold ms median (min–max) | cold after the first "
           "median | server CPU ms per cold join (median) | warm ms median (min–max) | server "
-          "CPU ms per warm join | RSS unloaded first → last MiB | synced MB | Chromium link → "
+          "CPU ms per warm join | RSS before → unloaded first → last MiB | synced MB | "
+          "Chromium link → "
           "first full render ms |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for res in results:
@@ -284,7 +287,7 @@ def report(results: list[dict]) -> None:
                   f"{cpu:.0f} | "
                   f"{statistics.median(warm):.0f} ({min(warm):.0f}–{max(warm):.0f}) | "
                   f"{statistics.median(board['warm_cpu_ms']):.0f} | "
-                  f"{unloaded[0]:.0f} → {unloaded[-1]:.0f} | "
+                  f"{board['before_mib']:.0f} → {unloaded[0]:.0f} → {unloaded[-1]:.0f} | "
                   f"{board['cycles'][-1]['bytes'] / 1e6:.2f} | {board['browser_ms']:.0f} |")
 
 
