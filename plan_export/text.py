@@ -46,8 +46,17 @@ def _font_chars(path: Path) -> frozenset[int]:
     return frozenset(TTFont(path, lazy=True).getBestCmap())
 
 
+_LATIN_1 = re.compile("[\n\x20-\x7e\xa0-\xff]*")  # every one of these is in both fonts
+
+
 def drawable(text: str, bold: bool = False) -> str:
-    """Drop characters the shipped font has no glyph for (they would draw as boxes)."""
+    """Drop characters the shipped font has no glyph for (they would draw as boxes).
+
+    Text of Latin-1 letters only (most Danish text) needs no look-up in the font's
+    character map, whose reading costs ~50 ms of a one-off export (tests/test_export_image.py
+    checks that both fonts have every one of them)."""
+    if _LATIN_1.fullmatch(text):
+        return text
     chars = _font_chars(FONT_BOLD if bold else FONT_REGULAR)
     kept = "".join(c for c in text if ord(c) in chars or c == "\n")
     return _SPACES.sub(" ", kept) if len(kept) < len(text) else kept
