@@ -1,9 +1,11 @@
-"""Board templates: ordinary, editable drawing elements laid out for one way of working.
+"""Board templates: layouts of the citizen's plan, drawn as ordinary, editable elements.
 
-A template never adds hidden structure: it writes strokes, shapes, texts, frames
-and cards (cards point at plan items that already exist), exactly what a person
-could draw. Applied to a board that already has content, it is placed to the
-right of that content so nothing overlaps. Texts come from ``board/strings.json``.
+A template is a way of laying out the ONE plan: every goal, sub-goal and task it shows
+is a ``card`` (its words are read from the plan, never copied), placed by the template's
+rules, with a few strokes, shapes, texts and lane frames around them — exactly what a
+person could draw. Cards get the size their text needs (``plan_export.cards``, the same
+description the canvas uses). Applied to a board that already has content, a template
+is placed to the right of it so nothing overlaps. Texts come from ``board/strings.json``.
 """
 
 from __future__ import annotations
@@ -19,25 +21,26 @@ from pycrdt import Doc, Map
 from board import schema
 from board.elements import INK, bounds
 from board.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from board.ink import pack
-from board.plan import Plan
+from board.ink import stored
+from board.plan import Goal, Plan
 from board.read import read_elements, read_meta, read_plan
 
 GAP = 2000  # board units between old content and a template added later
-CARD_W, CARD_H = 2400, 1200
-FRAME_W = 3000
+SPACE = 200  # between cards
+LANE_PAD = 300  # inside a lane frame, around its cards
+LANE_TOP = 700  # a lane's title bar
 ROAD = "#6c757d"
 MARK = "#e9c46a"
 AUTHOR = "Tavle"
+Size = Callable[[str, str | None], tuple[int, int]]
 
 
 @dataclass
 class Sheet:
-    """Collects the elements of one template, shifted by (dx, dy), stacked from ``z``."""
+    """Collects the elements of one template, stacked from ``z``."""
 
-    dx: int
-    dy: int
     z: float
+    size: Size  # (kind, id) -> the card's (w, h)
     created: int = field(default_factory=lambda: int(time.time() * 1000))
     elements: list[dict] = field(default_factory=list)
 
@@ -45,8 +48,8 @@ class Sheet:
         element_id = f"t-{uuid.uuid4().hex[:12]}"
         self.z += 1
         if "x" in values:
-            values["x"] = int(values["x"]) + self.dx  # type: ignore[call-overload]
-            values["y"] = int(values["y"]) + self.dy  # type: ignore[call-overload]
+            values["x"] = round(values["x"])  # type: ignore[call-overload]
+            values["y"] = round(values["y"])  # type: ignore[call-overload]
         self.elements.append(
             {"id": element_id, "type": kind, "z": self.z, "author": AUTHOR,
              "created": self.created, **values}
@@ -54,8 +57,8 @@ class Sheet:
         return element_id
 
     def stroke(self, xy: list[tuple[float, float]], color: str, width: int) -> str:
-        points = [v for x, y in xy for v in (round(x) + self.dx, round(y) + self.dy, 500)]
-        return self.add("stroke", ink=pack(points, color, width, "pen"))
+        points = [v for x, y in xy for v in (round(x), round(y), 500)]
+        return self.add("stroke", points=points, color=color, width=width, tool="pen")
 
     def shape(self, shape: str, x: int, y: int, w: int, h: int, fill: str | None = None) -> str:
         return self.add("shape", shape=shape, x=x, y=y, w=w, h=h, color=INK, fill=fill, width=20)
@@ -63,118 +66,219 @@ class Sheet:
     def text(self, x: int, y: int, text: str, size: int = 360) -> str:
         return self.add("text", x=x, y=y, text=text, size=size, color=INK)
 
-    def note(self, x: int, y: int, text: str, color: str = "yellow") -> str:
-        return self.add("note", x=x, y=y, w=CARD_W, h=CARD_H, text=text, color=color)
-
     def frame(self, x: int, y: int, w: int, h: int, title: str, lane: dict | None = None) -> str:
         return self.add("frame", x=x, y=y, w=w, h=h, title=title, lane=lane)
 
-    def card(self, x: int, y: int, kind: str, item_id: str | None) -> str:
-        return self.add("card", x=x, y=y, w=CARD_W, h=CARD_H, ref={"kind": kind, "id": item_id})
+    def card(self, x: float, y: float, kind: str, item_id: str | None) -> tuple[int, int]:
+        """A card with its top left at (x, y); returns its size."""
+        w, h = self.size(kind, item_id)
+        self.add("card", x=x, y=y, w=w, h=h, ref={"kind": kind, "id": item_id})
+        return w, h
 
-    def connector(self, start: str, end: str) -> str:
-        return self.add("connector", **{"from": start, "to": end}, color=ROAD, width=20,
-                        arrow=False)
+    def stack(self, x: float, y: float, refs: list[tuple[str, str]], up: bool = False) -> float:
+        """Cards one under the other from y (or one above the other, ``up``); the far edge."""
+        for kind, item_id in refs:
+            w, h = self.size(kind, item_id)
+            if up:
+                y -= h
+            self.card(x, y, kind, item_id)
+            y = y - SPACE if up else y + h + SPACE
+        return y
+
+    def lane(self, x: int, title: str, refs: list[tuple[str, str]], lane: dict | None,
+             width: int, height: int = 0) -> int:
+        """A lane frame at x with its cards stacked inside; its height."""
+        inner = sum(self.size(*r)[1] + SPACE for r in refs)
+        h = max(height, 6000, LANE_TOP + inner + LANE_PAD)
+        self.frame(x, 0, width, h, title, lane)
+        self.stack(x + LANE_PAD, LANE_TOP, refs)
+        return h
 
 
-def _column(sheet: Sheet, x: int, title: str, cards: list[tuple[str, str]],
-            lane: dict | None = None) -> str:
-    """A frame with its cards stacked inside; tall enough for all of them."""
-    height = max(6000, 800 + len(cards) * (CARD_H + 200))
-    frame = sheet.frame(x, 0, FRAME_W, height, title, lane)
-    for i, (kind, item_id) in enumerate(cards):
-        sheet.card(x + (FRAME_W - CARD_W) // 2, 700 + i * (CARD_H + 200), kind, item_id)
-    return frame
+def _order(goals: list[Goal]) -> list[Goal]:
+    """Goals in horizon order (now, in 3 months, later), then by rank."""
+    return sorted(goals, key=lambda g: (schema.HORIZONS.index(g.horizon), g.rank))
+
+
+def _tree(plan: Plan, goal: Goal) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(the goal and its sub-goals, the tasks of all of them), as card refs."""
+    goals = [goal, *plan.subgoals(goal.id)]
+    return ([("goal", g.id) for g in goals],
+            [("action", a.id) for g in goals for a in plan.actions_for(g.id)])
+
+
+def _width(sheet: Sheet, kind: str) -> int:
+    return sheet.size(kind, None)[0]
 
 
 def _blank(sheet: Sheet, plan: Plan, lang: str) -> None:
-    """Nothing to draw: the board starts empty."""
+    """No drawing; a plan's goals and tasks still get their cards (a tree, goal by goal)."""
+    if not plan.goals and not plan.actions:
+        return
+    x = 0
+    _, own_h = sheet.card(0, 0, "own_goal", None)
+    for goal in _order(plan.top_goals()):
+        goals, tasks = _tree(plan, goal)
+        sheet.stack(x, own_h + 1000, goals + tasks)
+        x += _width(sheet, "goal") + SPACE * 2
+    loose = [("action", a.id) for a in plan.actions if a.goal is None]
+    sheet.stack(x, own_h + 1000, loose)
 
 
 def _vejen(sheet: Sheet, plan: Plan, lang: str) -> None:
-    """A road from "where I am now" (bottom left) up to the citizen's own goal (top right)."""
-    width, height, road = 16000, 9000, 900
+    """The road: "Her er jeg nu" at the start, the goals as stations in horizon order with
+    their sub-goals and tasks beside them (above and below the road in turn), the own goal
+    at the end. Goals on hold wait in a lane of their own below the start."""
+    road, step = 450, 3600  # half the road's width; between stations
+    goal_w, task_w = _width(sheet, "goal"), _width(sheet, "action")
+    stations = _order([g for g in plan.top_goals() if g.horizon != "parked"])
+    count = max(len(stations), 3)
+    end = 2500 + count * step + step // 2
 
-    def centre(s: float) -> tuple[float, float]:
-        return 1000 + s * (width - 4000), height - 1500 - s * (height - 3500) + 700 * math.sin(
-            s * 2 * math.pi
-        )
+    def centre_y(x: float) -> float:
+        return 250 * math.sin(x / end * 2 * math.pi)
 
-    samples = [centre(i / 40) for i in range(41)]
-    sheet.stroke([(x, y - road / 2) for x, y in samples], ROAD, 60)
-    sheet.stroke([(x, y + road / 2) for x, y in samples], ROAD, 60)
-    for i in range(0, 40, 2):  # the dashed middle line
+    samples = [(end * i / 60, centre_y(end * i / 60)) for i in range(61)]
+    sheet.stroke([(x, y - road) for x, y in samples], ROAD, 60)
+    sheet.stroke([(x, y + road) for x, y in samples], ROAD, 60)
+    for i in range(0, 60, 2):  # the dashed middle line
         sheet.stroke([samples[i], samples[i + 1]], MARK, 40)
-    start_x, start_y = samples[0]
-    sheet.text(int(start_x) - 600, int(start_y) + road, t("template.vejen.start", lang))
-    end_x, end_y = samples[-1]
-    sheet.shape("ellipse", int(end_x), int(end_y) - 1000, 3000, 2000, fill=MARK)
-    sheet.text(int(end_x) + 300, int(end_y) - 1500, t("template.vejen.goal", lang), 420)
-    sheet.card(int(end_x) + 300, int(end_y) - 600, "own_goal", None)
-    steps = [g for g in plan.goals if g.parent is not None] or plan.top_goals()
-    count = max(3, min(len(steps), 6))
-    for i in range(count):
-        x, y = centre((i + 1) / (count + 1))
-        sheet.shape("ellipse", int(x) - 250, int(y) - 250, 500, 500, fill=MARK)
-        card_y = int(y) - road - CARD_H if i % 2 == 0 else int(y) + road
-        if i < len(steps):
-            sheet.card(int(x) - CARD_W // 2, card_y, "goal", steps[i].id)
-        else:
-            sheet.note(int(x) - CARD_W // 2, card_y, t("template.vejen.milestone", lang, n=i + 1))
+    sheet.shape("ellipse", -300, -300, 600, 600, fill=MARK)
+    sheet.text(-600, road + 300, t("template.vejen.start", lang))
+    loose = [("action", a.id) for a in plan.actions if a.goal is None]
+    sheet.stack(0, -road - 600, loose, up=True)
+    for i, goal in enumerate(stations):
+        x = 2500 + i * step
+        sheet.shape("ellipse", x - 250, round(centre_y(x)) - 250, 500, 500, fill=MARK)
+        goals, tasks = _tree(plan, goal)
+        up = i % 2 == 0
+        y = centre_y(x) - road - 600 if up else centre_y(x) + road + 600
+        sheet.stack(x - goal_w // 2, y, goals, up)
+        sheet.stack(x + goal_w // 2 + SPACE, y, tasks, up)
+    _, own_h = sheet.size("own_goal", None)
+    sheet.card(end + 300, -own_h // 2, "own_goal", None)
+    parked = [r for g in plan.top_goals() if g.horizon == "parked" for part in _tree(plan, g)
+              for r in part]
+    if parked:
+        width = max(goal_w, task_w) + 2 * LANE_PAD
+        top = road + 1500
+        h = LANE_TOP + sum(sheet.size(*r)[1] + SPACE for r in parked) + LANE_PAD
+        sheet.frame(-600, top, width, h, t("horizon.parked", lang),
+                    {"field": "horizon", "value": "parked"})
+        sheet.stack(-600 + LANE_PAD, top + LANE_TOP, parked)
 
 
 def _netvaerk(sheet: Sheet, plan: Plan, lang: str) -> None:
-    """The citizen in the centre; the network around, one frame per organisation."""
-    cx, cy, radius = 9000, 7000, 6500
-    me = sheet.shape("ellipse", cx - 1800, cy - 1100, 3600, 2200, fill=MARK)
-    sheet.text(cx - 400, cy - 900, t("template.netvaerk.me", lang), 420)
-    sheet.card(cx - CARD_W // 2, cy - 300, "own_goal", None)
-    groups: dict[str, list[str]] = {}
-    for p in plan.participants:
-        if p.role != "citizen":
-            groups.setdefault(p.organisation or t(f"role.{p.role}", lang), []).append(p.id)
-    if not groups:
-        for key in ("family", "municipality", "health", "other"):
-            groups[t(f"template.netvaerk.{key}", lang)] = []
-    for i, (title, people) in enumerate(groups.items()):
-        angle = 2 * math.pi * i / len(groups) - math.pi / 2
-        h = max(2000, 800 + len(people) * (CARD_H + 200))
-        x = int(cx + radius * math.cos(angle)) - FRAME_W // 2
-        y = int(cy + radius * 0.8 * math.sin(angle)) - h // 2
-        frame = sheet.frame(x, y, FRAME_W, h, title)
-        for j, pid in enumerate(people):
-            sheet.card(x + (FRAME_W - CARD_W) // 2, y + 700 + j * (CARD_H + 200), "participant",
-                       pid)
-        sheet.connector(me, frame)
+    """The citizen in the centre; family and friends close around, the professionals
+    in the outer ring (closeness by role)."""
+    people = [p for p in plan.participants if p.role != "citizen"]
+    close = [p for p in people if p.role in ("relative", "support")]
+    far = [p for p in people if p not in close]
+    card_w = _width(sheet, "participant")
+    inner, outer = 4200 + card_w // 2, 8400 + card_w // 2
+    for radius, key in ((inner, "family"), (outer, "professionals")):
+        sheet.shape("ellipse", -radius, -round(radius * 0.7), 2 * radius, round(radius * 1.4))
+        sheet.text(-1200, -round(radius * 0.7) + 150, t(f"template.netvaerk.{key}", lang), 300)
+    citizen = next((p for p in plan.participants if p.role == "citizen"), None)
+    own_w, own_h = sheet.size("own_goal", None)
+    if citizen:
+        w, h = sheet.size("participant", citizen.id)
+        sheet.card(-w // 2, -h - 100, "participant", citizen.id)
+    else:
+        sheet.text(-400, -800, t("template.netvaerk.me", lang), 420)
+    sheet.card(-own_w // 2, 100, "own_goal", None)
+    for radius, ring in ((inner, close), (outer, far)):
+        for i, person in enumerate(ring):
+            angle = 2 * math.pi * (i + 0.5) / len(ring) - math.pi / 2  # none on the label
+            w, h = sheet.size("participant", person.id)
+            cx, cy = radius * math.cos(angle), radius * 0.7 * math.sin(angle)
+            sheet.card(cx - w / 2, cy - h / 2, "participant", person.id)
+
+
+def _goal_lanes(sheet: Sheet, plan: Plan, lanes: list[tuple[str, dict | None, list[Goal]]],
+                extra: list[tuple[str, str]]) -> None:
+    """One lane frame per entry: each goal with its sub-goals, their tasks beside them;
+    ``extra`` cards (tasks of no goal) in the last lane."""
+    goal_w, task_w = _width(sheet, "goal"), _width(sheet, "action")
+    width = goal_w + SPACE + task_w + 2 * LANE_PAD
+    frames: list[str] = []
+    tallest = 0.0
+    for i, (title, lane, goals) in enumerate(lanes):
+        x, y = i * (width + 400), LANE_TOP
+        trees = [_tree(plan, g) for g in goals]
+        if i == len(lanes) - 1 and extra:
+            trees.append(([], extra))
+        bottom = y
+        for tree_goals, tasks in trees:
+            left = sheet.stack(x + LANE_PAD, y, tree_goals)
+            right = sheet.stack(x + LANE_PAD + goal_w + SPACE, y, tasks)
+            bottom = max(left, right)
+            y = bottom + SPACE
+        frames.append(sheet.frame(x, 0, width, 6000, title, lane))
+        tallest = max(tallest, bottom + LANE_PAD)
+    for element in sheet.elements:  # one height: a card dropped low still lands in a lane
+        if element["id"] in frames:
+            element["h"] = max(element["h"], round(tallest))
 
 
 def _familie(sheet: Sheet, plan: Plan, lang: str) -> None:
-    """One lane per household member (dropping a card sets its ``member``), and one shared."""
-    tops = plan.top_goals()
-    columns = [
+    """A lane per household member (dropping a card there sets its ``member``), and one for
+    the whole family; each member's goals with their sub-goals and tasks."""
+    tops = _order(plan.top_goals())
+    lanes = [
         (f"{m.name} – {m.relation}" if m.relation else m.name,
-         {"field": "member", "value": m.id},
-         [("goal", g.id) for g in tops if g.member == m.id])
+         {"field": "member", "value": m.id}, [g for g in tops if g.member == m.id])
         for m in plan.members
     ] or [(t("template.familie.member", lang, n=n), None, []) for n in (1, 2, 3)]
-    shared = [("goal", g.id) for g in tops if g.member is None]
-    columns.append((t("template.familie.household", lang), None, shared))
-    for i, (title, lane, cards) in enumerate(columns):
-        _column(sheet, i * (FRAME_W + 400), title, cards, lane)
+    lanes.append((t("template.familie.household", lang), None,
+                  [g for g in tops if g.member is None]))
+    loose = [("action", a.id) for a in plan.actions if a.goal is None]
+    _goal_lanes(sheet, plan, lanes, loose)
 
 
 def _tre_kolonner(sheet: Sheet, plan: Plan, lang: str) -> None:
-    """Worries / what works / next steps (the three-column conversation)."""
-    for i, key in enumerate(("worries", "works", "next")):
-        _column(sheet, i * (FRAME_W + 400), t(f"template.tre_kolonner.{key}", lang), [])
+    """Ikke startet / I gang / Klaret: every task in the column of its status."""
+    width = _width(sheet, "action") + 2 * LANE_PAD
+    columns = {s: [("action", a.id) for a in plan.actions if a.status == s]
+               for s in schema.STATUSES}
+    height = max(LANE_TOP + sum(sheet.size(*r)[1] + SPACE for r in refs) + LANE_PAD
+                 for refs in columns.values())  # one height: a card dropped low still lands
+    for i, (status, refs) in enumerate(columns.items()):
+        sheet.lane(i * (width + 400), t(f"status.{status}", lang), refs,
+                   {"field": "status", "value": status}, width, height)
 
 
 def _status(sheet: Sheet, plan: Plan, lang: str) -> None:
-    """Not started / in progress / done: the magnets board; actions sit in their lane."""
+    """The status board: a row per goal (its sub-goals' tasks with it), its tasks in the
+    column of their status; moving a task to another column changes its status."""
+    goal_w, task_w = _width(sheet, "goal"), _width(sheet, "action")
+    col_w = task_w + 2 * LANE_PAD
+    left = goal_w + 2 * LANE_PAD
+    rows = [_tree(plan, goal) for goal in _order(plan.top_goals())]
+    loose = [("action", a.id) for a in plan.actions if a.goal is None]
+    if loose:
+        rows.append(([], loose))
+    status_of = {a.id: a.status for a in plan.actions}
+    y = LANE_TOP
+    placed: list[tuple[float, list[tuple[str, str]]]] = []  # (row top, its goal cards)
+    for goals, tasks in rows:
+        by_status = {s: [r for r in tasks if status_of[r[1]] == s] for s in schema.STATUSES}
+        height = max(sum(sheet.size(*r)[1] + SPACE for r in refs) - SPACE
+                     for refs in [goals, *by_status.values()])
+        placed.append((y, goals))
+        for i, status in enumerate(schema.STATUSES):
+            yy = y
+            for kind, item_id in by_status[status]:
+                sheet.card(left + i * (col_w + 200) + LANE_PAD, yy, kind, item_id)
+                yy += sheet.size(kind, item_id)[1] + SPACE
+        y += max(height, 600) + 2 * SPACE
+    total = max(6000, y + LANE_PAD)
+    sheet.frame(0, 0, left, total, t("plan.goals", lang))
     for i, status in enumerate(schema.STATUSES):
-        cards = [("action", a.id) for a in plan.actions if a.status == status]
-        _column(sheet, i * (FRAME_W + 400), t(f"status.{status}", lang), cards,
-                {"field": "status", "value": status})
+        sheet.frame(left + i * (col_w + 200), 0, col_w, total, t(f"status.{status}", lang),
+                    {"field": "status", "value": status})
+    for top, goals in placed:
+        sheet.stack(LANE_PAD, top, goals)
 
 
 TEMPLATES: dict[str, Callable[[Sheet, Plan, str], None]] = dict(
@@ -187,24 +291,49 @@ TEMPLATES: dict[str, Callable[[Sheet, Plan, str], None]] = dict(
 
 
 def apply_template(doc: Doc, name: str, lang: str = "da") -> list[str]:
-    """Draw template ``name`` on the board (beside any existing content); the new ids.
+    """Lay out the plan with template ``name`` (beside any existing content); the new ids.
 
     Raises ``KeyError`` for an unknown template name.
     """
+    from plan_export.cards import default_size  # measures with the export's font
+
     draw = TEMPLATES[name]
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
     plan, _ = read_plan(doc)
     existing, _ = read_elements(doc)
     boxes = [b for b in map(bounds, existing) if b is not None]
-    dx = max(b[2] for b in boxes) + GAP if boxes else 0
-    dy = min(b[1] for b in boxes) if boxes else 0
     top = max((e["z"] for e in existing), default=0)
-    sheet = Sheet(dx=dx, dy=dy, z=top)
-    draw(sheet, plan, lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+    sheet = Sheet(z=top,
+                  size=lambda kind, item_id: default_size({"kind": kind, "id": item_id}, plan,
+                                                          lang))
+    draw(sheet, plan, lang)
+    has_own_goal = any(e["type"] == "card" and e["ref"]["kind"] == "own_goal"
+                       for e in sheet.elements)
+    if plan.own_goal.text and not has_own_goal and sheet.elements:  # above the layout
+        top_y = min(b[1] for b in map(bounds, sheet.elements) if b is not None)
+        sheet.card(0, top_y - sheet.size("own_goal", None)[1] - 600, "own_goal", None)
+    # lane frames lie under everything else of the template
+    sheet.elements.sort(key=lambda e: e["type"] != "frame")
+    for i, element in enumerate(sheet.elements):
+        element["z"] = top + i + 1
+    drawn = [b for b in map(bounds, sheet.elements) if b is not None]
+    if boxes and drawn:  # beside what is there: left edges GAP apart, tops aligned
+        shift_x = max(b[2] for b in boxes) + GAP - min(b[0] for b in drawn)
+        shift_y = min(b[1] for b in boxes) - min(b[1] for b in drawn)
+        sheet.elements = [_moved(e, round(shift_x), round(shift_y)) for e in sheet.elements]
     meta, _ = read_meta(doc)
     with doc.transaction():
         elements = doc.get(schema.ELEMENTS, type=Map)
-        for element in sheet.elements:
-            elements[element["id"]] = element
+        for element in sheet.elements:  # strokes are stored with their points packed
+            elements[element["id"]] = stored(element) if element["type"] == "stroke" else element
         if not meta["template"]:
             doc.get(schema.META, type=Map)["template"] = name
     return [e["id"] for e in sheet.elements]
+
+
+def _moved(el: dict, dx: int, dy: int) -> dict:
+    if el["type"] == "stroke":
+        p = el["points"]
+        return {**el, "points": [v + (dx if i % 3 == 0 else dy if i % 3 == 1 else 0)
+                                 for i, v in enumerate(p)]}
+    return {**el, "x": el["x"] + dx, "y": el["y"] + dy} if "x" in el else el

@@ -78,7 +78,7 @@ class Export:
 def sheet_options(
     goals: str | None = None,
     sections: str | None = None,
-    proposals: bool = False,
+    proposals: bool = True,
     lang: str = "da",
 ) -> SheetOptions:
     """Sheet options from comma-separated goal ids and section names (CLI and query string)."""
@@ -163,8 +163,12 @@ def _picture(elements: list[dict], plan: Plan, fmt: str, options: ExportOptions)
 
     try:
         if fmt == "png":
-            return render_png(elements, plan, frame=options.frame, scale=options.scale)
-        return render_svg(elements, plan, frame=options.frame, scale=options.scale).encode()
+            return render_png(
+                elements, plan, frame=options.frame, scale=options.scale, lang=options.lang
+            )
+        return render_svg(
+            elements, plan, frame=options.frame, scale=options.scale, lang=options.lang
+        ).encode()
     except UnknownFrame:
         raise ExportError(f"no frame {options.frame!r} on this board") from None
 

@@ -26,6 +26,8 @@ from PIL import Image
 
 from board.elements import bounds
 from board.plan import Plan
+from plan_export import cards
+from plan_export.cards.spec import SPEC as CARDS
 from plan_export.text import FONT_BOLD, FONT_REGULAR, clean, drawable, font, wrap
 
 # Same values as static/src/canvas/freehand.js and render.js.
@@ -85,8 +87,11 @@ def _colour(value: object, default: str = INK) -> str:
     return value if isinstance(value, str) and _COLOUR.fullmatch(value) else default
 
 
-def _box(el: dict) -> tuple[float, float, float, float] | None:
+def _box(el: dict, plan: Plan, lang: str) -> tuple[float, float, float, float] | None:
     """The element's visible box in board units, including the ink's width."""
+    if el["type"] == "card":
+        w, h = cards.card_size(el, plan, lang)
+        return el["x"], el["y"], el["x"] + w, el["y"] + h
     if el["type"] == "text":
         lines = el["text"].split("\n")
         size = el["size"]
@@ -115,21 +120,6 @@ def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
-def card_text(ref: dict, plan: Plan) -> str:
-    """The text a card shows, read from the plan (never copied into the element)."""
-    kind, ref_id = ref.get("kind"), ref.get("id")
-    if kind == "own_goal":
-        return plan.own_goal.text
-    if kind == "goal":
-        return next((g.title for g in plan.goals if g.id == ref_id), "")
-    if kind == "action":
-        return next((a.what for a in plan.actions if a.id == ref_id), "")
-    if kind == "participant":
-        p = plan.participant(ref_id)
-        return "\n".join(x for x in (p.name, p.organisation) if x) if p else ""
-    return next((a.text for a in plan.agreements if a.id == ref_id), "")
-
-
 def _edge_point(box: tuple[float, ...], tx: float, ty: float) -> tuple[float, float]:
     """Where the line from the box's centre towards (tx, ty) leaves the box."""
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
@@ -144,10 +134,11 @@ def _edge_point(box: tuple[float, ...], tx: float, ty: float) -> tuple[float, fl
 class _Painter:
     """Builds the operations for one picture: board units in, pixels out."""
 
-    def __init__(self, origin: tuple[float, float], k: float, plan: Plan) -> None:
+    def __init__(self, origin: tuple[float, float], k: float, plan: Plan, lang: str) -> None:
         self.x0, self.y0 = origin
         self.k = k  # pixels per board unit
         self.plan = plan
+        self.lang = lang
         self.ops: list[Op] = []
 
     def xy(self, x: float, y: float) -> list[float]:
@@ -221,6 +212,12 @@ class _Painter:
         if arrow:
             self.arrow_head(x0, y0, x1, y1, el["width"], colour)
 
+    def connector(self, a: tuple[float, ...], b: tuple[float, ...], el: dict, arrow: bool) -> None:
+        """A line between two boxes' edges, towards each other's centre."""
+        x0, y0 = _edge_point(a, (b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
+        x1, y1 = _edge_point(b, (a[0] + a[2]) / 2, (a[1] + a[3]) / 2)
+        self.line(x0, y0, x1, y1, el, arrow)
+
     def shape(self, el: dict) -> None:
         x, y, w, h = el["x"], el["y"], el["w"], el["h"]
         if el["shape"] in ("line", "arrow"):
@@ -244,25 +241,42 @@ class _Painter:
         if px >= 1 and any(lines):
             self.ops.append(Op("text", self.xy(x, y), fill=colour, lines=lines, size=px, bold=bold))
 
-    def box_text(self, el: dict, text: str, fill: str, ink: str, note: bool) -> None:
-        x, y, w, h = el["x"], el["y"], el["w"], el["h"]
-        if note:
-            self.ops.append(
-                Op(
-                    "rect",
-                    self.box(x + 20, y + 30, x + w + 20, y + h + 30),
-                    fill="#000000",
-                    fill_alpha=0.12,
-                )
+    def card(self, el: dict) -> None:
+        """A plan card, drawn from the steps the card kinds lay out (as the canvas does)."""
+        made, h, steps = cards.card_drawing(el, self.plan, self.lang, self.k)
+        x, y, w = el["x"], el["y"], el["w"]
+        spec = cards.kind_spec(made.kind)
+        self.ops.append(
+            Op(
+                "rect",
+                self.box(x, y, x + w, y + h),
+                fill=spec["fill"],
+                stroke=spec["border"],
+                stroke_width=CARDS["border"] * self.k,
             )
+        )
+        for step in steps:
+            if step.what == "rect":
+                sx, sy = x + step.x, y + step.y
+                self.ops.append(Op("rect", self.box(sx, sy, sx + step.w, sy + step.h),
+                                   fill=step.fill))
+            elif step.size * self.k >= 1:
+                self.text(x + step.x, y + step.y, step.lines, step.size, step.fill, step.bold)
+
+    def note(self, el: dict, text: str, fill: str, ink: str) -> None:
+        x, y, w, h = el["x"], el["y"], el["w"], el["h"]
+        self.ops.append(
+            Op("rect", self.box(x + 20, y + 30, x + w + 20, y + h + 30), fill="#000000",
+               fill_alpha=0.12)
+        )
         self.ops.append(
             Op(
                 "rect",
                 self.box(x, y, x + w, y + h),
                 fill=fill,
-                stroke="#000000" if note else INK,
-                stroke_alpha=0.25 if note else 1.0,
-                stroke_width=(10 if note else 20) * self.k,
+                stroke="#000000",
+                stroke_alpha=0.25,
+                stroke_width=10 * self.k,
             )
         )
         size = max(80, min(200, h / 6))
@@ -301,16 +315,10 @@ class _Painter:
             self.stroke(el)
         elif kind == "shape":
             self.shape(el)
-        elif kind == "note":
-            self.box_text(
-                el,
-                el["text"],
-                NOTE_FILLS.get(el["color"], NOTE_FILLS["yellow"]),
-                TEXT_INK,
-                note=True,
-            )
+        elif kind == "note" and el["text"].strip():  # an empty note is no note
+            self.note(el, el["text"], NOTE_FILLS.get(el["color"], NOTE_FILLS["yellow"]), TEXT_INK)
         elif kind == "card":
-            self.box_text(el, card_text(el["ref"], self.plan), "#ffffff", INK, note=False)
+            self.card(el)
         elif kind == "frame":
             self.frame(el)
         elif kind == "text":
@@ -318,8 +326,31 @@ class _Painter:
             self.text(el["x"], el["y"], lines, el["size"], _colour(el["color"], TEXT_INK))
 
 
+def relations(elements: list[dict], plan: Plan) -> list[tuple[str, str]]:
+    """(from card id, to card id) for each tie of the plan shown on the board: a sub-goal to
+    its goal, a task to the goal it serves. Read from the plan, so the lines follow both the
+    cards and the plan (static/src/canvas/cards/index.js draws the same)."""
+    first: dict[tuple[str, str | None], str] = {}
+    for el in elements:
+        if el["type"] == "card":
+            first.setdefault((el["ref"].get("kind"), el["ref"].get("id")), el["id"])
+    ties = [("goal", g.id, g.parent) for g in plan.goals if g.parent]
+    ties += [("action", a.id, a.goal) for a in plan.actions if a.goal]
+    out = []
+    for kind, item_id, target in ties:
+        a, b = first.get((kind, item_id)), first.get(("goal", target))
+        if a and b:
+            out.append((a, b))
+    return out
+
+
 def scene(
-    elements: list[dict], plan: Plan, *, frame: str | None = None, scale: float = 1.0
+    elements: list[dict],
+    plan: Plan,
+    *,
+    frame: str | None = None,
+    scale: float = 1.0,
+    lang: str = "da",
 ) -> Scene:
     """Lay out the board (or the frame with id ``frame``) at ``scale`` × CSS pixels.
 
@@ -327,7 +358,7 @@ def scene(
     """
     if not (math.isfinite(scale) and 0 < scale <= MAX_SCALE):
         raise ValueError(f"scale must be more than 0 and at most {MAX_SCALE}")
-    boxes = {el["id"]: b for el in elements if (b := _box(el)) is not None}
+    boxes = {el["id"]: b for el in elements if (b := _box(el, plan, lang)) is not None}
     if frame is not None:
         chosen = next((el for el in elements if el["id"] == frame and el["type"] == "frame"), None)
         if chosen is None:
@@ -351,7 +382,10 @@ def scene(
         math.sqrt(MAX_PIXELS / (span_w * k * span_h * k)),
     )
     k *= fit
-    painter = _Painter((area[0], area[1]), k, plan)
+    painter = _Painter((area[0], area[1]), k, plan, lang)
+    tie = {"color": CARDS["relation"]["color"], "width": CARDS["relation"]["width"]}
+    for a, b in relations(drawn, plan):  # under the cards
+        painter.connector(boxes[a], boxes[b], tie, arrow=True)
     connectors = []
     for el in sorted(drawn, key=lambda e: (e["z"], e["created"], e["id"])):
         if el["type"] == "connector":
@@ -361,9 +395,7 @@ def scene(
     for el in connectors:  # on top, like the browser
         a, b = boxes.get(el["from"]), boxes.get(el["to"])
         if a and b:
-            x0, y0 = _edge_point(a, (b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
-            x1, y1 = _edge_point(b, (a[0] + a[2]) / 2, (a[1] + a[3]) / 2)
-            painter.line(x0, y0, x1, y1, el, el["arrow"])
+            painter.connector(a, b, el, el["arrow"])
     return Scene(max(1, int(span_w * k)), max(1, int(span_h * k)), painter.ops)
 
 
@@ -440,9 +472,10 @@ def render_png(
     frame: str | None = None,
     scale: float = 1.0,
     compress_level: int = PNG_LEVEL,
+    lang: str = "da",
 ) -> bytes:
     """PNG bytes of the board or one frame."""
-    return paint_png(scene(elements, plan, frame=frame, scale=scale), compress_level)
+    return paint_png(scene(elements, plan, frame=frame, scale=scale, lang=lang), compress_level)
 
 
 # ---- SVG -----------------------------------------------------------------------------
@@ -508,7 +541,12 @@ def paint_svg(sc: Scene, title: str = "") -> str:
 
 
 def render_svg(
-    elements: list[dict], plan: Plan, *, frame: str | None = None, scale: float = 1.0
+    elements: list[dict],
+    plan: Plan,
+    *,
+    frame: str | None = None,
+    scale: float = 1.0,
+    lang: str = "da",
 ) -> str:
     """SVG text of the board or one frame."""
-    return paint_svg(scene(elements, plan, frame=frame, scale=scale), plan.title)
+    return paint_svg(scene(elements, plan, frame=frame, scale=scale, lang=lang), plan.title)

@@ -34,7 +34,7 @@ from plan_export.text import (
     wrap,
 )
 
-SECTIONS = ("own_goal", "goals", "tasks", "contacts", "next_meeting")
+SECTIONS = ("own_goal", "goals", "tasks", "agreements", "contacts", "next_meeting")
 HORIZON_ORDER = {"now": 0, "next": 1, "later": 2, "parked": 3}
 INK = "#1d3557"
 MUTED = "#52606d"
@@ -52,7 +52,7 @@ class SheetOptions:
 
     goals: frozenset[str] | None = None  # goal ids; None: every agreed goal
     sections: tuple[str, ...] = SECTIONS
-    include_proposals: bool = False  # suggestions the citizen has not agreed to yet
+    include_proposals: bool = True  # suggestions not agreed yet, marked "Forslag"
     lang: str = "da"
     office: str | None = None  # a per-office sheet: the organisation's name, shown at the top
 
@@ -60,7 +60,7 @@ class SheetOptions:
 @dataclass
 class SheetGoal:
     title: str
-    detail: str  # "Om 3 måneder · Jobcenter"
+    detail: str  # "Om 3 måneder · Jobcenter" ("Forslag · …" for a suggestion)
     done: bool
     steps: list[str] = field(default_factory=list)
 
@@ -69,7 +69,7 @@ class SheetGoal:
 class SheetTask:
     what: str
     who: str
-    when: str
+    when: str  # "I gang · Senest mandag 7. december" ("Forslag · …" for a suggestion)
     done: bool
 
 
@@ -98,7 +98,10 @@ class Sheet:
     heading: str
     name: str
     made: str
+    title: str = ""  # the plan's name, on every page
+    office: str = ""  # "Til Jobcenter": a per-office sheet
     own_goal: str = ""
+    agreements: list[str] = field(default_factory=list)
     goals: list[SheetGoal] = field(default_factory=list)
     tasks: list[SheetTask] = field(default_factory=list)
     contacts: list[SheetContact] = field(default_factory=list)
@@ -130,6 +133,10 @@ def build_sheet(
         heading=t("plan.your_plan", lang),
         name=clean(plan.citizen.alias or plan.citizen.name, 200),
         made=t("sheet.made", lang, date=short_date(day.isoformat())),
+        title=clean(plan.title, 200).strip() or t("plan.your_plan", lang),
+        office=t("sheet.for_office", lang, org=clean(options.office, 200))
+        if options.office
+        else "",
     )
     if "own_goal" in sections:
         sheet.own_goal = clean(plan.own_goal.text).strip()
@@ -144,7 +151,8 @@ def build_sheet(
         for goal in sorted(tops, key=_goal_order):
             steps = sorted((g for g in chosen if g.parent == goal.id), key=_goal_order)
             member = next((m.name for m in plan.members if m.id == goal.member), "")
-            detail = [clean(member, 200), t(f"horizon.{goal.horizon}", lang)]
+            detail = [t("sheet.proposal", lang) if goal.is_proposal else ""]
+            detail += [clean(member, 200), t(f"horizon.{goal.horizon}", lang)]
             detail.append(clean(goal.office, 200))
             if goal.status == "completed":
                 detail.append(t("status.done", lang))
@@ -171,19 +179,21 @@ def build_sheet(
             if _shown(a, options) and (a.goal in chosen_ids or a.goal not in known)
         ]
         tasks.sort(key=lambda a: (a.status == "done", a.due is None, a.due or "", a.rank))
-        sheet.tasks = [_task(plan, a, lang) for a in tasks]
+        sheet.tasks = [_task(plan, a, lang, day) for a in tasks]
+    if "agreements" in sections:
+        sheet.agreements = [txt for a in plan.agreements if (txt := clean(a.text).strip())]
     if "contacts" in sections:
         sheet.contacts = _contacts(plan, lang)
     if "next_meeting" in sections:
         meeting = plan.next_meeting
         sheet.next_meeting = " ".join(
-            x for x in (long_date(meeting.date, lang), clock(meeting.time, lang)) if x
+            x for x in (long_date(meeting.date, lang, day), clock(meeting.time, lang)) if x
         )
         sheet.next_place = clean(meeting.place, 200)
     return sheet
 
 
-def _task(plan: Plan, action: Action, lang: str) -> SheetTask:
+def _task(plan: Plan, action: Action, lang: str, today: date) -> SheetTask:
     owner = plan.participant(action.owner)
     if owner is None:
         who = clean(action.office, 200)
@@ -192,9 +202,13 @@ def _task(plan: Plan, action: Action, lang: str) -> SheetTask:
     else:
         where = clean(action.office or owner.organisation, 200)
         who = ", ".join(x for x in (clean(owner.name, 200), where) if x)
-    due = long_date(action.due, lang)
+    due = long_date(action.due, lang, today)
     done = action.status == "done"
-    when = t("status.done", lang) if done else (t("sheet.by", lang, date=due) if due else "")
+    words = [t("sheet.proposal", lang) if action.is_proposal else ""]
+    words.append(t(f"status.{action.status}", lang))
+    if due and not done:
+        words.append(t("sheet.by", lang, date=due))
+    when = " · ".join(x for x in words if x)
     return SheetTask(what=clean(action.what, 200), who=who, when=when, done=done)
 
 
@@ -235,7 +249,8 @@ class Style:
 
 
 PHONE = Style(width=1080, margin=72, title=72, heading=50, body=44, small=36, gap=36)
-A4 = Style(width=595.28, margin=45, title=30, heading=20, body=16, small=13, gap=12, columns=2)
+A4 = Style(width=595.28, margin=42, title=24, heading=15, body=12, small=10, gap=8, columns=2)
+OWN_GOAL_LONG = 400  # characters: a longer own goal is printed at body size, whole
 A4_HEIGHT = 841.89
 _MEASURE = 4.0  # measure text with a font this many times larger than its size: finer widths
 
@@ -246,6 +261,7 @@ class Block:
 
     height: float
     ops: list[Op] = field(default_factory=list)
+    heading: bool = False  # a section heading: kept on the page of what follows it
 
 
 class _Layout:
@@ -290,9 +306,11 @@ class _Layout:
 
     def heading(self, text: str) -> None:
         self.new_block()
+        self.block.heading = True
         self.space(self.s.gap * 1.5)
         self.text(text, self.s.heading, bold=True)
         self.space(self.s.gap * 0.5)
+        self.new_block()
 
 
 def layout(sheet: Sheet, style: Style) -> list[Block]:
@@ -300,12 +318,14 @@ def layout(sheet: Sheet, style: Style) -> list[Block]:
     s, lay = style, _Layout(style)
     lay.space(s.margin * 0.6)
     lay.text(sheet.heading, s.title, bold=True)
-    lay.text(" · ".join(x for x in (sheet.name, sheet.made) if x), s.small, colour=MUTED)
+    lay.text(" · ".join(x for x in (sheet.name, sheet.office, sheet.made) if x), s.small,
+             colour=MUTED)
     if sheet.own_goal:
         lay.heading(t("plan.own_goal", sheet.lang))
         top = lay.block.height
         lay.space(s.gap * 0.8)
-        lay.text(f"„{drawable(sheet.own_goal).strip()}“", s.heading, x=s.gap * 1.4, max_lines=24)
+        size = s.heading if len(sheet.own_goal) <= OWN_GOAL_LONG else s.body
+        lay.text(f"„{drawable(sheet.own_goal).strip()}“", size, x=s.gap * 1.4, max_lines=0)
         lay.space(s.gap * 0.8)
         bottom = lay.block.height
         lay.rect(s.margin, top, s.margin + s.gap * 0.4, bottom, ACCENT)
@@ -319,16 +339,23 @@ def layout(sheet: Sheet, style: Style) -> list[Block]:
         for i, task in enumerate(sheet.tasks):
             if i:
                 lay.new_block()
-            lay.space(s.gap * 0.4)
+            lay.space(s.gap * 0.3)
             mark = "✓ " if task.done else ""
             lay.text(mark + task.what, s.body, bold=True, max_lines=5)
             if task.who:
                 lay.text(task.who, s.body, max_lines=3)
             if task.when:
                 lay.text(task.when, s.body, colour=ACCENT if not task.done else MUTED)
-            lay.space(s.gap * 0.4)
+            lay.space(s.gap * 0.3)
             h = lay.block.height
             lay.block.ops.append(Op("rect", [s.margin, h - 1, s.width - s.margin, h], fill=RULE))
+    if sheet.agreements:
+        lay.heading(t("sheet.agreements", sheet.lang))
+        for i, text in enumerate(sheet.agreements):
+            if i:
+                lay.new_block()
+            lay.text(f"• {text}", s.body, max_lines=0)
+            lay.space(s.gap * 0.3)
     if sheet.next_meeting or sheet.next_place:  # where the tasks lead; before the contacts
         lay.heading(t("plan.next_meeting", sheet.lang))
         if sheet.next_meeting:
@@ -457,18 +484,41 @@ def sheet_pdf(sheet: Sheet, style: Style = A4) -> bytes:
     pdf.set_lang(sheet.lang)
     pdf.add_font("DejaVu", "", str(FONT_REGULAR))
     pdf.add_font("DejaVu", "B", str(FONT_BOLD))
-    pdf.add_page()
-    y, bottom = 0.0, A4_HEIGHT - style.margin
-    for block in layout(sheet, style):
-        if not block.ops:  # a page has its own margins
-            continue
-        if y + block.height > bottom and y > style.margin:
-            pdf.add_page()
-            y = style.margin
-        for op in block.ops:
-            _pdf_op(pdf, _moved(op, y))
-        y += block.height
+    pages = _paginate(layout(sheet, style), style)
+    for number, placed in enumerate(pages, start=1):
+        pdf.add_page()
+        for block, y in placed:
+            for op in block.ops:
+                _pdf_op(pdf, _moved(op, y))
+        _footer(pdf, sheet, style, number, len(pages))
     return bytes(pdf.output())
+
+
+def _paginate(blocks: list[Block], style: Style) -> list[list[tuple[Block, float]]]:
+    """The blocks on A4 pages (each with its top): a block is never split, and a heading
+    moves to the next page with what follows it rather than stay alone at the bottom."""
+    bottom = A4_HEIGHT - style.margin - style.small * 2  # room for the footer
+    blocks = [b for b in blocks if b.ops]  # a page has its own margins
+    pages: list[list[tuple[Block, float]]] = [[]]
+    y = 0.0
+    for i, block in enumerate(blocks):
+        after = blocks[i + 1].height if block.heading and i + 1 < len(blocks) else 0
+        if y + block.height + after > bottom and y > style.margin:
+            pages.append([])
+            y = style.margin
+        pages[-1].append((block, y))
+        y += block.height
+    return pages
+
+
+def _footer(pdf: FPDF, sheet: Sheet, style: Style, number: int, pages: int) -> None:
+    """The plan's name and "Side 1 af 2" at the foot of a page."""
+    pdf.set_font("DejaVu", "", style.small)
+    pdf.set_text_color(*_rgb(MUTED))
+    y = A4_HEIGHT - style.margin + style.small
+    pdf.text(style.margin, y, drawable(sheet.title)[:90])
+    page = t("sheet.page", sheet.lang, page=number, pages=pages)
+    pdf.text(style.width - style.margin - pdf.get_string_width(page), y, page)
 
 
 def _pdf_op(pdf: FPDF, op: Op) -> None:

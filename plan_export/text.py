@@ -10,6 +10,7 @@ TTF that draws them, so wrapping is identical in the PNG and the SVG.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -47,19 +48,43 @@ def _font_chars(path: Path) -> frozenset[int]:
 
 
 _LATIN_1 = re.compile("[\n\x20-\x7e\xa0-\xff]*")  # every one of these is in both fonts
+MISSING = "□"  # drawn for a character the shipped font lacks (an emoji): seen, never dropped
 
 
 def drawable(text: str, bold: bool = False) -> str:
-    """Drop characters the shipped font has no glyph for (they would draw as boxes).
+    """Replace each character the shipped font has no glyph for by a visible □.
 
-    Text of Latin-1 letters only (most Danish text) needs no look-up in the font's
-    character map, whose reading costs ~50 ms of a one-off export (tests/test_export_image.py
-    checks that both fonts have every one of them)."""
+    A grapheme built of several such characters (an emoji family joined by U+200D, a flag,
+    an emoji with a skin tone or variation selector) becomes one □. Text of Latin-1
+    letters only (most Danish text) needs no look-up in the font's character map, whose
+    reading costs ~50 ms of a one-off export (tests/test_export_image.py checks that both
+    fonts have every one of them).
+    """
     if _LATIN_1.fullmatch(text):
         return text
     chars = _font_chars(FONT_BOLD if bold else FONT_REGULAR)
-    kept = "".join(c for c in text if ord(c) in chars or c == "\n")
-    return _SPACES.sub(" ", kept) if len(kept) < len(text) else kept
+    if all(ord(c) in chars or c == "\n" for c in text):
+        return text
+    out: list[str] = []
+    glued = flag = False  # the last □ continues (after a ZWJ); a flag's first half was seen
+    for c in text:
+        if c in _JOINERS or (unicodedata.category(c) == "Mn" and out and out[-1] == MISSING):
+            glued = c == "\u200d" and bool(out) and out[-1] == MISSING  # no ink of their own
+            continue
+        regional = _REGIONAL <= ord(c) <= _REGIONAL + 25
+        if ord(c) in chars or c == "\n":
+            out.append(c)
+        elif glued or (regional and flag):
+            pass  # the rest of the grapheme just shown as □
+        else:
+            out.append(MISSING)
+        flag = regional and not flag
+        glued = False
+    return "".join(out)
+
+
+_JOINERS = frozenset("\u200d\ufe0e\ufe0f\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff")
+_REGIONAL = 0x1F1E6  # regional indicators: a pair is one flag
 
 
 @cache
@@ -132,14 +157,16 @@ def short_date(value: object) -> str:
     return day.strftime("%d-%m-%Y") if day else ""
 
 
-def long_date(value: object, lang: str = "da") -> str:
-    """ "mandag 7. december" (da) / "Monday 7 December" (en); "" for no or a bad date."""
+def long_date(value: object, lang: str = "da", today: date | None = None) -> str:
+    """ "mandag 7. december" (da) / "Monday 7 December" (en); with the year when it is not
+    ``today``'s year ("fredag 15. januar 2027"); "" for no or a bad date."""
     day = parse_date(value)
     if day is None:
         return ""
     weekday = t("date.weekdays", lang).split(",")[day.weekday()]
     month = t("date.months", lang).split(",")[day.month - 1]
-    return t("date.long", lang, weekday=weekday, day=day.day, month=month)
+    text = t("date.long", lang, weekday=weekday, day=day.day, month=month)
+    return f"{text} {day.year}" if today is not None and day.year != today.year else text
 
 
 def clock(value: object, lang: str = "da") -> str:

@@ -1,19 +1,23 @@
-"""Take docs/img/board.png: a board made with the "vejen" template, a few notes and
-strokes, in a real ``tavle serve`` and headless Chromium.
+"""Take docs/img/board.png: the example family plan (docs/examples/familieplan.json)
+imported with the default template ("vejen") into a real ``tavle serve``, shown in
+headless Chromium at 1920×1080 (a shared screen) with the plan panel folded away — so the
+README's picture is always the board as it is.
 
 Run: ``python -m scripts.board_screenshot``."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests.board_page import drag, new_board, open_board, tool
+from tests.board_page import open_board, settle
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, ServerProcess
 
+EXAMPLE = ROOT / "docs" / "examples" / "familieplan.json"
 OUT = ROOT / "docs" / "img" / "board.png"
 
 
@@ -21,27 +25,18 @@ def main() -> None:
     data = Path(tempfile.mkdtemp(prefix="tavle-shot-"))
     server = ServerProcess(data_dir=data).start()
     try:
-        board = new_board(server, "Sofies plan", "vejen")
+        board = json.loads(server.cli("board", "import", str(EXAMPLE)).stdout)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = open_board(browser, server, board)
+            page = open_board(browser, server, board, viewport={"width": 1920, "height": 1080})
             page.fill("#my-name", "Mette")
             page.press("#my-name", "Enter")
-            page.evaluate(
-                """() => {
-                    const { editor, renderer } = window.__tavle;
-                    const b = renderer.contentBox();
-                    editor.add({type: 'note', x: Math.round(b[0]), y: Math.round(b[3] + 600),
-                                w: 2600, h: 1400, text: 'Sofie vil gerne lave mad',
-                                color: 'yellow'});
-                    editor.add({type: 'note', x: Math.round(b[0] + 3200), y: Math.round(b[3] + 600),
-                                w: 2600, h: 1400, text: 'Søster Anna hjælper', color: 'pink'});
-                    renderer.fit();
-                }"""
-            )
-            tool(page, "color-red")
-            drag(page, [(300, 420), (380, 380), (460, 420), (540, 380)])
-            page.wait_for_timeout(300)
+            page.wait_for_function("""() => document.fonts.check('12px "Tavle Sans"')""")
+            page.evaluate("window.__tavle.tools.setTool('select')")
+            page.get_by_role("button", name="Skjul planen").click()
+            page.evaluate("window.__tavle.renderer.fit()")
+            page.wait_for_timeout(400)  # past the view-change bitmap: a full frame
+            settle(page)
             OUT.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(OUT))
             browser.close()

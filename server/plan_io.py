@@ -39,7 +39,7 @@ class PlanIOError(Exception):
 
 
 def board_from_record(
-    data: object, *, title: str = "", template: str = "blank", lang: str = DEFAULT_LANGUAGE
+    data: object, *, title: str = "", template: str = "vejen", lang: str = DEFAULT_LANGUAGE
 ) -> tuple[str, Doc]:
     """``(title, document)`` for a plan record; raises RecordError naming the wrong field."""
     plan = record_to_plan(data)

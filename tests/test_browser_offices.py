@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from tests.board_page import open_board
 from tests.conftest import ServerProcess
 from tests.export_samples import EXAMPLE
+from tests.test_access_support import PASSWORD, make_user
 
 SHOTS = os.environ.get("TAVLE_SHOTS")  # a folder: save screenshots there to look at
 
@@ -61,7 +62,10 @@ def test_picker_min_plan_fields_and_the_office_download(server: ServerProcess, b
         assert goal["kind"] == "job" and goal["office"] == "Virksomhedskonsulenterne"
         assert item(page, "organisations", goal["org"])["name"] == "Virksomhedskonsulenterne"
 
+        job_card = page.locator("#plan .plan-goal", has_text="Få et arbejde i et køkken").first
+        expect(job_card).to_contain_text("Mål om arbejde")  # a beskæftigelsesmål, in words
         page.get_by_role("button", name="Vis som liste").click()
+        expect(page.locator("#plan-list-view")).to_contain_text("Mål om arbejde")
         expect(page.locator("#plan-list-view")).to_contain_text("Slags aktivitet")
         expect(page.locator("#plan-list-view")).to_contain_text("Mentor")
 
@@ -81,3 +85,50 @@ def test_picker_min_plan_fields_and_the_office_download(server: ServerProcess, b
         expect(page.locator("#export-dialog .export-status")).to_contain_text("samtykke")
     finally:
         page.context.close()
+
+
+def test_the_admin_page_adds_and_edits_organisations(server_factory: Any, browser: Any) -> None:
+    server = server_factory({"TAVLE_ADMINS": "koord"})
+    make_user(server, "koord", "Kommunen", "Team Nord", name="Karen Koordinator")
+    make_user(server, "jonas", "Jobcenter", "Team Nord", name="Jonas Holm")
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    try:
+        login(page, server, "koord")
+        page.goto(f"{server.http}/orgs")
+        form = page.locator("#org-form")
+        form.get_by_label("Navn").fill("Jobcenter Gribskov")
+        form.get_by_label("Slags").select_option("authority")
+        form.get_by_label("CVR-nummer").fill("123")
+        form.get_by_role("button", name="Gem").click()
+        expect(page.locator("#message")).to_contain_text("8 digits")
+        form.get_by_label("CVR-nummer").fill("29188335")
+        form.get_by_label("SOR-kode").fill("470211000016006")
+        form.get_by_role("button", name="Gem").click()
+        row = page.locator("#orgs tbody tr", has_text="Jobcenter Gribskov")
+        expect(row).to_contain_text("29188335")
+        row.get_by_role("button", name="Ret").click()
+        form.get_by_label("Kommunekode").fill("0270")
+        form.get_by_role("button", name="Gem").click()
+        expect(row).to_contain_text("0270")
+        shot(page, "orgs-page")
+        assert "null" not in page.inner_text("main") and "undefined" not in page.inner_text("main")
+        listed = json.loads(server.cli("org", "list").stdout)
+        assert (listed["name"], listed["municipality"]) == ("Jobcenter Gribskov", "0270")
+
+        login(page, server, "jonas")  # not an administrator: reads the list only
+        page.goto(f"{server.http}/orgs")
+        expect(page.locator("#orgs tbody tr")).to_have_count(1)
+        expect(page.locator("#org-form")).to_have_count(0)
+    finally:
+        context.close()
+
+
+def login(page: Any, server: ServerProcess, username: str) -> None:
+    """Sign in on /login as a professional does."""
+    page.context.clear_cookies()
+    page.goto(f"{server.http}/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/cases")

@@ -76,6 +76,12 @@ def propose_goal(page: Page, title: str) -> None:
 
 
 def propose_action(page: Page, what: str, goal: str, owner: str, due: str) -> None:
+    fill_action(page, what, goal, owner, due)
+    submit_dialog(page)
+
+
+def fill_action(page: Page, what: str, goal: str, owner: str, due: str) -> None:
+    """Open "Tilføj opgave" and fill it in (a new person as owner); not yet saved."""
     page.get_by_role("button", name="Tilføj opgave", exact=True).click()
     dialog = page.locator("dialog[open]")
     dialog.get_by_label("Hvad skal gøres?").fill(what)
@@ -87,7 +93,6 @@ def propose_action(page: Page, what: str, goal: str, owner: str, due: str) -> No
     person.get_by_label("Navn på den nye organisation").fill("Jobcenter Hillerød")
     dialog.get_by_label("Senest").fill(due)
     expect(dialog.locator(".plan-hint").first).to_have_text(re.compile(r"\d{2}-\d{2}-\d{4}"))
-    submit_dialog(page)
 
 
 def card(page: Page, title: str):

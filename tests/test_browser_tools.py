@@ -133,10 +133,19 @@ def test_sticky_note_in_colours_with_text(page) -> None:
     assert note["type"] == "note" and note["text"] == "Hej med dig" and note["color"] == "yellow"
     assert near(pixel(page, 215, 350), YELLOW, 10)
     assert ink(page, 215, 245, 385, 290) > 20  # the words are drawn
+    assert page.evaluate("window.__tavle.tools.tool") == "select"  # back to "Vælg"
+    tool(page, "note")
     tool(page, "note-pink")
     click(page, 600, 300)
+    area.wait_for()
+    page.keyboard.type("Mor")
     page.keyboard.press("Escape")
     assert near(pixel(page, 515, 350), PINK_NOTE, 10)
+    tool(page, "note")  # a note left empty is removed, not kept as an empty box
+    click(page, 900, 300)
+    area.wait_for()
+    page.keyboard.press("Escape")
+    assert len(elements(page)) == 2
     tool(page, "select")  # a double click opens the words for editing in place
     ox, oy = canvas_origin(page)
     page.mouse.dblclick(ox + 300, oy + 340)
@@ -146,7 +155,7 @@ def test_sticky_note_in_colours_with_text(page) -> None:
     page.keyboard.type(" <b>igen</b>")
     page.keyboard.press("Control+Enter")
     texts = sorted(e["text"] for e in elements(page))
-    assert texts == ["", "Hej med dig <b>igen</b>"]
+    assert texts == ["Hej med dig <b>igen</b>", "Mor"]
 
 
 def test_text_tool(page) -> None:

@@ -56,9 +56,15 @@ def check_output(fmt: str, data: bytes) -> None:
         assert image.format == "PNG" and image.mode == "RGB"
         if fmt == "sheet-png":
             assert image.width == 1080 and image.height > 1080
+        else:  # the cards, not a blank picture: their fills, borders, badges and words
+            assert image.width > 1000 and len(image.getcolors(1 << 20) or []) > 50
     elif fmt == "svg":
         root = ET.fromstring(data)  # noqa: S314 - our own output
-        assert "Mit mål" in "".join(root.itertext())  # the road template's destination
+        lines = " ".join(t.strip() for t in root.itertext() if t.strip())
+        assert f"»{' '.join(OWN_GOAL.split())}«" in lines  # whole, in the citizen's words
+        for owner in ("Jonas Holm", "Peter Dahl", "Sofie Jensen", "Lise Bak", "Aisha Nasser",
+                      "Karen Jensen", "Mette Larsen"):
+            assert f"Hvem: {owner}" in lines
     else:
         assert " ".join(OWN_GOAL.split()) in pdf_words(data)
 
@@ -75,13 +81,13 @@ def audit_events(server: ServerProcess, board_id: str) -> list[tuple[str, str, s
 
 @pytest.fixture
 def board(server: ServerProcess) -> dict:
-    done = server.cli("board", "import", str(EXAMPLE), "--template", "vejen")
+    done = server.cli("board", "import", str(EXAMPLE))  # laid out on the road (vejen)
     return json.loads(done.stdout)
 
 
 @pytest.mark.timeout(300)  # a few `tavle` processes: slow only on a crowded machine
 def test_cli_writes_each_format(server: ServerProcess, board: dict, tmp_path: Path) -> None:
-    formats = ("json", "fhir", "png", "pdf")  # svg and sheet-png: over HTTP below
+    formats = ("json", "fhir", "png", "svg", "pdf")  # sheet-png: over HTTP below
     for fmt in formats:
         out = tmp_path / f"plan.{fmt}"
         done = server.cli("export", board["board_id"], "--format", fmt, "-o", str(out))

@@ -29,23 +29,28 @@ def test_content_in_plain_danish() -> None:
     assert sheet.heading == "Din plan" and sheet.name == "Sofie"
     assert sheet.made == "Lavet 23-11-2026"
     assert sheet.own_goal == "Jeg vil have mit eget sted at bo – og en hund 🐕"
-    # agreed goal g1 with its step; g3 is an unagreed proposal; parked g4 last
-    assert [g.title for g in sheet.goals] == ["Få et fast job", "Tage kørekort"]
+    # agreed goal g1 with its step; g3 is an unagreed proposal, marked; parked g4 last
+    assert [g.title for g in sheet.goals] == ["Få et fast job", "Flytte til Odense",
+                                              "Tage kørekort"]
     assert sheet.goals[0].steps == ["Få lavet tænder"]
     assert sheet.goals[0].detail == "Om 3 måneder · Jobcenter"
-    assert sheet.goals[1].detail == "Sat på pause"
+    assert sheet.goals[1].detail == "Forslag · Senere"
+    assert sheet.goals[2].detail == "Sat på pause"
+    assert build_sheet(sample_plan(), SheetOptions(include_proposals=False), today=TODAY).goals[
+        1
+    ].title == "Tage kørekort"  # the citizen may leave the suggestions out
     plan = sample_plan()
     plan.members = [Member(id="m1", name="Emil", relation="søn (14 år)")]
     plan.goals[0].member = "m1"
     family = build_sheet(plan, today=TODAY)
     assert family.goals[0].detail == "Emil · Om 3 måneder · Jobcenter"
     tasks = {task.what: task for task in sheet.tasks}
-    assert "Finde praktikplads" not in tasks  # a proposal the citizen has not agreed to
+    assert tasks["Finde praktikplads"].when == "Forslag · Ikke startet"  # not agreed yet
     first = sheet.tasks[0]
     assert (first.what, first.who, first.when) == (
         "Søge om enkeltydelse til tandlæge",
         "Mette Jensen, Ydelseskontoret",
-        "Senest mandag 7. december",
+        "I gang · Senest mandag 7. december",
     )
     assert tasks["Ringe til tandlægen"].who == "Dig"
     assert tasks["Skrive CV"].when == "Klaret" and tasks["Skrive CV"].done
@@ -80,7 +85,7 @@ def test_the_citizen_chooses() -> None:
 def test_english() -> None:
     sheet = build_sheet(sample_plan(), SheetOptions(lang="en"), today=TODAY)
     assert sheet.heading == "Your plan"
-    assert sheet.tasks[0].when == "By Monday 7 December"
+    assert sheet.tasks[0].when == "In progress · By Monday 7 December"
     assert sheet.contacts[0].label == "Your contact person"
     assert sheet.next_meeting == "Monday 7 December 10:00"
     text, _ = pdf_text(sheet_pdf(sheet))
@@ -99,7 +104,9 @@ def test_pdf_text_reads_back() -> None:
         "Hvem gør hvad – og hvornår",
         "Søge om enkeltydelse til tandlæge",
         "Mette Jensen, Ydelseskontoret",
-        "Senest mandag 7. december",
+        "I gang · Senest mandag 7. december",
+        "Aftaler",
+        "Vi mødes igen om 14 dage",
         "Næste møde",
         "mandag 7. december kl. 10.00",
         "Jobcentret, lokale 2",
@@ -110,7 +117,7 @@ def test_pdf_text_reads_back() -> None:
     positions = [text.find(line) for line in expected]
     assert -1 not in positions, [e for e, p in zip(expected, positions, strict=True) if p < 0]
     assert positions == sorted(positions)  # in reading order
-    assert "Flytte til Odense" not in text and "Finde praktikplads" not in text
+    assert "Forslag · Senere" in text and "Forslag · Ikke startet" in text
     fonts = {
         str(font["/BaseFont"])
         for page in reader.pages

@@ -1,6 +1,9 @@
-"""Templates write ordinary, valid elements; cards point at the plan; nothing overlaps."""
+"""Templates lay out the plan: every item on a card, in the template's place for it,
+no two cards on top of each other; the elements are ordinary and valid."""
 
 from __future__ import annotations
+
+import itertools
 
 import pytest
 from pycrdt import Doc, Map
@@ -8,15 +11,36 @@ from pycrdt import Doc, Map
 from board import schema
 from board.elements import bounds
 from board.limits import Guard
-from board.read import read_elements, read_meta
+from board.read import read_elements, read_meta, read_plan
 from board.templates import TEMPLATES, apply_template
+from plan_export.cards import card_size
 from tests.export_samples import example_doc
 
 
-def inside(card: dict, frame: dict) -> bool:
+def laid_out(name: str) -> tuple[list[dict], dict]:
+    """The example plan laid out with template ``name``: elements, and card boxes by ref."""
+    doc = example_doc()
+    apply_template(doc, name)
+    elements, problems = read_elements(doc)
+    assert problems == []
+    plan, _ = read_plan(doc)
+    boxes = {}
+    for e in elements:
+        if e["type"] == "card":
+            w, h = card_size(e, plan, "da")
+            key = (e["ref"]["kind"], e["ref"]["id"])
+            assert key not in boxes, f"two cards for {key}"
+            boxes[key] = (e["x"], e["y"], e["x"] + w, e["y"] + h)
+    return elements, boxes
+
+
+def inside(box: tuple, frame: dict) -> bool:
     x0, y0, x1, y1 = bounds(frame)  # type: ignore[misc]
-    cx, cy = card["x"] + card["w"] // 2, card["y"] + card["h"] // 2
-    return x0 <= cx <= x1 and y0 <= cy <= y1
+    return x0 <= box[0] and box[2] <= x1 and y0 <= box[1] and box[3] <= y1
+
+
+def lanes(elements: list[dict]) -> dict:
+    return {e["lane"]["value"]: e for e in elements if e["type"] == "frame" and e["lane"]}
 
 
 @pytest.mark.parametrize("name", list(TEMPLATES))
@@ -29,63 +53,108 @@ def test_every_template_writes_clean_elements(name: str, with_plan: bool) -> Non
     assert problems == [] and sorted(e["id"] for e in elements) == sorted(ids)
     assert guard.after_update("coordinator") == []  # what a client could have drawn
     assert read_meta(doc)[0]["template"] == name
-    if name != "blank":
-        assert len(ids) >= 3
-    cards = [e for e in elements if e["type"] == "card"]
-    if with_plan:
+    if with_plan:  # a board with a plan is never blank, and its own goal is on it
+        refs = [e["ref"] for e in elements if e["type"] == "card"]
+        assert {"kind": "own_goal", "id": None} in refs
         items = {kind: set(doc.get(m, type=Map).keys()) for kind, m in
                  (("goal", schema.GOALS), ("action", schema.ACTIONS),
                   ("participant", schema.PARTICIPANTS))}
-        for card in cards:
-            ref = card["ref"]
+        for ref in refs:
             assert ref["kind"] == "own_goal" or ref["id"] in items[ref["kind"]]
 
 
-def test_vejen_places_the_sub_goals_and_the_own_goal_along_the_road() -> None:
+@pytest.mark.parametrize("name", list(TEMPLATES))
+def test_no_two_cards_overlap(name: str) -> None:
+    _, boxes = laid_out(name)
+    for (ka, a), (kb, b) in itertools.combinations(boxes.items(), 2):
+        assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (ka, kb)
+
+
+@pytest.mark.parametrize("name", ["blank", "vejen", "familie", "status"])
+def test_every_goal_and_task_has_a_card(name: str) -> None:
+    _, boxes = laid_out(name)
     doc = example_doc()
-    apply_template(doc, "vejen")
-    elements, _ = read_elements(doc)
-    refs = [e["ref"] for e in elements if e["type"] == "card"]
-    assert {"kind": "own_goal", "id": None} in refs
-    assert {r["id"] for r in refs if r["kind"] == "goal"} == {"g-kursus", "g-praktik",
-                                                            "g-overblik"}
-    assert sum(e["type"] == "stroke" for e in elements) >= 2
-    assert any(e["type"] == "text" and e["text"] == "Her er jeg nu" for e in elements)
+    for kind, m in (("goal", schema.GOALS), ("action", schema.ACTIONS)):
+        assert {i for k, i in boxes if k == kind} == set(doc.get(m, type=Map).keys())
 
 
-def test_vejen_on_a_blank_board_has_milestone_notes_in_english() -> None:
+def test_vejen_is_a_road_from_here_to_the_own_goal_with_goals_in_horizon_order() -> None:
+    elements, boxes = laid_out("vejen")
+    plan, _ = read_plan(example_doc())
+    start = next(e for e in elements if e["type"] == "text" and e["text"] == "Her er jeg nu")
+    own = boxes[("own_goal", None)]
+    assert all(own[0] >= b[2] for k, b in boxes.items() if k[0] != "own_goal")  # the end
+    assert all(start["x"] <= b[0] for b in boxes.values())  # the start
+    stations = sorted((g for g in plan.top_goals() if g.horizon != "parked"),
+                      key=lambda g: (schema.HORIZONS.index(g.horizon), g.rank))
+    xs = [boxes[("goal", g.id)][0] for g in stations]
+    assert xs == sorted(xs) and len(set(xs)) == len(xs)
+    for action in plan.actions:  # beside its goal: just to the right of the goal's column
+        top = next(g for g in plan.goals if g.id == action.goal)
+        while top.parent:
+            top = next(g for g in plan.goals if g.id == top.parent)
+        goal_box, task_box = boxes[("goal", top.id)], boxes[("action", action.id)]
+        assert 0 < task_box[0] - goal_box[2] <= 400, action.id
+    assert inside(boxes[("goal", "g-korekort")], lanes(elements)["parked"])
+
+
+def test_netvaerk_puts_family_and_friends_closer_than_the_professionals() -> None:
+    _, boxes = laid_out("netvaerk")
+    plan, _ = read_plan(example_doc())
+
+    def distance(box: tuple) -> float:
+        return ((box[0] + box[2]) ** 2 + ((box[1] + box[3]) / 0.7) ** 2) ** 0.5 / 2
+
+    near = [distance(boxes[("participant", p.id)]) for p in plan.participants
+            if p.role in ("relative", "support")]
+    far = [distance(boxes[("participant", p.id)]) for p in plan.participants
+           if p.role in ("coordinator", "professional")]
+    assert near and far and max(near) < min(far)
+    citizen = next(p for p in plan.participants if p.role == "citizen")
+    assert distance(boxes[("participant", citizen.id)]) < min(near)
+
+
+def test_familie_has_a_lane_per_member_with_their_goals_and_tasks() -> None:
+    elements, boxes = laid_out("familie")
+    plan, _ = read_plan(example_doc())
+    by_member = lanes(elements)
+    assert list(by_member) == ["m1", "m2", "m3"]
+    assert by_member["m2"]["title"] == "Emil – søn (14 år)"
+    for item, kind in [(g, "goal") for g in plan.goals] + [(a, "action") for a in plan.actions]:
+        assert inside(boxes[(kind, item.id)], by_member[item.member]), item.id
+
+
+@pytest.mark.parametrize("name", ["tre_kolonner", "status"])
+def test_each_task_sits_in_the_column_of_its_status(name: str) -> None:
+    elements, boxes = laid_out(name)
+    columns = lanes(elements)
+    assert [columns[s]["title"] for s in schema.STATUSES] == ["Ikke startet", "I gang", "Klaret"]
+    plan, _ = read_plan(example_doc())
+    for action in plan.actions:
+        assert inside(boxes[("action", action.id)], columns[action.status]), action.id
+
+
+def test_status_board_has_a_row_per_goal() -> None:
+    _, boxes = laid_out("status")
+    plan, _ = read_plan(example_doc())
+    tops = sorted((boxes[("goal", g.id)][1], g.id) for g in plan.top_goals())
+    for action in plan.actions:
+        top = next(g for g in plan.goals if g.id == action.goal)
+        while top.parent:
+            top = next(g for g in plan.goals if g.id == top.parent)
+        row = [y for y, gid in tops if gid == top.id][0]
+        following = [y for y, _ in tops if y > row]
+        assert row <= boxes[("action", action.id)][1] < (following[0] if following else 1e12)
+
+
+def test_vejen_on_a_board_without_a_plan_in_english() -> None:
     doc = Doc()
     apply_template(doc, "vejen", lang="en")
-    texts = {e["text"] for e in read_elements(doc)[0] if e["type"] in ("note", "text")}
-    assert {"Step 1", "Step 2", "Step 3", "Where I am now", "What I want"} <= texts
-
-
-def test_status_puts_each_action_card_in_its_lane() -> None:
-    doc = example_doc()
-    apply_template(doc, "status")
-    elements, _ = read_elements(doc)
-    frames = {e["lane"]["value"]: e for e in elements if e["type"] == "frame"}
-    assert set(frames) == set(schema.STATUSES)
-    assert frames["done"]["title"] == "Klaret"
-    actions = doc.get(schema.ACTIONS, type=Map)
-    cards = [e for e in elements if e["type"] == "card"]
-    assert len(cards) == len(actions)
-    for card in cards:
-        assert inside(card, frames[actions[card["ref"]["id"]]["status"]])
-
-
-def test_familie_has_a_lane_per_member_and_netvaerk_a_frame_per_organisation() -> None:
-    doc = example_doc()
-    apply_template(doc, "familie")
-    lanes = [e for e in read_elements(doc)[0] if e["type"] == "frame"]
-    assert [f["lane"]["value"] for f in lanes if f["lane"]] == ["m1", "m2", "m3"]
-    assert "Emil – søn (14 år)" in {f["title"] for f in lanes}
-    doc = example_doc()
-    apply_template(doc, "netvaerk")
-    elements, _ = read_elements(doc)
-    titles = {e["title"] for e in elements if e["type"] == "frame"}
-    assert {"Jobcenter", "Ydelseskontoret", "Grønnevang Skole", "Familieafdelingen"} <= titles
-    assert sum(e["type"] == "connector" for e in elements) == len(titles)
+    elements = read_elements(doc)[0]
+    texts = {e["text"] for e in elements if e["type"] in ("note", "text")}
+    assert "Where I am now" in texts
+    assert [e["ref"] for e in elements if e["type"] == "card"] == [{"kind": "own_goal",
+                                                                    "id": None}]
 
 
 def test_a_template_added_later_does_not_overlap_the_board() -> None:

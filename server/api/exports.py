@@ -68,7 +68,7 @@ def _options(request: Request) -> ExportOptions:
         frame=q.get("frame") or None,
         scale=scale,
         lang=lang,
-        sheet=sheet_options(q.get("goals"), q.get("sections"), q.get("proposals") == "1", lang),
+        sheet=sheet_options(q.get("goals"), q.get("sections"), q.get("proposals") != "0", lang),
         office=q.get("office") or None,
     )
 

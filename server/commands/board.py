@@ -28,8 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      help="json: a plan record (default); fhir: a CarePlan Bundle (Tavle's or "
                      "shaped like KL's)")
     imp.add_argument("--title", default="", help="board title (default: the plan's title)")
-    imp.add_argument("--template", default="blank", choices=list(TEMPLATE_NAMES),
-                     help="draw this template around the plan (default blank)")
+    imp.add_argument("--template", default="vejen", choices=list(TEMPLATE_NAMES),
+                     help="lay the plan out with this template (default vejen)")
     imp.add_argument("--lang", default=DEFAULT_LANGUAGE, choices=list(LANGUAGES),
                      help="language of the template's texts (default da)")
     imp.set_defaults(func=lazy("server.plan_io:run_import"))

@@ -44,8 +44,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--goals", help="sheet: only these goal ids (comma-separated)")
     parser.add_argument("--sections", help="sheet: sections to include (comma-separated)")
     parser.add_argument(
-        "--proposals", action="store_true", help="sheet: include suggestions not agreed yet"
+        "--no-proposals",
+        dest="proposals",
+        action="store_false",
+        help="sheet: leave out suggestions not agreed yet (by default shown as 'Forslag')",
     )
+    parser.add_argument("--proposals", action="store_true", default=True, help=argparse.SUPPRESS)
     parser.add_argument(
         "--office",
         metavar="ORG",
@@ -112,7 +116,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    wants_sheet = args.format in SHEET_FORMATS or args.goals or args.sections or args.proposals
+    wants_sheet = args.format in SHEET_FORMATS or args.goals or args.sections
     try:
         options = ExportOptions(
             frame=args.frame,

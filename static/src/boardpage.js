@@ -6,6 +6,7 @@ import { IndexeddbPersistence } from "y-indexeddb";
 import { Renderer } from "./canvas/render.js";
 import { Editor, LOCAL } from "./canvas/edit.js";
 import { Tools } from "./canvas/tools.js";
+import { followPlan, newCard } from "./canvas/cards/place.js";
 import { Presence } from "./canvas/presence.js";
 import { buildToolbar, toolOfKey } from "./ui/toolbar.js";
 import { showStatus } from "./ui/status.js";
@@ -85,6 +86,7 @@ export async function startBoard({ t, lang }) {
   canvas.setAttribute("aria-label", t("canvas.label"));
   const renderer = new Renderer(canvas, doc);
   const editor = new Editor(doc, renderer, user);
+  if (canWrite) followPlan(doc, editor, LOCAL);
   const undo = new Y.UndoManager([doc.getMap("elements"), ...PLAN_MAPS.map((n) => doc.getMap(n))], {
     trackedOrigins: new Set([LOCAL, null]),
   });
@@ -117,9 +119,8 @@ export async function startBoard({ t, lang }) {
       },
       viewport: () => renderer.visibleBox(),
       addCard(ref, x, y) {
-        const v = renderer.visibleBox();
-        const cx = x ?? (v[0] + v[2]) / 2 - 1100, cy = y ?? (v[1] + v[3]) / 2 - 600;
-        return editor.add({ type: "card", x: Math.round(cx), y: Math.round(cy), w: 2200, h: 1200, ref })[0];
+        const card = newCard(renderer, ref); // its place in the board's layout
+        return editor.add(x === undefined ? card : { ...card, x: Math.round(x), y: Math.round(y) })[0];
       },
       selection: () => [...renderer.selection],
     },
@@ -141,7 +142,7 @@ export async function startBoard({ t, lang }) {
     eraserMode: (mode) => { tools.eraserMode = mode; tools.setTool("eraser"); },
   };
   const mode = !canWrite ? "view" : role === "citizen" ? "citizen" : "full";
-  if (mode === "citizen") tools.setTool("pen");
+  if (mode === "citizen") tools.setTool((tools.homeTool = "pen"));
   refresh = buildToolbar($("toolbar"), mode, { t, tools, actions, corner: $("corner"), labels: screen });
   undo.on("stack-item-added", () => refresh());
   undo.on("stack-item-popped", () => refresh());

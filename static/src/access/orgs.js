@@ -32,7 +32,7 @@ export async function startOrgs({ t, lang }) {
       h("label", { for: "org-kind" }, t("org.kind")), kind,
       ...CODES.flatMap((c) => field(`org-${c}`, t(`org.${c}`), { value: org?.[c] || "", inputmode: c === "kombit" ? "text" : "numeric" })),
       h("button", { type: "submit" }, t("org.save")),
-      org ? h("button", { type: "button", onclick: () => fillForm(null) }, t("org.cancel")) : null,
+      ...(org ? [h("button", { type: "button", onclick: () => fillForm(null) }, t("org.cancel"))] : []),
     );
   }
 
@@ -50,7 +50,8 @@ export async function startOrgs({ t, lang }) {
 
   async function refresh() {
     const { organisations, can_edit: canEdit } = await api("GET", "/api/organisations");
-    form.hidden = !canEdit;
+    if (canEdit) form.hidden = false;
+    else form.remove(); // reading only: no form at all (the server refuses changes anyway)
     body.replaceChildren(...organisations.map((o) => h("tr", { "data-org": o.id },
       h("td", {}, o.name), h("td", {}, t(`org.kind.${o.kind}`)),
       ...CODES.map((c) => h("td", {}, o[c] || "–")),

@@ -156,19 +156,26 @@ export class Editor {
     });
   }
 
+  /** The lane frame (id) a card lies in that would set a field of its plan item, or null. */
+  laneOf(id) {
+    const card = this.elements.get(id), box = this.renderer.items.get(id)?.box;
+    if (card?.type !== "card" || !card.ref || !box) return null;
+    const cx = (box[0] + box[2]) / 2, cy = (box[1] + box[3]) / 2;
+    return this.renderer.idsIn([cx, cy, cx, cy]).find((f) => {
+      const frame = this.elements.get(f);
+      return frame?.type === "frame" && frame.lane && (LANE_FIELDS[card.ref.kind] || []).includes(frame.lane.field);
+    }) ?? null;
+  }
+
   /** A card dropped into a frame with a lane sets that field of its plan item. */
   dropCards(ids) {
     for (const id of ids) {
-      const card = this.elements.get(id);
-      if (card?.type !== "card" || !card.ref) continue;
-      const cx = card.x + card.w / 2, cy = card.y + card.h / 2;
-      const frame = this.renderer.idsIn([cx, cy, cx, cy]).map((f) => this.elements.get(f))
-        .find((f) => f?.type === "frame" && f.lane);
-      const map = PLAN_MAP[card.ref.kind];
-      if (!frame || !map || !(LANE_FIELDS[card.ref.kind] || []).includes(frame.lane.field)) continue;
-      const plan = this.doc.getMap(map), item = plan.get(card.ref.id);
-      if (item && item[frame.lane.field] !== frame.lane.value) {
-        this.transact(() => plan.set(card.ref.id, { ...item, [frame.lane.field]: frame.lane.value }));
+      const laneId = this.laneOf(id);
+      if (!laneId) continue;
+      const { ref } = this.elements.get(id), { lane } = this.elements.get(laneId);
+      const plan = this.doc.getMap(PLAN_MAP[ref.kind]), item = plan.get(ref.id);
+      if (item && item[lane.field] !== lane.value) {
+        this.transact(() => plan.set(ref.id, { ...item, [lane.field]: lane.value }));
       }
     }
   }

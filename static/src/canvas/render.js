@@ -3,12 +3,13 @@
 import { bounds, boxEdgePoint, Grid, intersects, NOTE_FILLS } from "./geometry.js";
 import { HIGHLIGHTER_ALPHA, strokePath } from "./freehand.js";
 import { readable } from "./ink.js";
-import { caseCardText } from "../team/cardtext.js";
+import { boardPlan, cardSize, drawCard, fontsReady, relations, RELATION } from "./cards/index.js";
 
 const MIN_S = 0.005, MAX_S = 2;
 const CACHE_OVER_MS = 8; // full frames slower than this are cached for view-only frames
 const IDLE_MS = 250;
 const FONT = "system-ui, sans-serif";
+const MIN_TEXT_PX = 12; // semantic zoom: no board text is drawn smaller on screen
 
 export class Renderer {
   constructor(canvas, doc) {
@@ -19,6 +20,8 @@ export class Renderer {
     this.view = { ox: -200, oy: -200, s: 0.1 }; // s: screen px per board unit
     this.items = new Map(); // id -> {el, box, path, lines}
     this.connectors = new Set();
+    this.cards = new Set();    // ids of card elements: their size follows the plan
+    this.planCache = null;
     this.grid = new Grid();
     this.culling = true;
     this.selection = new Set();
@@ -41,11 +44,25 @@ export class Renderer {
       });
       this.schedule();
     });
-    for (const name of ["plan", "goals", "actions", "participants", "agreements", "cases"]) {
-      doc.getMap(name).observe(() => this.schedule());
+    for (const name of ["plan", "goals", "actions", "participants", "agreements", "members", "cases"]) {
+      doc.getMap(name).observe(() => this.planChanged());
     }
+    fontsReady.then(() => this.planChanged()); // measured again with the card font
     new ResizeObserver(() => this.resize()).observe(canvas.parentElement);
     this.resize();
+  }
+
+  /** The plan as the cards read it, read again only after the plan changed. */
+  plan() {
+    if (!this.planCache) this.planCache = boardPlan(this.doc);
+    return this.planCache;
+  }
+
+  /** Cards grow with their text: a plan change may change their boxes. */
+  planChanged() {
+    this.planCache = null;
+    for (const id of [...this.cards]) this.put(id, this.items.get(id).el);
+    this.schedule();
   }
 
   put(id, stored) {
@@ -57,24 +74,44 @@ export class Renderer {
       this.items.set(id, { el, box: null });
       return;
     }
-    const box = bounds(el);
+    let box = bounds(el);
+    if (box && el.type === "card") {
+      const [w, h] = cardSize(el, this.plan());
+      box = [el.x, el.y, el.x + w, el.y + h];
+    }
     if (!box || !box.every(Number.isFinite)) return;
     this.items.set(id, { el, box, path: null, lines: null });
+    if (el.type === "card") this.cards.add(id);
     this.grid.insert(id, box);
   }
 
-  /** Show (or with null, forget) a stroke someone else is drawing, under its element id. */
+  /**
+   * Show (or with null, forget) a stroke someone else is drawing, under its element id.
+   * It is drawn over the board in finish(), so a large board's cached frame stays valid.
+   */
   setPeerLive(id, el) {
     if (id === undefined) return;
     if (el) this.peerLive.set(id, { el, box: bounds(el), path: null });
     else if (!this.peerLive.delete(id)) return;
-    this.schedule();
+    this.requestFrame();
   }
 
   drop(id) {
     this.items.delete(id);
     this.connectors.delete(id);
+    this.cards.delete(id);
     this.grid.remove(id);
+  }
+
+  /** The card showing each plan item ("kind:id"): the lowest one when there are several. */
+  cardOf() {
+    const first = new Map();
+    for (const id of this.cards) {
+      const el = this.items.get(id).el, key = el.ref?.kind + ":" + (el.ref?.id ?? null);
+      const had = first.get(key);
+      if (!had || this.order(id, had) < 0) first.set(key, id);
+    }
+    return first;
   }
 
   resize() {
@@ -187,6 +224,7 @@ export class Renderer {
     const visible = this.visibleBox();
     const ids = this.culling ? [...this.grid.query(visible)] : [...this.items.keys()].filter((id) => !this.connectors.has(id));
     const shown = (this.culling ? ids.filter((id) => intersects(this.items.get(id).box, visible)) : ids).sort((a, b) => this.order(a, b));
+    this.drawRelations();
     this.drawList(shown);
     for (const id of this.connectors) this.drawConnector(this.items.get(id).el);
     this.keepCache(performance.now() - t0);
@@ -316,9 +354,9 @@ export class Renderer {
         ctx.fill(item.path);
         break;
       case "shape": this.drawShape(el); break;
-      case "note": this.drawBoxText(item, NOTE_FILLS[el.color] || NOTE_FILLS.yellow, el.text, "#222222", true); break;
-      case "card": this.drawBoxText(item, "#ffffff", this.cardText(el.ref), "#1d3557", false); break;
-      case "frame": this.drawFrame(el); break;
+      case "note": this.drawNote(item, NOTE_FILLS[el.color] || NOTE_FILLS.yellow, el.text, "#222222"); break;
+      case "card": drawCard(this.ctx, item, this.plan(), this.view.s); break;
+      case "frame": this.drawFrame(el, item.el.id === this.laneHint); break;
       case "text": this.drawText(item); break;
     }
     ctx.restore();
@@ -356,6 +394,14 @@ export class Renderer {
     ctx.fill();
   }
 
+  /** The plan's ties (sub-goal → goal, task → goal) as arrows between their cards, under them. */
+  drawRelations() {
+    if (!this.cards.size) return;
+    for (const [from, to] of relations(this.cardOf(), this.plan())) {
+      this.drawConnector({ from, to, color: RELATION.color, width: RELATION.width, arrow: true });
+    }
+  }
+
   drawConnector(el) {
     const a = this.items.get(el.from)?.box, b = this.items.get(el.to)?.box;
     if (!a || !b) return;
@@ -375,30 +421,15 @@ export class Renderer {
     ctx.restore();
   }
 
-  /** Text of a card, read from the plan maps (never copied into the element). */
-  cardText(ref) {
-    if (!ref) return "";
-    if (ref.kind === "own_goal") return this.doc.getMap("plan").get("own_goal")?.text || "";
-    if (ref.kind === "case") return caseCardText(this.doc.getMap("cases").get(ref.id));
-    const map = { goal: "goals", action: "actions", participant: "participants", agreement: "agreements" }[ref.kind];
-    const item = map && this.doc.getMap(map).get(ref.id);
-    if (!item) return "";
-    if (ref.kind === "goal") return item.title || "";
-    if (ref.kind === "action") return item.what || "";
-    if (ref.kind === "participant") return [item.name, item.organisation].filter(Boolean).join("\n");
-    return item.text || "";
-  }
-
-  drawBoxText(item, fill, text, ink, shadow) {
+  /** A sticky note: its paper, shadow and words. */
+  drawNote(item, fill, text, ink) {
     const { el } = item, ctx = this.ctx;
-    if (shadow) {
-      ctx.fillStyle = "rgba(0,0,0,0.12)";
-      ctx.fillRect(el.x + 20, el.y + 30, el.w, el.h);
-    }
+    ctx.fillStyle = "rgba(0,0,0,0.12)";
+    ctx.fillRect(el.x + 20, el.y + 30, el.w, el.h);
     ctx.fillStyle = fill;
     ctx.fillRect(el.x, el.y, el.w, el.h);
-    ctx.strokeStyle = shadow ? "rgba(0,0,0,0.25)" : "#1d3557";
-    ctx.lineWidth = shadow ? 10 : 20;
+    ctx.strokeStyle = "rgba(0,0,0,0.25)";
+    ctx.lineWidth = 10;
     ctx.strokeRect(el.x, el.y, el.w, el.h);
     const size = Math.max(80, Math.min(200, el.h / 6));
     if (size * this.view.s < 4) return; // unreadably small: the coloured box is enough
@@ -416,16 +447,18 @@ export class Renderer {
     item.lines.forEach((line, i) => ctx.fillText(line, el.x + 80, el.y + 80 + i * size * 1.25));
   }
 
-  drawFrame(el) {
-    const ctx = this.ctx;
-    ctx.fillStyle = "rgba(29,53,87,0.04)";
+  /** A frame; a lane the dragged card is over is lit up, so people see what dropping does. */
+  drawFrame(el, hinted) {
+    const ctx = this.ctx, s = this.view.s;
+    ctx.fillStyle = hinted ? "rgba(11,99,206,0.12)" : "rgba(29,53,87,0.04)";
     ctx.fillRect(el.x, el.y, el.w, el.h);
-    ctx.strokeStyle = "#8a99ad";
-    ctx.lineWidth = 15;
+    ctx.strokeStyle = hinted ? "#0b63ce" : "#8a99ad";
+    ctx.lineWidth = hinted ? Math.max(40, 4 / s) : 15;
     ctx.strokeRect(el.x, el.y, el.w, el.h);
-    if (220 * this.view.s < 4) return;
-    ctx.fillStyle = "#1d3557";
-    ctx.font = `bold 220px ${FONT}`;
+    const size = Math.max(220, MIN_TEXT_PX / s); // readable when zoomed out, or not drawn
+    if (size * 2 > el.h) return;
+    ctx.fillStyle = hinted ? "#0b63ce" : "#1d3557";
+    ctx.font = `bold ${size}px ${FONT}`;
     ctx.textBaseline = "top";
     ctx.fillText(el.title || "", el.x + 100, el.y + 100, el.w - 200);
   }

@@ -15,6 +15,7 @@ export class Tools {
     this.ed = editor;
     this.opts = opts; // {canWrite, undo, editText(id), laser(x, y), cursor(x, y), liveStroke(live|null), onChange()}
     this.tool = opts.canWrite ? "pen" : "select";
+    this.homeTool = "select"; // where placing a note returns to ("pen" for the citizen)
     this.color = "#1d3557";
     this.width = 4; // CSS px at zoom 1
     this.noteColor = "yellow";
@@ -302,9 +303,11 @@ export class Tools {
     return { end: place };
   }
 
+  /** A note where the finger lifted, open for its words; then back to the home tool. */
   addNote(x, y) {
     const [id] = this.ed.add({ type: "note", x: Math.round(x - 900), y: Math.round(y - 600), w: 1800, h: 1200, text: "", color: this.noteColor });
-    this.opts.editText(id);
+    this.setTool(this.homeTool);
+    this.opts.editText(id, true);
     return id;
   }
 
@@ -366,8 +369,13 @@ export class Tools {
       move: (bx, by) => {
         moved = true;
         this.ed.replace([...orig].map(([id, el]) => [id, translated(el, bx - x, by - y)]));
+        this.r.laneHint = ids.map((id) => this.ed.laneOf(id)).find(Boolean) ?? null; // shown while over it
       },
-      end: () => moved && this.ed.dropCards(ids),
+      end: () => {
+        this.r.laneHint = null;
+        if (moved) this.ed.dropCards(ids);
+      },
+      cancel: () => (this.r.laneHint = null),
     };
   }
 

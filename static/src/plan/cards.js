@@ -44,14 +44,14 @@ function viewportOrigin(canvas) {
   return { x: 0, y: 0 };
 }
 
-/** Put a card for plan item `ref` on the canvas: through the canvas when it offers addCard. */
+/** Put a card for plan item `ref` on the canvas: through the canvas (in its place of the layout) when it offers addCard. */
 export function placeCard(ctx, ref) {
-  const elements = ctx.doc.getMap("elements");
-  const spot = freeSpot(elements, viewportOrigin(ctx.canvas));
   if (typeof ctx.canvas?.addCard === "function") {
-    ctx.canvas.addCard(ref, spot.x, spot.y);
+    ctx.canvas.addCard(ref); // the canvas knows the board's layout
     return;
   }
+  const elements = ctx.doc.getMap("elements");
+  const spot = freeSpot(elements, viewportOrigin(ctx.canvas));
   let z = 0;
   elements.forEach((el) => {
     if (el && typeof el.z === "number" && el.z > z) z = el.z;

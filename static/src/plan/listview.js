@@ -4,7 +4,7 @@ import { h } from "./dom.js";
 import { showDate } from "./dates.js";
 import { HORIZONS, STATUSES } from "./model.js";
 import {
-  actionFacts, agreementState, goalState, meetingText, memberName, personName, quoted,
+  actionFacts, agreementState, goalKind, goalState, meetingText, memberName, personName, quoted,
 } from "./words.js";
 
 function facts(pairs) {
@@ -19,6 +19,7 @@ function goalItem(t, plan, goal) {
     h("strong", { text: goal.title }),
     state ? h("span", { class: "plan-badge", text: ` (${state})` }) : null,
     goal.description ? h("p", { text: goal.description }) : null,
+    goalKind(t, goal) ? h("p", { text: goalKind(t, goal) }) : null,
     goal.office ? h("p", { text: `${t("plan.where")}: ${goal.office}` }) : null,
     goal.member ? h("p", { text: `${t("plan.member")}: ${memberName(plan, goal.member)}` }) : null,
     subs.length ? [h("p", { text: `${t("plan.subgoal")}:` }), h("ul", {}, subs.map((s) => goalItem(t, plan, s)))] : null,

@@ -7,7 +7,7 @@ import { draggable } from "./drag.js";
 import { focusCard } from "./cards.js";
 import * as forms from "./forms.js";
 import {
-  actionFacts, agreementState, goalState, meetingText, memberName, personName, quoted, vocab,
+  actionFacts, agreementState, goalKind, goalState, meetingText, memberName, personName, quoted, vocab,
 } from "./words.js";
 
 /** A button that keeps its focus across re-draws (matched by its `key`). */
@@ -85,6 +85,7 @@ function goalCard(ctx, plan, goal, siblings) {
       goalState(t, goal) ? h("span", { class: "plan-badge plan-badge-agreed", text: goalState(t, goal) }) : null,
       ...proposalBits(ctx, plan, "goals", goal, goal.title)),
     goal.description ? h("p", { class: "plan-card-text", text: goal.description }) : null,
+    goalKind(t, goal) ? h("p", { class: "plan-card-text", text: goalKind(t, goal) }) : null,
     goal.office ? h("p", { class: "plan-card-text", text: `${t("plan.where")}: ${goal.office}` }) : null,
     goal.member ? h("p", { class: "plan-card-text", text: `${t("plan.member")}: ${memberName(plan, goal.member)}` }) : null,
     write ? h("div", { class: "plan-card-tools" },

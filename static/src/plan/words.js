@@ -35,6 +35,9 @@ export function agreementState(t, plan, item) {
 /** "Nået" / "Stoppet" for a goal that is no longer active, else "". */
 export const goalState = (t, goal) => (goal.status === "active" ? "" : t(`plan.goal_state.${goal.status}`));
 
+/** "Mål om arbejde" for a job goal (Min Plan's beskæftigelsesmål), else "". */
+export const goalKind = (t, goal) => (goal.kind === "job" ? t("goal_kind.job") : "");
+
 /** The citizen's words, quoted — never rewritten. */
 export const quoted = (t, text) => t("plan.quoted", { text });
 

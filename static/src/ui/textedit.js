@@ -34,7 +34,8 @@ export function makeTextEditor(renderer, editor, stage, t) {
       renderer.hidden.delete(id);
       area.remove();
       const text = area.value.slice(0, MAX_TEXT);
-      if (removeIfEmpty && !text.trim()) editor.remove([id]);
+      // a note left empty is not a note: it goes, whether new or emptied
+      if ((removeIfEmpty || el.type === "note") && !text.trim()) editor.remove([id]);
       else if (text !== (editor.elements.get(id)?.text ?? text)) editor.patch(id, { text });
       renderer.schedule();
     };

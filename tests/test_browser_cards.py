@@ -1,0 +1,241 @@
+"""Plan cards in Chromium (mouse and touch): each kind with its details, the same size as
+in the picture export, semantic zoom at "Vis alt", the plan's ties drawn and following
+the cards, cards placed in the layout when added and removed with their item, lanes that
+light up while a card is dragged over them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from board.read import read_plan
+from board.templates import TEMPLATES
+from plan_export.cards import card_size
+from tests import board_page
+from tests.board_page import WHITE, add, near, new_board, pixel, pointer, settle, to_screen
+from tests.export_samples import EXAMPLE, example_doc
+
+opener = board_page.opener
+shared_server = board_page.shared_server
+RELATION = (0x8A, 0x99, 0xAD)
+BLUE = (0x0B, 0x63, 0xCE)
+IPAD = {"viewport": {"width": 1024, "height": 768}, "has_touch": True}
+FONT_READY = """() => document.fonts.check('12px "Tavle Sans"') && window.__tavle.ready"""
+
+
+@pytest.fixture
+def server(shared_server):  # one server for the module
+    return shared_server
+
+
+def imported(server, template: str) -> dict:
+    done = server.cli("board", "import", str(EXAMPLE), "--template", template)
+    return json.loads(done.stdout)
+
+
+def open_(opener, board: dict, **kw):
+    page = opener(board, **kw)
+    page.wait_for_function(FONT_READY)
+    settle(page)
+    return page
+
+
+def boxes(page) -> dict:
+    """Card boxes as the page computed them, by "kind:id"."""
+    return page.evaluate(
+        """() => { const r = window.__tavle.renderer, out = {};
+            for (const [key, id] of r.cardOf()) out[key] = r.items.get(id).box;
+            return out; }"""
+    )
+
+
+def shown(page, key: str) -> list[str]:
+    """The lines card ``key`` draws once it fills the view (zoomed in: its details)."""
+    page.evaluate(
+        """(key) => { const r = window.__tavle.renderer, b = r.items.get(r.cardOf().get(key)).box;
+            r.showBox([b[0] - 300, b[1] - 300, b[2] + 300, b[3] + 300]);
+            r.schedule(); }""",  # a full frame, not the cached bitmap of a view change
+        key,
+    )
+    settle(page)
+    return page.evaluate(
+        """(key) => { const r = window.__tavle.renderer;
+            return r.items.get(r.cardOf().get(key)).cardSteps.flatMap((s) => s.lines || []); }""",
+        key,
+    )
+
+
+@pytest.mark.parametrize("template", [t for t in TEMPLATES if t != "blank"])
+def test_each_template_shows_the_example_plan_at_the_sizes_of_the_picture(
+    server, opener, template: str
+) -> None:
+    page = open_(opener, imported(server, template))
+    elements = page.evaluate("[...window.__tavle.doc.getMap('elements').values()]")
+    plan, _ = read_plan(example_doc())
+    cards = {f"{e['ref']['kind']}:{e['ref']['id'] or 'null'}": e for e in elements
+             if e["type"] == "card"}
+    seen = boxes(page)
+    assert set(seen) == set(cards)  # every card of the layout is drawn
+    for key, el in cards.items():  # the browser and the exporter agree within 2 px
+        w, h = card_size(el, plan, "da")
+        box = seen[key]
+        assert abs((box[2] - box[0]) - w) <= 20 and abs((box[3] - box[1]) - h) <= 20, key
+    listed = list(seen.items())
+    for i, (ka, a) in enumerate(listed):  # and none covers another
+        for kb, b in listed[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (ka, kb)
+    page.screenshot(path=str(server.data_dir / f"cards-{template}.png"))
+
+
+@pytest.mark.parametrize("kw", [{}, IPAD], ids=["mouse", "touch"])
+def test_each_card_kind_shows_what_the_room_needs(server, opener, kw) -> None:
+    page = open_(opener, imported(server, "vejen"), **kw)
+    own = " ".join(shown(page, "own_goal:null"))
+    assert "Mit mål" in own and "»Jeg vil have et arbejde" in own and "sove om natten.«" in own
+    task = shown(page, "action:a-tand")
+    assert {"◐ I gang", "… Venter på svar", "Hvem: Peter Dahl", "Hvor: Ydelseskontoret",
+            "Senest: 01-12-2026"} <= set(task)
+    box = boxes(page)["action:a-tand"]
+    assert near(pixel(page, *to_screen(page, (box[0] + box[2]) / 2, box[1] + 35)),
+                (0xF4, 0xA2, 0x61))  # the magnet colour, besides its word
+    assert {"? Forslag", "Hvornår: Senere", "Hvor: Familieafdelingen"} <= set(
+        shown(page, "goal:g-fritid"))
+    step = shown(page, "goal:g-kursus")
+    assert {"✓ Aftalt", "Hvornår: Nu"} <= set(step)
+    assert "Delmål til: Få et arbejde i et køkken" in " ".join(step)  # wrapped, never cut
+    assert "❚❚ Sat på pause" in shown(page, "goal:g-korekort")
+    page = open_(opener, imported(server, "netvaerk"), **kw)
+    assert {"Mette Larsen", "✓ Kontaktperson", "Familieafdelingen",
+            "Telefon: 72 30 11 00"} <= set(shown(page, "participant:p-mette"))
+    assert "Pårørende" in shown(page, "participant:p-karen")
+
+
+def test_vis_alt_on_a_tablet_shows_every_title_at_12_px_or_more(server, opener) -> None:
+    page = open_(opener, imported(server, "vejen"), **IPAD)
+    page.locator('[data-key="fit"]').click()
+    page.evaluate("window.__tavle.renderer.schedule()")  # a full frame, not the cached bitmap
+    settle(page)
+    drawn = page.evaluate(
+        """() => { const r = window.__tavle.renderer, s = r.view.s, out = [];
+            for (const id of r.cards) {
+              const steps = r.items.get(id).cardSteps.filter((x) => x.what === 'text');
+              out.push({ texts: steps.length, smallest: Math.min(...steps.map((x) => x.size * s)),
+                         first: steps[0]?.lines[0] || '' });
+            }
+            return out; }"""
+    )
+    assert len(drawn) == 17  # the own goal, 8 goals and sub-goals, 8 tasks
+    for card in drawn:
+        assert card["texts"] >= 1 and card["smallest"] >= 12 - 1e-6, card
+    firsts = {c["first"] for c in drawn}
+    assert "◐ Søge om hjælp til" in firsts or any(f.startswith("◐ Søge") for f in firsts)
+    page.screenshot(path=str(server.data_dir / "vis-alt-ipad.png"))
+
+
+@pytest.mark.parametrize("kw", [{}, IPAD], ids=["mouse", "touch"])
+def test_a_task_is_tied_to_its_goal_and_the_tie_follows_the_card(server, opener, kw) -> None:
+    page = open_(opener, new_board(server, "Bånd"), **kw)
+    page.evaluate(
+        """() => { const d = window.__tavle.doc;
+            d.getMap('goals').set('g1', {id: 'g1', title: 'Bo for mig selv', description: '',
+              horizon: 'now', rank: 0, office: '', parent: null, member: null,
+              proposed_by: null, agreed_at: null, status: 'active', created: null});
+            d.getMap('actions').set('a1', {id: 'a1', what: 'Se på lejligheder', goal: 'g1',
+              owner: null, office: '', due: null, status: 'not_started', approval: 'not_needed',
+              follow_up: null, carried_over: 0, note: '', expected_result: '', member: null,
+              proposed_by: null, agreed_at: null, rank: 0, created: null}); }"""
+    )
+    goal = add(page, {"type": "card", "x": 0, "y": 0, "w": 3000, "h": 900,
+                      "ref": {"kind": "goal", "id": "g1"}})
+    add(page, {"type": "card", "x": 8000, "y": 0, "w": 3000, "h": 900,
+               "ref": {"kind": "action", "id": "a1"}})
+    page.evaluate(  # and a full frame, not the scaled bitmap of the last one
+        "() => { const r = window.__tavle.renderer; r.showBox([-500, -3000, 11500, 5000]);"
+        " r.schedule(); }")
+    settle(page)
+
+    def middle() -> tuple[float, float]:  # of the line between the two cards' centres
+        b = boxes(page)
+        (a0, a1, a2, a3), (b0, b1, b2, b3) = b["goal:g1"], b["action:a1"]
+        return to_screen(page, (a0 + a2 + b0 + b2) / 4, (a1 + a3 + b1 + b3) / 4)
+
+    def tie_at(x: float, y: float) -> bool:  # a thin, antialiased line: look a pixel around
+        return any(near(pixel(page, x, y + d), RELATION, 30) for d in (-1.5, -0.5, 0.5, 1.5))
+
+    before = middle()
+    assert tie_at(*before)
+    page.evaluate("(id) => window.__tavle.editor.patch(id, {y: 2000})", goal)
+    settle(page)
+    assert near(pixel(page, *before), WHITE, 10)  # it moved with the card
+    assert tie_at(*middle())
+
+
+@pytest.mark.parametrize("kw", [{}, IPAD], ids=["mouse", "touch"])
+def test_a_task_added_goes_to_its_place_and_leaves_with_its_item(server, opener, kw) -> None:
+    page = open_(opener, imported(server, "status"), **kw)
+    moved = page.evaluate(
+        """() => { const r = window.__tavle.renderer, id = r.cardOf().get('action:a-mappe');
+            window.__tavle.editor.patch(id, {x: r.items.get(id).el.x + 150}); return id; }"""
+    )
+    before = boxes(page)
+    page.evaluate(
+        """() => { const d = window.__tavle.doc;
+            d.getMap('actions').set('a-ny', {id: 'a-ny', what: 'Ringe til banken', goal: 'g-penge',
+              owner: 'p-peter', office: '', due: '2026-12-10', status: 'not_started',
+              approval: 'not_needed', follow_up: null, carried_over: 0, note: '',
+              expected_result: '', member: 'm1', proposed_by: null, agreed_at: null, rank: 9,
+              created: null});
+            window.__tavle.ctx.canvas.addCard({kind: 'action', id: 'a-ny'}); }"""
+    )
+    settle(page)
+    after = boxes(page)
+    new = after["action:a-ny"]
+    lane = page.evaluate(
+        """() => [...window.__tavle.doc.getMap('elements').values()]
+            .find((e) => e.type === 'frame' && e.lane && e.lane.value === 'not_started')"""
+    )
+    assert lane["x"] <= new[0] and new[2] <= lane["x"] + lane["w"]  # in "Ikke startet"
+    rows = sorted(after[f"goal:{g}"][1] for g in ("g-penge", "g-job", "g-skole", "g-fritid",
+                                                   "g-korekort"))
+    row = after["goal:g-penge"][1]
+    assert row <= new[1] < min(y for y in rows if y > row)  # in its goal's row
+    for key, b in after.items():
+        if key != "action:a-ny":
+            assert b == before[key]  # nothing else moved, the moved card stayed
+            assert b[2] <= new[0] or new[2] <= b[0] or b[3] <= new[1] or new[3] <= b[1], key
+    assert page.evaluate(
+        "(id) => window.__tavle.doc.getMap('elements').get(id).x", moved) == before[
+        "action:a-mappe"][0]
+    page.evaluate("() => window.__tavle.doc.getMap('actions').delete('a-ny')")
+    page.wait_for_function(
+        """() => ![...window.__tavle.doc.getMap('elements').values()]
+            .some((e) => e.type === 'card' && e.ref.id === 'a-ny')"""
+    )
+
+
+def test_a_lane_lights_up_under_a_dragged_card_and_sets_the_status(server, opener) -> None:
+    for kw in ({}, IPAD):
+        page = open_(opener, imported(server, "tre_kolonner"), **kw)
+        page.evaluate("window.__tavle.tools.setTool('select')")
+        b = boxes(page)["action:a-laerer"]  # not started
+        lane = page.evaluate(
+            """() => [...window.__tavle.doc.getMap('elements').values()]
+                .find((e) => e.type === 'frame' && e.lane && e.lane.value === 'done')"""
+        )
+        start = to_screen(page, (b[0] + b[2]) / 2, b[1] + 200)
+        end = to_screen(page, lane["x"] + lane["w"] / 2, b[1] + 200)
+        kind = "touch" if kw else "mouse"
+        steps = [("pointermove", 3, kind, start[0] + (end[0] - start[0]) * i / 8, start[1])
+                 for i in range(1, 9)]
+        pointer(page, [("pointerdown", 3, kind, *start), *steps])
+        settle(page)
+        assert page.evaluate("window.__tavle.renderer.laneHint") == lane["id"]
+        edge = to_screen(page, lane["x"], b[1] + 200)  # its left edge, beside the card
+        assert any(near(pixel(page, edge[0] + d, edge[1]), BLUE, 60) for d in (0, 1, 2))
+        pointer(page, [("pointerup", 3, kind, *end)])
+        page.wait_for_function(
+            "window.__tavle.doc.getMap('actions').get('a-laerer').status === 'done'")
+        assert page.evaluate("window.__tavle.renderer.laneHint") is None
+        shown_lines = shown(page, "action:a-laerer")
+        assert "● Klaret" in shown_lines  # the card says it too

@@ -1,0 +1,71 @@
+"""Plan cards in the picture export: what each kind says, that it grows to fit and never
+cuts silently, semantic zoom, the plan's ties, and glyphs the font lacks shown as □."""
+
+from __future__ import annotations
+
+import re
+
+from board.read import read_plan
+from plan_export.cards import card_drawing, default_size
+from plan_export.image import render_svg
+from plan_export.text import MISSING, drawable
+from tests.export_samples import example_doc
+
+PLAN, _ = read_plan(example_doc())
+
+
+def lines(kind: str, item_id: str | None, scale: float = 0.1) -> list[str]:
+    w, h = default_size({"kind": kind, "id": item_id}, PLAN, "da")
+    el = {"w": w, "h": h, "ref": {"kind": kind, "id": item_id}}
+    _, _, steps = card_drawing(el, PLAN, "da", scale)
+    return [line for s in steps if s.what == "text" for line in s.lines]
+
+
+def test_each_kind_says_what_the_room_needs() -> None:
+    own = " ".join(lines("own_goal", None))
+    assert own.startswith("Mit mål »Jeg vil have") and own.endswith("sove om natten.«")
+    assert {"◐ I gang", "… Venter på svar", "Hvem: Peter Dahl", "Hvor: Ydelseskontoret",
+            "Senest: 01-12-2026"} <= set(lines("action", "a-tand"))
+    assert {"○ Ikke startet", "Hvem: Sofie Jensen", "Senest: 07-12-2026"} <= set(
+        lines("action", "a-mappe"))
+    assert {"? Forslag", "Hvornår: Senere"} <= set(lines("goal", "g-fritid"))
+    assert {"❚❚ Sat på pause", "✓ Aftalt"} <= set(lines("goal", "g-korekort"))
+    assert {"Mette Larsen", "Koordinerende", "Telefon: 72 30 11 00"} <= set(
+        lines("participant", "p-mette"))
+    assert "Følges op af: Mette Larsen" in lines("agreement", "ag-kontakt")
+
+
+def test_a_card_grows_with_its_text_and_zoomed_out_shows_its_title_large() -> None:
+    short = default_size({"kind": "goal", "id": "g-penge"}, PLAN, "da")[1]
+    long = default_size({"kind": "action", "id": "a-praktik"}, PLAN, "da")[1]
+    assert long > short
+    far = lines("action", "a-tand", scale=0.03)  # detail text would be under 12 px
+    assert far[0].startswith("◐ ") and "Hvem: Peter Dahl" not in far
+    assert far[-1].endswith("…") or " ".join(far)[2:] == "Søge om hjælp til tandlæge (enkeltydelse)"
+
+
+def test_the_plans_ties_are_drawn_between_the_cards() -> None:
+    from board.read import read_elements
+    from board.templates import apply_template
+
+    doc = example_doc()
+    apply_template(doc, "vejen")
+    elements, _ = read_elements(doc)
+    svg = render_svg(elements, PLAN)
+    ties = re.findall(r'<polyline[^>]*stroke="#8a99ad"', svg)
+    subgoals = sum(1 for g in PLAN.goals if g.parent)
+    assert len(ties) == subgoals + sum(1 for a in PLAN.actions if a.goal)
+
+
+def test_a_glyph_the_font_lacks_is_shown_not_dropped() -> None:
+    assert drawable("Tak 😀👨‍👩‍👧 🇩🇰!") == f"Tak {MISSING}{MISSING} {MISSING}!"
+    assert drawable("❤️ Æblegrød") == "❤ Æblegrød"
+
+
+def test_an_empty_note_is_not_in_the_picture() -> None:
+    def note(eid: str, text: str, x: int) -> dict:
+        return {"id": eid, "type": "note", "z": 1, "author": "", "created": 0, "x": x, "y": 0,
+                "w": 1800, "h": 1200, "text": text, "color": "pink"}
+
+    svg = render_svg([note("n1", "Hej", 0), note("n2", "  ", 3000)], PLAN)
+    assert svg.count("#ffc9de") == 1
