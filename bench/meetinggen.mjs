@@ -25,6 +25,7 @@ import { performance } from 'node:perf_hooks'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
+import { stored, zigzag } from '../static/src/canvas/ink.js'
 import {
   CLIENT_DIGITS, SEQ_DIGITS, Tally, closesOf, connectAll, connectRaw, cpuWindow, markerKey, percentile, readDigits, varUintBytes
 } from './loadutil.mjs'
@@ -67,8 +68,6 @@ function readVarUint (buf, pos) {
     scale *= 128
   }
 }
-
-const zigzag = (v) => (v >= 0 ? 2 * v : -2 * v - 1)
 
 /** Points packed as livestroke.js does; `ends[i]` = bytes of the first i+1 points. */
 function packPoints (points) {
@@ -113,10 +112,10 @@ function plan (cfg, index, local) {
     e.seq = seq
     e.key = markerKey(index, seq)
     if (e.kind === 'stroke') {
-      elements.set(e.key, {
+      elements.set(e.key, stored({ // as the board page commits it (format 2, docs/board-format.md)
         id: e.key, type: 'stroke', tool: 'pen', color: '#1d3557', width: 40, points: e.points,
         z: seq, author: `Deltager ${local + 1}`, created: 1700000000000 + seq
-      })
+      }))
     } else {
       const id = `note-${index}`
       elements.set(id, {

@@ -24,12 +24,13 @@ def safe_text(text: str) -> str:
     return UNSAFE.sub("", text).replace("\r", "\n")
 
 
-def safe_value(value: object) -> object:
-    """Every string inside plain JSON data made safe (keys included)."""
+def safe_value(value: object, keep: frozenset[str] = frozenset()) -> object:
+    """Every text inside plain JSON data made safe, except the values of the keys in
+    ``keep`` (ids and references: two ids must never become one)."""
     if isinstance(value, str):
         return safe_text(value)
     if isinstance(value, dict):
-        return {safe_text(k): safe_value(v) for k, v in value.items()}
+        return {k: v if k in keep else safe_value(v, keep) for k, v in value.items()}
     if isinstance(value, list):
-        return [safe_value(v) for v in value]
+        return [safe_value(v, keep) for v in value]
     return value

@@ -194,7 +194,8 @@ def plan_to_record(
             "board_id": board_id,
             "exported_at": exported_at,
             **asdict(plan),
-        }
+        },
+        ID_KEYS,
     )
     for name, key in REQUIRED_TEXTS:  # a text of only unsafe characters: "-", as in FHIR
         for item in record.get(name, []):
@@ -204,6 +205,11 @@ def plan_to_record(
     return record
 
 
+# ids and references: exported as they are (cleaning could make two ids one)
+ID_KEYS = frozenset(
+    {"id", "board_id", "parent", "goal", "owner", "member", "follow_up_by", "by", "org",
+     "proposed_by"}
+)
 # texts an item cannot be without
 REQUIRED_TEXTS = (
     ("organisations", "name"),

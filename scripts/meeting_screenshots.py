@@ -16,32 +16,10 @@ from playwright.sync_api import sync_playwright
 from tests import meeting_room as mr
 from tests.board_page import line_events, pointer
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, ServerProcess
+from tests.test_browser_meeting import fill_goal
+from tests.test_browser_plan import propose_action, submit_dialog
 
 OUT = ROOT / "docs" / "img"
-PLAN = """() => {
-  const { doc } = window.__tavle;
-  const goal = (id, title, horizon, rank) => doc.getMap('goals').set(id, {id, title,
-    description: '', horizon, rank, office: '', parent: null, member: null,
-    proposed_by: 'Jonas Jobcenter', agreed_at: null, status: 'active',
-    created: '2026-12-06T10:00:00Z'});
-  const task = (id, what, goal, owner, due, rank) => doc.getMap('actions').set(id, {id, what, goal,
-    owner, office: 'Jobcenter', due, status: 'not_started', approval: 'not_needed', follow_up: null,
-    carried_over: 0, note: '', proposed_by: 'Jonas Jobcenter', agreed_at: null, rank,
-    created: '2026-12-06T10:00:00Z'});
-  doc.transact(() => {
-    doc.getMap('participants').set('p-jonas', {id: 'p-jonas', name: 'Jonas Jobcenter',
-      role: 'professional', organisation: 'Jobcenter', phone: ''});
-    doc.getMap('participants').set('p-mette', {id: 'p-mette', name: 'Mette (mentor)',
-      role: 'support', organisation: '', phone: ''});
-    goal('g-job', 'Få et fast job i et køkken', 'now', 1);
-    goal('g-bolig', 'Flytte i egen bolig', 'next', 1);
-    const [, y0, x1] = window.__tavle.renderer.contentBox().map(Math.round);
-    window.__tavle.ctx.canvas.addCard({kind: 'goal', id: 'g-job'}, x1 + 800, y0 + 2600);
-    window.__tavle.ctx.canvas.addCard({kind: 'goal', id: 'g-bolig'}, x1 + 800, y0 + 600);
-    task('a-cv', 'Skrive CV sammen', 'g-job', 'p-mette', '2026-12-15', 1);
-    task('a-praktik', 'Finde praktikplads', 'g-job', 'p-jonas', '2027-01-10', 2);
-  });
-}"""
 
 
 def main() -> None:
@@ -59,7 +37,20 @@ def main() -> None:
             own = "{text: 'Jeg vil gerne lave mad til andre', updated: '2026-12-06T10:00:00Z'}"
             tablet.evaluate(f"() => window.__tavle.doc.getMap('plan').set('own_goal', {own})")
             laptop = mr.laptop(browser, m)
-            laptop.evaluate(PLAN)
+            # the professional proposes in the plan panel, as in the meeting (cards placed
+            # by the board itself)
+            for title, horizon in (
+                ("Få et fast job i et køkken", "now"),
+                ("Flytte i egen bolig", "next"),
+            ):
+                fill_goal(laptop, title, horizon)
+                submit_dialog(laptop)
+            propose_action(
+                laptop, "Skrive CV sammen", "Få et fast job i et køkken", "Mette", "2026-12-15"
+            )
+            propose_action(
+                laptop, "Finde praktikplads", "Få et fast job i et køkken", "Jonas", "2027-01-10"
+            )
             for page in (screen, tablet):
                 page.wait_for_timeout(300)
                 page.evaluate("() => window.__tavle.renderer.fit()")

@@ -93,7 +93,7 @@ class ServerProcess:
         env.update(self.env_extra)
         return env
 
-    def start(self, timeout: float = 20.0) -> ServerProcess:
+    def start(self, timeout: float = 60.0) -> ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = self.data_dir / f"server-{self.port}.log"
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process

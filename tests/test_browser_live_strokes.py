@@ -165,3 +165,17 @@ def test_a_very_long_stroke_goes_on_in_parts_and_undoes_as_one(opener, server) -
     # one undo takes the whole stroke
     drawer.keyboard.press("Control+z")
     watcher.wait_for_function("window.__tavle.doc.getMap('elements').size === 0")
+
+
+def test_the_stroke_of_someone_who_leaves_goes(opener, server) -> None:
+    """A peer who leaves mid-stroke (tab closed): their live stroke goes from the others'
+    screens with their awareness state, and nothing of it was stored."""
+    board = new_board(server, "Forlader")
+    drawer = opener(board)
+    watcher = opener(board)
+    moves = [("pointermove", 3, "mouse", 100 + 20 * i, 200, 0.5) for i in range(1, 20)]
+    pointer(drawer, [("pointerdown", 3, "mouse", 100, 200, 0.5), *moves])
+    watcher.wait_for_function(f"{PEER_LIVE} === 1")
+    drawer.context.close()
+    watcher.wait_for_function(f"{PEER_LIVE} === 0")
+    assert elements(watcher) == []

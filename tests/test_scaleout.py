@@ -383,3 +383,85 @@ async def test_one_server_killed_the_other_carries_the_board(
     fresh = await connected(server_factory(env=env).ws, room, token)
     assert content(fresh) == want
     await fresh.close()
+
+
+class Writer:
+    """A client that keeps writing: a key of its own and an overwrite of a shared key
+    (which depends on whoever wrote that key last) every ``gap`` seconds. Its edits go
+    into its doc even while its socket is gone, as a browser's do; ``client`` may be
+    swapped for a reconnected one sharing the doc."""
+
+    def __init__(self, client: YClient, name: str, gap: float = 0.01) -> None:
+        self.client, self.name, self.gap, self.n = client, name, gap, 0
+        self.running = True
+        self.task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while self.running:
+            self.n += 1
+            n, name = self.n, self.name
+            edit = {f"{name}{n}": n, f"shared{n % 16}": f"{name}{n}"}
+            await self.client.edit(lambda doc, edit=edit: doc.get("m", type=Map).update(edit))
+            await asyncio.sleep(self.gap)
+
+    async def stop(self) -> None:
+        self.running = False
+        await self.task
+
+
+async def test_a_killed_server_restarted_under_writers_leaves_no_live_client_behind(
+    server_factory, pg_db: str, redis_url: str
+) -> None:
+    """kill -9 of one of two processes while clients on both write; it restarts and its
+    clients reconnect at once. Updates of the other process that build on edits the kill
+    lost are pending in the restarted doc until a client resends those edits; every live
+    client must still end up with everything, without a reload (issue 13.4)."""
+    # one commits nothing before the kill (a long group commit): every edit a made there is
+    # lost from the store, and two stores b's edits that build on them
+    env = cluster_env(pg_db, redis_url)
+    one = server_factory(env={**env, "TAVLE_FLUSH_INTERVAL_MS": "60000"})
+    two = server_factory(env=env)
+    board = two.create_board()
+    room, token = board["board_id"], board["edit_token"]
+    a = await connected(one.ws, room, token)
+    b = await connected(two.ws, room, token)
+    wa, wb = Writer(a, "a"), Writer(b, "b")
+    await asyncio.sleep(1.0)
+    one.stop(kill=True)  # a's edits are lost from the store
+    await asyncio.sleep(0.5)  # b builds on them (two received them over Redis) and stores that
+    one.start()
+    restarted = time.monotonic()
+    again = YClient(one.ws, room, token)
+    again.doc = a.doc  # the browser reconnects to the restarted process
+    wa.client = await again.connect()
+    watcher = await connected(one.ws, room, token)  # a live client that joined after it
+    await asyncio.sleep(1.0)
+    await wa.stop()
+    await wb.stop()
+    stopped = time.monotonic()
+    clients = {"a": again, "b": b, "watcher": watcher}
+
+    def missing() -> dict[str, int]:
+        """Per client: keys some client has and it lacks, and values unlike b's (concurrent
+        overwrites of a shared key settle on one value everywhere)."""
+        held = {name: content(c) for name, c in clients.items()}
+        keys = set().union(*held.values())
+        return {
+            name: len(keys - mine.keys()) + sum(mine.get(k) != held["b"].get(k) for k in keys)
+            for name, mine in held.items()
+        }
+
+    # 10 s after the restart; on a crowded machine the steps above can take longer, so
+    # at least 5 s after the last edit (the anti-entropy interval here is 0.2 s)
+    deadline = max(restarted + 10, stopped + 5)
+    while any(missing().values()) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    print(
+        f"converged {time.monotonic() - stopped:.2f} s after the last edit, "
+        f"{time.monotonic() - restarted:.2f} s after the restart: {missing()}"
+    )
+    assert missing() == {"a": 0, "b": 0, "watcher": 0}
+    fresh = await connected(two.ws, room, token)
+    assert content(fresh) == content(b) == content(again) == content(watcher)
+    for client in (*clients.values(), fresh):
+        await client.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -305,3 +306,58 @@ def test_kill_9_keeps_every_update_appended_before_the_flush_interval(
     loaded = asyncio.run(load())
     missing = [i for i in range(appended + 1) if str(i) not in loaded]
     assert missing == []
+
+
+async def test_compaction_keeps_a_logged_update_whose_dependency_is_missing(store: Store) -> None:
+    """The edit Y builds on was lost (a killed process's last commit): a snapshot can only
+    hold what integrates, so Y stays in the log instead of being folded away, and a load
+    has it once the lost edit comes back (issue 13.4)."""
+    a, b = Doc(), Doc()
+    a.get("m", type=Map)["x"] = 1
+    x = a.get_update()
+    b.apply_update(x)
+    before = b.get_state()
+    b.get("m", type=Map).update({"x": 2, "y": 3})
+    y = b.get_update(before)
+    for update in [*edits(3), y]:
+        store.append("doc", update)
+    await store.flush()
+    assert await store.compact("doc") == 3  # the three that integrate
+    store.append("doc", x)  # the lost edit, resent by a client that still had it
+    await store.flush()
+    await store.compact("doc")
+    assert content(await store.load("doc")) == {"0": 0.0, "1": 1.0, "2": 2.0, "x": 2.0, "y": 3.0}
+
+
+async def test_an_update_queued_during_a_slow_commit_keeps_its_deadline(tmp_path: Path) -> None:
+    """The group commit's deadline runs from the oldest queued update (issue 13.8).
+
+    A real second writer holds SQLite's write lock, so the store's first commit waits
+    for it; an update queued meanwhile has waited longer than half the interval when
+    that commit ends, and goes out in the very next commit instead of after a fresh
+    half interval of gathering. Interval 1 s so that the machine's noise stays small
+    beside the 500 ms this is about.
+    """
+    db = tmp_path / "db" / "tavle.db"
+    url = f"sqlite:///{db}"
+    store = Store(Settings(data_dir=tmp_path, database_url=url, flush_interval_ms=1000))
+    await store.start()
+    first, second = edits(2)
+    rival = sqlite3.connect(db, isolation_level=None)
+    try:
+        rival.execute("BEGIN IMMEDIATE")  # the write lock, until the rollback below
+        store.append("doc", first)  # gathered 500 ms, then its commit waits for the lock
+        await asyncio.sleep(0.7)
+        store.append("doc", second)  # queued while that commit is blocked
+        await asyncio.sleep(0.6)
+        rival.execute("ROLLBACK")
+        released = time.monotonic()
+        reader = sqlite3.connect(db)
+        while reader.execute("SELECT count(*) FROM doc_updates").fetchone()[0] < 2:
+            await asyncio.sleep(0.01)
+        waited = time.monotonic() - released
+        reader.close()
+    finally:
+        rival.close()
+        await store.close()
+    assert waited < 0.3, f"the second update waited {waited:.2f} s after the lock was free"

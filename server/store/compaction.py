@@ -7,7 +7,11 @@ is replayed (on SQLite a held write lock stalls the group commit of every room):
 :func:`read_log` reads the snapshot and the log, :func:`replay` folds them into
 one update, :func:`store_snapshot` writes it and deletes exactly the rows folded
 in — under the doc's lock, and only if no other compaction got there first. An
-update committed by another process meanwhile stays in the log.
+update committed by another process meanwhile stays in the log, and so does one
+the replayed doc could not integrate (its dependency was lost, e.g. with a killed
+process's last group commit): a snapshot holds only what is integrated, and
+folding such a row in would delete it for good before the piece it waits for
+comes back (board/pending.py).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 from pycrdt import Doc
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 
+from board.pending import leftover
 from server.store.models import DocSnapshot, DocUpdate, chunked, utcnow
 
 
@@ -72,7 +77,15 @@ def read_log(conn: Connection, doc_key: str) -> LogRead | None:
     )
 
 
-def replay(read: LogRead) -> bytes:
+@dataclass(frozen=True)
+class Replayed:
+    """The replayed state and the ids of the log rows it holds in full."""
+
+    state: bytes
+    folded: list[int]
+
+
+def replay(read: LogRead) -> Replayed:
     """Snapshot + log applied to a fresh Doc, encoded as one update (no database access)."""
     doc = Doc()
     with doc.transaction(origin="store"):
@@ -80,11 +93,14 @@ def replay(read: LogRead) -> bytes:
             doc.apply_update(read.snapshot)
         for data in read.updates:
             doc.apply_update(data)
-    return doc.get_update()
+    sv = doc.get_state()
+    folded = [i for i, data in zip(read.ids, read.updates, strict=True) if not leftover(data, sv)]
+    return Replayed(doc.get_update(), folded)
 
 
-def store_snapshot(conn: Connection, doc_key: str, read: LogRead, state: bytes) -> int:
-    """Write ``state`` as the snapshot and delete the rows it folded in; the number of rows.
+def store_snapshot(conn: Connection, doc_key: str, read: LogRead, replayed: Replayed) -> int:
+    """Write the replayed state as the snapshot and delete the rows it folded in; the number
+    of rows.
 
     Under :func:`lock_doc`. Returns 0 and writes nothing if another compaction ran
     since ``read``: then the snapshot moved on or some of the rows are gone, and
@@ -100,9 +116,9 @@ def store_snapshot(conn: Connection, doc_key: str, read: LogRead, state: bytes) 
         ).scalar_one()
         for chunk in chunked(read.ids)
     )
-    if upto != read.upto or still != len(read.ids):
+    if upto != read.upto or still != len(read.ids) or not replayed.folded:
         return 0
-    last = read.ids[-1]
+    state, last = replayed.state, replayed.folded[-1]
     if read.upto is None:
         conn.execute(
             insert(DocSnapshot).values(doc_key=doc_key, data=state, upto_id=last, updated=utcnow())
@@ -113,6 +129,6 @@ def store_snapshot(conn: Connection, doc_key: str, read: LogRead, state: bytes) 
             .where(DocSnapshot.doc_key == doc_key)
             .values(data=state, upto_id=last, updated=utcnow())
         )
-    for chunk in chunked(read.ids):
+    for chunk in chunked(replayed.folded):
         conn.execute(delete(DocUpdate).where(DocUpdate.id.in_(chunk)))
-    return len(read.ids)
+    return len(replayed.folded)

@@ -102,8 +102,8 @@ class Store:
         read = await self.run(lambda conn: compaction.read_log(conn, doc_key))
         if read is None:
             return 0
-        state = await asyncio.to_thread(compaction.replay, read)
-        return await self.run(lambda conn: compaction.store_snapshot(conn, doc_key, read, state))
+        replayed = await asyncio.to_thread(compaction.replay, read)
+        return await self.run(lambda conn: compaction.store_snapshot(conn, doc_key, read, replayed))
 
     async def delete_doc_prefix(self, board_id: str) -> None:
         """Erase a board's documents: doc key ``board_id`` and every ``board_id:…``."""

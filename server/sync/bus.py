@@ -64,6 +64,7 @@ class Bus(Protocol):
     async def leave(self, doc_key: str) -> None: ...
     def publish_update(self, doc_key: str, update: bytes) -> None: ...
     def publish_awareness(self, doc_key: str, payload: bytes) -> None: ...
+    def ask(self, doc_key: str) -> None: ...
 
 
 class LocalBus:
@@ -85,6 +86,9 @@ class LocalBus:
         return None
 
     def publish_awareness(self, doc_key: str, payload: bytes) -> None:
+        return None
+
+    def ask(self, doc_key: str) -> None:
         return None
 
 
@@ -298,6 +302,10 @@ class RedisBus:
 
     def publish_awareness(self, doc_key: str, payload: bytes) -> None:
         self._send(doc_key, AWARENESS, payload)
+
+    def ask(self, doc_key: str) -> None:
+        """Ask the other processes now for what this one lacks (not at the next round)."""
+        self._query(doc_key)
 
     # ---- sending ----
     def _send(self, doc_key: str, kind: bytes, payload: bytes) -> None:

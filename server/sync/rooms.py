@@ -18,10 +18,11 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from pycrdt import Doc
+from pycrdt import Doc, Subscription, TransactionEvent, merge_updates
 
 from board import migrate as board_migrate
 from board.limits import Guard, apply_update, close_code
+from board.pending import leftover
 from server.access.grants import Grant
 from server.config import Settings
 from server.memory import give_back
@@ -50,6 +51,7 @@ from server.sync.wsfast import EXTENSION, FastSocket, binary_frame
 log = logging.getLogger("tavle.rooms")
 
 EMPTY_UPDATE = b"\x00\x00"
+MAX_REPAIR_PAUSE = 60.0  # seconds between re-reads of the store while a gap stays
 # awareness bounds (docs/security.md): the ids one connection may speak for (a browser tab
 # uses one), and the states of one room (each at most TAVLE_MAX_AWARENESS_BYTES)
 MAX_AWARENESS_IDS = 4
@@ -137,6 +139,7 @@ class Connection:
         "writer",
         "closing",
         "joined",
+        "synced",
         "awareness_ids",
         "label",
         "closer",
@@ -166,6 +169,7 @@ class Connection:
         self.writer: asyncio.Task[None] | None = None
         self.closing: tuple[int, str] | None = None
         self.joined = False
+        self.synced = False  # its SyncStep2 arrived: the room has all its later edits build on
         self.awareness_ids: set[int] = set()
         self.label = label  # "room/role" for log lines; never a token
         self.closer: asyncio.Task[None] | None = None
@@ -305,6 +309,9 @@ class Room:
         self._full: bytes | None = None
         self._full_step2: bytes | None = None
         self.unload_timer: asyncio.TimerHandle | None = None
+        self.pending: bytes | None = None  # what the doc holds pending (board/pending.py)
+        self._integrated: list[bytes] = []  # while pending: what each transaction integrated
+        self._watch: Subscription | None = None
 
     # ---- loading -------------------------------------------------------------------------
     def load(self, updates: list[bytes]) -> None:
@@ -325,6 +332,60 @@ class Room:
             self._full_step2 = sync_step2_frame(self._full)
         self.size = len(self.full_update())
         self.guard = Guard(self.doc)
+        state = self.doc.get_state()
+        left = [rest for rest in (leftover(u, state) for u in updates) if rest is not None]
+        if left:  # the store lacks what some of its updates build on (a lost commit)
+            self._hold(merge_updates(*left))
+
+    # ---- pending structs ---------------------------------------------------------------------
+    def _hold(self, rest: bytes) -> None:
+        """The doc now holds ``rest`` pending: watch what each later update integrates and
+        have the registry look for the missing pieces."""
+        self.pending = rest
+        self._integrated.clear()
+        self._watch = self.doc.observe(self._record)
+        log.warning("room %s holds updates whose dependencies it lacks; repairing", self.doc_key)
+        self.registry.repair(self)
+
+    def _record(self, event: TransactionEvent) -> None:
+        self._integrated.append(event.update)
+
+    def _apply(self, update: bytes, origin: str | None) -> None:
+        if origin is None:
+            apply_update(self.doc, update)  # a client's: the fast way (board/limits.py)
+        else:
+            with self.doc.transaction(origin=origin):
+                self.doc.apply_update(update)
+
+    def _integrate(self, update: bytes, checked: bool, origin: str | None = None) -> bytes | None:
+        """Apply ``update`` (ValueError if it does not decode).
+
+        None: the update's own bytes are what the doc gained; fan them out. Else the
+        bytes of what the doc integrated (b"": nothing), for when the doc held pending
+        items: an update that fills their gap integrates them too, and fanning out only
+        its own bytes would leave every client without them (issue 13.4). ``checked``:
+        the update may build on items the doc lacks (from another process, or a client
+        not yet synced); unchecked ones cannot, and cost nothing extra. ``origin``: the
+        transaction's (None: a client's).
+        """
+        if self.pending is None:
+            self._apply(update, origin)
+            if checked:
+                rest = leftover(update, self.doc.get_state())
+                if rest is not None:
+                    self._hold(rest)
+            return None
+        integrated = self._integrated
+        integrated.clear()
+        self._apply(update, origin)
+        delta = merge_updates(*integrated) if len(integrated) > 1 else b"".join(integrated)
+        integrated.clear()
+        self.pending = leftover(merge_updates(self.pending, update), self.doc.get_state())
+        if self.pending is None and self._watch is not None:
+            self.doc.unobserve(self._watch)
+            self._watch = None
+            log.info("room %s: its pending updates are integrated", self.doc_key)
+        return delta
 
     def full_update(self) -> bytes:
         """The whole document as one update (encoded at most once per change)."""
@@ -356,6 +417,8 @@ class Room:
                 raise ProtocolError(CloseCode.FORBIDDEN, "read-only connection")
             out = raw if kind is Kind.UPDATE else update_frame_from_step2(raw)
             self._client_update(conn, frame.payload, out)
+            if kind is Kind.SYNC_STEP2:
+                conn.synced = True
         elif kind is Kind.SYNC_STEP1:
             self._sync(conn, frame.payload)
         elif kind is Kind.AWARENESS:
@@ -433,11 +496,14 @@ class Room:
             if self.size + len(update) > limit:
                 raise ProtocolError(CloseCode.TOO_LARGE, "board too large")
         try:
-            apply_update(self.doc, update)
+            delta = self._integrate(update, checked=not conn.synced)
         except ValueError as exc:
             raise ProtocolError(CloseCode.MALFORMED, "update does not decode") from exc
         self.size += len(update)
-        self.accept(update, out, conn)
+        if delta is None:
+            self.accept(update, out, conn)
+        else:  # the sender too may lack what came with it
+            self.accept(update, update_frame(delta) if delta else None, None)
         if self.guard is not None:
             self._check(self.guard, conn)
 
@@ -453,10 +519,12 @@ class Room:
         code = close_code(problems)
         raise ProtocolError(code, "role policy" if code == CloseCode.FORBIDDEN else "board limits")
 
-    def accept(self, update: bytes, frame: bytes, sender: Connection | None) -> None:
-        """An update made here (client or server edit): fan out, log, publish, notify."""
+    def accept(self, update: bytes, frame: bytes | None, sender: Connection | None) -> None:
+        """An update made here (client or server edit): fan out ``frame`` (None: nothing
+        to send), log, publish, notify."""
         self._changed()
-        self._fan_out(frame, sender)
+        if frame is not None:
+            self._fan_out(frame, sender)
         registry = self.registry
         registry.store.append(self.doc_key, update)
         registry.bus.publish_update(self.doc_key, update)
@@ -514,12 +582,30 @@ class Room:
 
     # ---- BusPeer ---------------------------------------------------------------------------
     def apply_remote_update(self, update: bytes) -> None:
-        """An update accepted by another process: apply and fan out; no store, no republish."""
-        with self.doc.transaction(origin="remote"):
-            self.doc.apply_update(update)
+        """An update accepted by another process: apply and fan out; no republish.
+
+        Stored only when it filled a gap of pending items: then it holds what the
+        store lacks (an edit lost with a killed process's last group commit, known
+        only to this process's peers), and storing it makes the log whole again.
+        """
+        repairing = self.pending is not None
+        delta = self._integrate(update, checked=True, origin="remote")
         self.size += len(update)
         self._changed()
-        self._fan_out(update_frame(update), None)
+        if delta is None:
+            self._fan_out(update_frame(update), None)
+        elif delta:
+            self._fan_out(update_frame(delta), None)
+            if repairing:
+                self.registry.store.append(self.doc_key, delta)
+
+    def apply_stored(self, update: bytes) -> None:
+        """An update read again from the store to fill a gap: fan out what it integrated."""
+        delta = self._integrate(update, checked=True, origin="store")
+        if delta:
+            self.size += len(delta)
+            self._changed()
+            self._fan_out(update_frame(delta), None)
 
     def apply_remote_awareness(self, payload: bytes) -> None:
         try:
@@ -549,6 +635,7 @@ class RoomRegistry:
         self._loading: dict[str, asyncio.Future[Room]] = {}
         self._unloading: dict[str, asyncio.Task[None]] = {}
         self._compacting: dict[str, asyncio.Task[None]] = {}
+        self._repairing: dict[str, asyncio.Task[None]] = {}
         self._compact_gate = asyncio.Semaphore(1)
         self._closed = False
         self.flusher = Flusher(
@@ -653,6 +740,33 @@ class RoomRegistry:
             room.guard.close()
         await self.bus.leave(room.doc_key)
         log.info("unloaded room %s", room.doc_key)
+
+    def repair(self, room: Room) -> None:
+        """Fill the gap of a room whose doc holds pending items (one task per room)."""
+        key = room.doc_key
+        if key in self._repairing or self._closed:
+            return
+        task = asyncio.get_running_loop().create_task(self._repair(room))
+        self._repairing[key] = task
+        task.add_done_callback(lambda _t: self._repairing.pop(key, None))
+
+    async def _repair(self, room: Room) -> None:
+        """Ask the other processes at once (their answer is anti-entropy's diff, which
+        holds what this doc lacks), then re-read the store, and again with a growing
+        pause while the gap stays: a client that still has the missing edits sends them
+        when it reconnects; until then the doc keeps waiting for them."""
+        pause = self.settings.anti_entropy_seconds
+        while room.pending is not None and self.rooms.get(room.doc_key, room) is room:
+            self.bus.ask(room.doc_key)
+            await asyncio.sleep(pause)
+            if room.pending is None or self.rooms.get(room.doc_key) is not room:
+                return
+            try:
+                for update in await self.store.load(room.doc_key):
+                    room.apply_stored(update)
+            except Exception:
+                log.exception("re-reading %s from the store failed", room.doc_key)
+            pause = min(pause * 2, MAX_REPAIR_PAUSE)
 
     def schedule_compact(self, room: Room) -> None:
         key = room.doc_key

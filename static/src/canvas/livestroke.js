@@ -4,14 +4,12 @@
 // awareness state (TAVLE_MAX_AWARENESS_BYTES, 8 KiB): past LIVE_MAX_BYTES the drawn part
 // is committed as a stroke and the rest goes on live from its last point (no gap).
 import { newId } from "./edit.js";
+import { unzigzag, zigzag } from "./ink.js";
 import { MAX_STROKE_POINTS } from "../ui/limits.js";
 
 export const LIVE_MAX_BYTES = 3000; // packed points; ~4 KB of base64 in the awareness JSON
 const MAX_WIRE_CHARS = 8192;
 const TOOLS = ["pen", "highlighter"];
-
-const zigzag = (v) => (v >= 0 ? 2 * v : -2 * v - 1);
-const unzigzag = (z) => (z % 2 ? -(z + 1) / 2 : z / 2);
 
 function varintLength(z) {
   let n = 1;
