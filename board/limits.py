@@ -8,7 +8,8 @@ with origin :data:`REPAIR_ORIGIN` — items over the count limits are removed,
 wrong shapes and values are repaired field by field or removed, texts clipped;
 a non-citizen's change of ``agreed_at`` is undone, an observer's change is undone
 entirely, and so is any client's change of a map only the server writes
-(``schema.SERVER_ONLY``: the consents). The returned problems tell the room to close the client
+(``schema.SERVER_ONLY``: the consents); only professionals change or remove an
+organisation. The returned problems tell the room to close the client
 (:func:`close_code`: 4403 for a role problem, 4413 otherwise).
 """
 
@@ -29,6 +30,9 @@ REPAIR_ORIGIN = "tavle-guard"
 TRUSTED_ORIGINS = frozenset({REPAIR_ORIGIN, "server", "store", "remote"})
 ROLE_PREFIX = "role: "
 CITIZEN_ONLY_FIELD = "agreed_at"
+# an organisation's codes reach the case systems: only professionals change or remove one
+# (anyone who may write may add one, e.g. a new person's workplace)
+ORGANISATION_EDITORS = ("coordinator", "professional")
 
 _COUNT_STEP = {"add": 1, "delete": -1}  # an event key's action → change of the item count
 MISSING = object()  # the key did not exist before the change
@@ -167,7 +171,13 @@ class Guard:
         self, name: str, key: str, before: object, current: object, role: str, problems: list[str]
     ) -> object:
         """The value ``key`` should have (``current`` itself when it is fine)."""
-        if role == "observer" or role not in schema.ROLES or name in schema.SERVER_ONLY:
+        changes_org = name == schema.ORGANISATIONS and before is not MISSING
+        if (
+            role == "observer"
+            or role not in schema.ROLES
+            or name in schema.SERVER_ONLY
+            or (changes_org and role not in ORGANISATION_EDITORS)
+        ):
             if current == before:
                 return current
             problems.append(f"{ROLE_PREFIX}{role!r} may not change {name}/{key[:80]}")

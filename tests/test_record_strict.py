@@ -69,3 +69,26 @@ def test_a_title_of_only_unsafe_characters_exports_as_a_dash() -> None:
     _title, doc = board_from_record(record)
     out = json.loads(export_doc(doc, "json", board_id="b", options=ExportOptions()).data)
     assert out["goals"][0]["title"] == "-"
+
+
+def test_only_the_server_writes_consents_and_only_professionals_change_organisations() -> None:
+    from pycrdt import Doc, Map
+
+    from board.limits import Guard
+
+    doc = Doc()
+    orgs = doc.get("organisations", type=Map)
+    guard = Guard(doc)
+    orgs["o1"] = {"id": "o1", "name": "Jobcenter", "kind": "authority", "sor": "", "cvr": "",
+                  "municipality": "", "kombit": ""}
+    assert guard.after_update("citizen") == []  # adding one is fine (a new person's workplace)
+    orgs["o1"] = {**orgs["o1"], "cvr": "12345678"}
+    problems = guard.after_update("citizen")
+    assert problems and problems[0].startswith("role: ") and orgs["o1"]["cvr"] == ""
+    orgs["o1"] = {**orgs["o1"], "cvr": "29188335"}
+    assert guard.after_update("professional") == [] and orgs["o1"]["cvr"] == "29188335"
+    consent = {"id": "c1", "org": "o1", "given_by": "", "given_at": None, "scope": "",
+               "expires": None, "withdrawn_at": None}
+    doc.get("consents", type=Map)["c1"] = consent
+    problems = guard.after_update("coordinator")
+    assert problems[0].startswith("role: ") and "c1" not in doc.get("consents", type=Map)

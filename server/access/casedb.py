@@ -134,7 +134,9 @@ def cases_for_user(conn: Connection, user_id: str) -> list[dict[str, Any]]:
     """The cases of the user's teams and those they coordinate, with their meetings."""
     teams = select(TeamMember.team_id).where(TeamMember.user_id == user_id)
     rows = conn.execute(
-        select(Case.id, Case.board_id, Case.alias, Case.coordinator_id, Team.name, User.name)
+        select(
+            Case.id, Case.board_id, Case.alias, Case.coordinator_id, Team.name, User.name, Team.id
+        )
         .join(Team, Team.id == Case.team_id)
         .join(User, User.id == Case.coordinator_id)
         .where(or_(Case.team_id.in_(teams), Case.coordinator_id == user_id))
@@ -148,6 +150,7 @@ def cases_for_user(conn: Connection, user_id: str) -> list[dict[str, Any]]:
             "coordinator": r[5],
             "is_coordinator": r[3] == user_id,
             "team": r[4],
+            "team_id": r[6],
             "meetings": meetings_of(conn, r[0]),
         }
         for r in rows

@@ -49,11 +49,21 @@ async def _signed_in(request: Request) -> Account:
     return account
 
 
+COUNTS = ("not_started", "in_progress", "done", "overdue")
+
+
 @api
 async def list_cases(request: Request) -> Response:
+    """The caller's cases, each with its task counts from its team's board (null if none)."""
     account = await _signed_in(request)
     store = access_of(request).store
     cases = await store.run(lambda c: casedb.cases_for_user(c, account.id))
+    cards: dict[str, dict[str, Any]] = {}
+    for team_id, team in {c["team_id"]: c["team"] for c in cases}.items():
+        cards.update(await request.app.state.teams.current_cards(team_id, team))
+    for case in cases:
+        card = cards.get(case["id"])
+        case["counts"] = {k: int(card.get(k, 0)) for k in COUNTS} if card else None
     return JSONResponse({"cases": cases})
 
 
