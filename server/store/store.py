@@ -26,6 +26,13 @@ T = TypeVar("T")
 CLOSE_FLUSH_SECONDS = 30.0
 
 
+class Loaded(list[bytes]):
+    """What ``Store.load`` read: a list of updates whose first ``snapshots`` (0 or 1) is the
+    snapshot, which compaction made from integrated state only (board/pending.py)."""
+
+    snapshots = 0
+
+
 class Store:
     """Persistence of one server process; several processes may share one PostgreSQL."""
 
@@ -72,7 +79,7 @@ class Store:
     async def flush(self) -> None:
         await self._writer.flush()
 
-    async def load(self, doc_key: str) -> list[bytes]:
+    async def load(self, doc_key: str) -> Loaded:
         """Snapshot first (if any), then every logged update of the doc in id order.
 
         All remaining log rows are returned, not only ``id > upto_id``: on
@@ -84,7 +91,7 @@ class Store:
         """
         await self.flush()
 
-        def read(conn: Connection) -> list[bytes]:
+        def read(conn: Connection) -> Loaded:
             if erasure.is_erased(conn, doc_key):
                 raise erasure.Erased(doc_key)
             updates = conn.execute(
@@ -94,7 +101,9 @@ class Store:
             snapshot = conn.execute(
                 select(DocSnapshot.data).where(DocSnapshot.doc_key == doc_key)
             ).scalar_one_or_none()
-            return ([snapshot] if snapshot is not None else []) + logged
+            loaded = Loaded(([snapshot] if snapshot is not None else []) + logged)
+            loaded.snapshots = int(snapshot is not None)
+            return loaded
 
         return await self.run(read)
 

@@ -335,7 +335,8 @@ class Room:
         self.size = len(self.full_update())
         self.guard = Guard(self.doc)
         state = self.doc.get_state()
-        left = [rest for rest in (leftover(u, state) for u in updates) if rest is not None]
+        logged = updates[getattr(updates, "snapshots", 0) :]  # a snapshot holds no pending
+        left = [rest for rest in (leftover(u, state) for u in logged) if rest is not None]
         if left:  # the store lacks what some of its updates build on (a lost commit)
             self._hold(merge_updates(*left))
 
