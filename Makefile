@@ -28,6 +28,12 @@ static/dist/.built: node_modules/.installed $(shell find static/src -type f 2>/d
 	touch $@
 
 run: install
+	@echo
+	@echo "Tavle starts on http://$(HOST):$(PORT)  (Ctrl+C stops it; this terminal stays busy)."
+	@echo "Run the next commands in a second terminal, in this folder:"
+	@echo "    cd $(CURDIR) && . .venv/bin/activate"
+	@echo "Data folder: $$($(PY) -c 'from server.config import Settings; print(Settings.from_env().data_dir)')"
+	@echo
 	$(VENV)/bin/tavle serve --host $(HOST) --port $(PORT)
 
 services:
@@ -44,4 +50,4 @@ bench: install
 	$(PY) -m bench.run_all
 
 clean:
-	rm -rf $(VENV) node_modules static/dist data
+	rm -rf $(VENV) node_modules static/dist

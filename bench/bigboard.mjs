@@ -5,7 +5,8 @@
 //        numbers) or 2 (ink, static/src/canvas/ink.js); prints {"bytes": …}
 //   node bench/bigboard.mjs join WS ROOM TOKEN [hold]   one y-websocket 2.x client
 //        (the unmodified npm WebsocketProvider): prints {"ms": time from creating the
-//        provider to its "sync" event, "bytes": the synced document's encoded size};
+//        provider to its "sync" event, "bytes": the synced document's encoded size,
+//        "apply_ms": the time npm yjs takes to apply that document to an empty one};
 //        with "hold" it stays connected until stdin closes
 import { writeFileSync } from "node:fs";
 import * as Y from "yjs";
@@ -50,7 +51,11 @@ function join(ws, room, token, hold) {
   provider.on("sync", (synced) => {
     if (!synced) return;
     const ms = performance.now() - started;
-    console.log(JSON.stringify({ ms, bytes: Y.encodeStateAsUpdate(doc).length }));
+    const board = Y.encodeStateAsUpdate(doc);
+    const applyStarted = performance.now(); // what applying the board cost this client
+    Y.applyUpdate(new Y.Doc(), board);
+    const applyMs = performance.now() - applyStarted;
+    console.log(JSON.stringify({ ms, bytes: board.length, apply_ms: applyMs }));
     if (!hold) {
       provider.destroy();
       process.exit(0);

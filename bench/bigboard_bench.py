@@ -97,17 +97,6 @@ async def main(board_id):
 
 asyncio.run(main(sys.argv[1]))
 """
-NODE_APPLY = """
-import * as Y from "yjs";
-import { readFileSync } from "node:fs";
-const update = readFileSync(process.argv[1]);
-let best = Infinity;
-for (let i = 0; i < 5; i++) {
-  const t = performance.now(); Y.applyUpdate(new Y.Doc(), update);
-  best = Math.min(best, performance.now() - t);
-}
-console.log(JSON.stringify({ ms: best }));
-"""
 
 
 def rss_mib(pid: int) -> float:
@@ -198,21 +187,25 @@ def first_render_ms(server: Server, board: dict) -> float:
     return elapsed
 
 
+def unpack_commit(ref: str, dest: Path) -> Path:
+    """The source tree of commit ``ref`` in ``dest`` (``git archive``: no worktree made)."""
+    dest.mkdir()
+    archive = subprocess.run(["git", "archive", ref], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    return dest
+
+
 def run_tree(name: str, tree: Path, boards: dict[str, Path], args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory(prefix="tavle-bigboard-") as data:
         server = Server(tree, Path(data))
         stored = {label: server.seed(path) for label, path in boards.items()}
-        client_apply = {}
-        for label, path in boards.items():
-            out = subprocess.run(["node", "--input-type=module", "-e", NODE_APPLY, str(path)],
-                                 cwd=ROOT, capture_output=True, text=True, check=True)
-            client_apply[label] = json.loads(out.stdout)["ms"]
         server.start()
         try:
             time.sleep(2)
             pid = server.proc.pid  # type: ignore[union-attr]
             result: dict = {"tree": name, "idle_mib": rss_mib(pid), "boards": {}}
             for label, board in stored.items():
+                before_mib = rss_mib(pid)  # the mark memory should come back to
                 cycles = []
                 for _ in range(args.cycles):
                     before = cpu_ms(pid)
@@ -221,6 +214,7 @@ def run_tree(name: str, tree: Path, boards: dict[str, Path], args: argparse.Name
                     loaded = rss_mib(pid)
                     time.sleep(args.settle)  # unload after 1 s, then flush and compaction
                     cycles.append({"ms": joined["ms"], "bytes": joined["bytes"], "cpu_ms": cpu,
+                                   "apply_ms": joined["apply_ms"],
                                    "loaded_mib": loaded, "unloaded_mib": rss_mib(pid),
                                    "load_avg": others_load()})
                 holder, proc = server.join(board, hold=True)
@@ -235,9 +229,9 @@ def run_tree(name: str, tree: Path, boards: dict[str, Path], args: argparse.Name
                 shown = first_render_ms(server, board) if args.browser else float("nan")
                 time.sleep(args.settle)
                 result["boards"][label] = {"cycles": cycles, "warm_ms": warm,
+                                           "before_mib": before_mib,
                                            "warm_cpu_ms": warm_cpu, "browser_ms": shown,
-                                           "split": server.split(board),
-                                           "client_apply_ms": client_apply[label]}
+                                           "split": server.split(board)}
             result["end_mib"] = rss_mib(pid)
             return result
         finally:
@@ -257,8 +251,9 @@ def report_split(results: list[dict]) -> None:
         print(f"| server: {step} ms | " + " | ".join(cells) + " |")
     print("| server: store rows read | " + " | ".join(
         str(board["split"]["rows"]) for _, _, board in rows) + " |")
-    print("| client: npm yjs applies the board as first stored, ms | " + " | ".join(
-        f"{board['client_apply_ms']:.1f}" for _, _, board in rows) + " |")
+    print("| client: npm yjs applies the synced board, ms (median of the cold joins) | "
+          + " | ".join(f"{statistics.median(c['apply_ms'] for c in board['cycles']):.1f}"
+                       for _, _, board in rows) + " |")
 
 
 def report(results: list[dict]) -> None:
@@ -275,7 +270,8 @@ def report(results: list[dict]) -> None:
     print("\nsummary:")
     print("| server | board | idle MiB | cold ms median (min–max) | cold after the first "
           "median | server CPU ms per cold join (median) | warm ms median (min–max) | server "
-          "CPU ms per warm join | RSS unloaded first → last MiB | synced MB | Chromium link → "
+          "CPU ms per warm join | RSS before → unloaded first → last MiB | synced MB | "
+          "Chromium link → "
           "first full render ms |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for res in results:
@@ -291,7 +287,7 @@ def report(results: list[dict]) -> None:
                   f"{cpu:.0f} | "
                   f"{statistics.median(warm):.0f} ({min(warm):.0f}–{max(warm):.0f}) | "
                   f"{statistics.median(board['warm_cpu_ms']):.0f} | "
-                  f"{unloaded[0]:.0f} → {unloaded[-1]:.0f} | "
+                  f"{board['before_mib']:.0f} → {unloaded[0]:.0f} → {unloaded[-1]:.0f} | "
                   f"{board['cycles'][-1]['bytes'] / 1e6:.2f} | {board['browser_ms']:.0f} |")
 
 
@@ -314,11 +310,7 @@ def main() -> int:
                                   cwd=ROOT, capture_output=True, text=True, check=True)
             print(f"board of 10,000 strokes, format {fmt}: "
                   f"{json.loads(made.stdout)['bytes']:,} bytes encoded")
-        old = work / "old"
-        old.mkdir()
-        archive = subprocess.run(["git", "archive", args.old], cwd=ROOT, capture_output=True,
-                                 check=True)
-        subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+        old = unpack_commit(args.old, work / "old")
         (old / "node_modules").symlink_to(ROOT / "node_modules")
         for tree in (old, ROOT):  # each server serves its own client bundle
             subprocess.run(["node", "static/build.mjs"], cwd=tree, check=True,

@@ -14,12 +14,13 @@ import unicodedata
 from datetime import date
 from functools import cache
 from pathlib import Path
-
-from fontTools.ttLib import TTFont
-from PIL import ImageFont
+from typing import TYPE_CHECKING
 
 from board.i18n import t
 from board.safetext import safe_text
+
+if TYPE_CHECKING:  # the font libraries are imported when a picture is drawn (a server that
+    from PIL import ImageFont  # only writes records and FHIR stays ~10 MB smaller)
 
 FONT_DIR = Path(__file__).with_name("fonts")
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
@@ -41,9 +42,12 @@ def clean(text: object, limit: int = 2000) -> str:
 
 @cache
 def _font_chars(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
     return frozenset(TTFont(path, lazy=True).getBestCmap())
 
 
+_LATIN_1 = re.compile("[\n\x20-\x7e\xa0-\xff]*")  # every one of these is in both fonts
 MISSING = "□"  # drawn for a character the shipped font lacks (an emoji): seen, never dropped
 
 
@@ -51,8 +55,13 @@ def drawable(text: str, bold: bool = False) -> str:
     """Replace each character the shipped font has no glyph for by a visible □.
 
     A grapheme built of several such characters (an emoji family joined by U+200D, a flag,
-    an emoji with a skin tone or variation selector) becomes one □.
+    an emoji with a skin tone or variation selector) becomes one □. Text of Latin-1
+    letters only (most Danish text) needs no look-up in the font's character map, whose
+    reading costs ~50 ms of a one-off export (tests/test_export_image.py checks that both
+    fonts have every one of them).
     """
+    if _LATIN_1.fullmatch(text):
+        return text
     chars = _font_chars(FONT_BOLD if bold else FONT_REGULAR)
     if all(ord(c) in chars or c == "\n" for c in text):
         return text
@@ -81,6 +90,8 @@ _REGIONAL = 0x1F1E6  # regional indicators: a pair is one flag
 @cache
 def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     """The shipped DejaVu font at ``size`` pixels (cached: loading costs ~1 ms)."""
+    from PIL import ImageFont
+
     return ImageFont.truetype(str(FONT_BOLD if bold else FONT_REGULAR), max(1, size))
 
 

@@ -13,12 +13,24 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from server.access.setup import access_middleware, install_access
-from server.api import audit, auth, boards, cases, consent, exports, join, orgs, teams, versions
+from server.api import (
+    audit,
+    auth,
+    boards,
+    cases,
+    consent,
+    exports,
+    join,
+    orgs,
+    site,
+    teams,
+    versions,
+)
 from server.api import templates as template_pictures
 from server.config import Settings
 from server.store import Store
@@ -42,6 +54,15 @@ def page(name: str) -> Route:
     return serve  # type: ignore[return-value]
 
 
+async def accessibility_statement(request: Request) -> Response:
+    """The footer's "Tilgængelighed": the municipality's own statement when one is set
+    (``TAVLE_ACCESSIBILITY_STATEMENT_URL``), else Tavle's default statement page."""
+    url = request.app.state.settings.accessibility_statement_url
+    if url:
+        return RedirectResponse(url, status_code=302)
+    return await page("accessibility.html")(request)
+
+
 async def healthz(request: Request) -> Response:
     return PlainTextResponse("ok")
 
@@ -55,6 +76,7 @@ def build_routes() -> list[BaseRoute]:
         Route("/login", page("login.html")),
         Route("/cases", page("cases.html")),
         Route("/team", page("team.html")),
+        Route("/tilgaengelighed", accessibility_statement),
         Route("/orgs", page("orgs.html")),
         Mount("/static", app=StaticFiles(directory=STATIC, check_dir=False), name="static"),
     ]
@@ -68,6 +90,7 @@ def build_routes() -> list[BaseRoute]:
     routes += exports.routes
     routes += teams.routes
     routes += versions.routes
+    routes += site.routes
     routes += orgs.routes
     routes += template_pictures.routes
     return routes

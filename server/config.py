@@ -2,13 +2,13 @@
 
 One home for configuration: modules receive a :class:`Settings` instance and
 never read the environment themselves. Defaults give the embedded mode
-(SQLite in ``./data``, one process, no Redis).
+(SQLite in the per-user data folder, one process, no Redis).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -22,11 +22,29 @@ def _str(name: str, default: str) -> str:
     return raw if raw not in (None, "") else default
 
 
+def default_data_dir() -> Path:
+    """The per-user data folder, ``$XDG_DATA_HOME/tavle`` (else ``~/.local/share/tavle``).
+
+    Absolute, so ``tavle serve`` and every other ``tavle`` command find the same database
+    wherever they are started from (a relative default made a second, empty database
+    when the CLI ran in another folder).
+    """
+    base = os.environ.get("XDG_DATA_HOME") or ""
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".local" / "share"
+    return root / "tavle"
+
+
+def _data_dir() -> Path:
+    """``TAVLE_DATA_DIR`` made absolute (relative to the current folder), else the default."""
+    raw = os.environ.get("TAVLE_DATA_DIR")
+    return Path(raw).expanduser().resolve() if raw else default_data_dir()
+
+
 @dataclass(frozen=True)
 class Settings:
     """All settings; ``Settings.from_env()`` is the only reader of the environment."""
 
-    data_dir: Path = Path("data")
+    data_dir: Path = field(default_factory=default_data_dir)
     database_url: str = ""  # empty: sqlite:///<data_dir>/tavle.db
     redis_url: str = ""  # empty: single process, no cross-process fan-out
     host: str = "127.0.0.1"
@@ -56,6 +74,10 @@ class Settings:
     # addresses / networks of reverse proxies whose X-Forwarded-For/-Proto are believed
     trusted_proxies: str = ""
     log_level: str = "INFO"
+    # the municipality's own tilgængelighedserklæring; empty: Tavle's page /tilgaengelighed
+    accessibility_statement_url: str = ""
+    # who to contact about accessibility (e-mail, phone or a sentence), shown in the statement
+    accessibility_contact: str = ""
 
     @property
     def effective_database_url(self) -> str:
@@ -66,7 +88,7 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         values: dict[str, object] = {
-            "data_dir": Path(_str("TAVLE_DATA_DIR", "data")),
+            "data_dir": _data_dir(),
             "database_url": _str("TAVLE_DATABASE_URL", ""),
             "redis_url": _str("TAVLE_REDIS_URL", ""),
             "host": _str("TAVLE_HOST", "127.0.0.1"),
@@ -95,6 +117,8 @@ class Settings:
                 u.strip().lower() for u in _str("TAVLE_ADMINS", "").split(",") if u.strip()
             ),
             "log_level": _str("TAVLE_LOG_LEVEL", "INFO"),
+            "accessibility_statement_url": _str("TAVLE_ACCESSIBILITY_STATEMENT_URL", ""),
+            "accessibility_contact": _str("TAVLE_ACCESSIBILITY_CONTACT", ""),
             "trusted_proxies": _str("TAVLE_TRUSTED_PROXIES", "").replace(" ", ""),
         }
         values.update(overrides)

@@ -137,6 +137,7 @@ def test_sign_in_and_case_page_show_hostile_text_as_text(setup, browser, client_
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/cases$"))
     card = page.locator(f"article[data-case='{case['id']}']")
+    card.locator("summary").click()  # one line per case; its details open on a click
     card.locator(f"li[data-participant='{joined['participant_id']}']").wait_for()
     text = card.inner_text()
     assert text.count(HOSTILE) >= 4  # alias, participant, consent giver, section (as text)
@@ -153,6 +154,7 @@ def test_sign_in_and_case_page_show_hostile_text_as_text(setup, browser, client_
     )
     page.reload()
     page.wait_for_selector(f"article[data-case='{case['id']}']")
+    card.locator("summary").click()
     for p in (page, board):
         assert p.evaluate("window.__pwned") is None
         assert p.locator("img[src=x]").count() == 0

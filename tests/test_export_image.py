@@ -230,3 +230,15 @@ def test_single_point_and_tiny_strokes() -> None:
         image.getpixel((round((1000 - origin) / 10), round((1000 - origin) / 10))), (255, 0, 0)
     )
     assert math.isclose(image.size[1], (300 + 400) / 10, abs_tol=1)
+
+
+def test_latin_1_text_is_drawn_without_reading_the_font_map() -> None:
+    """drawable() skips the character-map look-up for Latin-1 text: both shipped fonts must
+    really have every printable Latin-1 character, and others are still checked."""
+    from plan_export import text
+
+    latin_1 = "".join(map(chr, [*range(0x20, 0x7F), *range(0xA0, 0x100)]))
+    for path in (text.FONT_REGULAR, text.FONT_BOLD):
+        assert {ord(c) for c in latin_1} <= text._font_chars(path)
+    assert text.drawable("Æbler og brød\nÅ") == "Æbler og brød\nÅ"
+    assert text.drawable("Mål \U0001f600 nået") == "Mål □ nået"  # no emoji in DejaVu Sans

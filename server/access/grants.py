@@ -29,12 +29,20 @@ class Grant:
 
 
 class Denied(Exception):
-    """Access refused; ``code`` is the WebSocket close code (HTTP maps 4401→401 etc.)."""
+    """Access refused; ``code`` is the WebSocket close code (HTTP maps 4401→401 etc.).
 
-    def __init__(self, code: int, reason: str) -> None:
+    ``key`` and ``params`` name the plain-language answer for a person (a translation
+    key of board/strings.json), when there is more to say than "not allowed".
+    """
+
+    def __init__(
+        self, code: int, reason: str, key: str = "", params: dict[str, str] | None = None
+    ) -> None:
         super().__init__(reason)
         self.code = code
         self.reason = reason
+        self.key = key
+        self.params = params or {}
 
     @property
     def http_status(self) -> int:

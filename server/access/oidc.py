@@ -12,20 +12,34 @@ from __future__ import annotations
 
 import secrets
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-from authlib.deprecate import AuthlibDeprecationWarning
-
-with warnings.catch_warnings():  # authlib announces its move to "httpx2"; httpx works today
-    warnings.simplefilter("ignore", AuthlibDeprecationWarning)
-    from authlib.integrations.httpx_client import AsyncOAuth2Client
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
 
 from server.config import Settings
+
+if TYPE_CHECKING:
+    from authlib.integrations.httpx_client import AsyncOAuth2Client
+
+# httpx, authlib and joserfc (with cryptography, ~17 MB) are imported when a provider is
+# first used: most servers have none configured and should not carry them.
+
+
+def _oauth_client_class() -> type[AsyncOAuth2Client]:
+    from authlib.deprecate import AuthlibDeprecationWarning
+
+    with warnings.catch_warnings():  # authlib announces its move to "httpx2"; httpx works
+        warnings.simplefilter("ignore", AuthlibDeprecationWarning)
+        from authlib.integrations.httpx_client import AsyncOAuth2Client
+    return AsyncOAuth2Client
+
+
+def provider_errors() -> tuple[type[Exception], ...]:
+    """What talking to the provider may raise besides :class:`OidcError`."""
+    import httpx
+    from authlib.integrations.base_client.errors import OAuthError
+
+    return (OAuthError, httpx.HTTPError)
 
 FLOW_COOKIE = "tavle_oidc"
 FLOW_SECONDS = 600
@@ -49,6 +63,8 @@ class OidcSignIn:
 
     async def metadata(self) -> dict[str, Any]:
         if self._metadata is None:
+            import httpx
+
             url = f"{self.issuer}/.well-known/openid-configuration"
             async with httpx.AsyncClient(timeout=10) as client:
                 response = await client.get(url)
@@ -57,7 +73,7 @@ class OidcSignIn:
         return self._metadata
 
     def _client(self, redirect_uri: str) -> AsyncOAuth2Client:
-        return AsyncOAuth2Client(
+        return _oauth_client_class()(
             self.client_id,
             self.client_secret,
             scope=SCOPE,
@@ -94,6 +110,10 @@ class OidcSignIn:
         id_token = token.get("id_token")
         if not id_token:
             raise OidcError("the provider sent no ID token")
+        from joserfc import jwt
+        from joserfc.errors import JoseError
+        from joserfc.jwk import KeySet
+
         try:
             decoded = jwt.decode(id_token, KeySet.import_key_set(keys))
             jwt.JWTClaimsRegistry(

@@ -106,6 +106,17 @@ def grant_for_user(facts: CaseFacts, user_id: str, now: datetime) -> Grant | Non
     return _grant(facts, person.role, person.can_write, name, subject, person.scopes)
 
 
+def missing_consent(facts: CaseFacts, user_id: str, now: datetime) -> str | None:
+    """The organisation whose consent a colleague on the case lacks, when that is why
+    :func:`grant_for_user` refuses them (so the refusal can say what to do); else None."""
+    if user_id == facts.coordinator_id:
+        return None
+    if facts.person_of_user(user_id) is None and user_id not in facts.team_users:
+        return None
+    org = facts.orgs.get(user_id)
+    return org if org is not None and not facts.consented(org, now) else None
+
+
 def grant_for_person(facts: CaseFacts, person_id: str, now: datetime) -> Grant | None:
     """A joiner's token grant; None once the token is revoked or expired."""
     person = facts.people.get(person_id)

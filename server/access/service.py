@@ -170,9 +170,15 @@ class AccessService:
             if account.id not in members:  # a team board (docs/team-board.md): its team only
                 raise Denied(CloseCode.FORBIDDEN, "not in this team")
             return Grant(board_id, "professional", True, account.name, f"user:{account.id}")
-        grant = policy.grant_for_user(facts, account.id, utcnow())
+        now = utcnow()
+        grant = policy.grant_for_user(facts, account.id, now)
         if grant is None:
-            raise Denied(CloseCode.FORBIDDEN, "no access or no consent")
+            org = policy.missing_consent(facts, account.id, now)
+            if org is not None:
+                coordinator = facts.names.get(facts.coordinator_id, "")
+                params = {"org": org, "coordinator": coordinator}
+                raise Denied(CloseCode.FORBIDDEN, "no consent", "access.no_consent", params)
+            raise Denied(CloseCode.FORBIDDEN, "no access")
         return grant
 
     # ---- after a change -----------------------------------------------------------------------

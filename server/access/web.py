@@ -59,7 +59,8 @@ def api(fn: Handler) -> Handler:
             return error_response(err)
         except Denied as denied:
             status = denied.http_status
-            return error_response(ApiError(status, DENIED_KEYS.get(status, "access.not_allowed")))
+            key = denied.key or DENIED_KEYS.get(status, "access.not_allowed")
+            return error_response(ApiError(status, key, **denied.params))
 
     return wrapper
 

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import logging
 
-import httpx
-from authlib.integrations.base_client.errors import OAuthError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from server.access.accounts import account_by_username, check_login, team_names
-from server.access.oidc import FLOW_COOKIE, FLOW_SECONDS, OidcError, OidcSignIn
+from server.access.oidc import (
+    FLOW_COOKIE,
+    FLOW_SECONDS,
+    OidcError,
+    OidcSignIn,
+    provider_errors,
+)
 from server.access.sessions import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -147,7 +151,7 @@ async def oidc_callback(request: Request) -> Response:
             params.get("state", ""),
             params.get("code", ""),
         )
-    except (OidcError, OAuthError, httpx.HTTPError) as err:
+    except (OidcError, *provider_errors()) as err:
         log.warning("OpenID Connect sign-in failed: %s", type(err).__name__)
         await access.audit.record("sign_in_failed", detail={"via": "oidc"})
         return failed

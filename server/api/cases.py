@@ -49,11 +49,21 @@ async def _signed_in(request: Request) -> Account:
     return account
 
 
+COUNTS = ("not_started", "in_progress", "done", "overdue")
+
+
 @api
 async def list_cases(request: Request) -> Response:
+    """The caller's cases, each with its task counts from its team's board (null if none)."""
     account = await _signed_in(request)
     store = access_of(request).store
     cases = await store.run(lambda c: casedb.cases_for_user(c, account.id))
+    cards: dict[str, dict[str, Any]] = {}
+    for team_id, team in {c["team_id"]: c["team"] for c in cases}.items():
+        cards.update(await request.app.state.teams.current_cards(team_id, team))
+    for case in cases:
+        card = cards.get(case["id"])
+        case["counts"] = {k: int(card.get(k, 0)) for k in COUNTS} if card else None
     return JSONResponse({"cases": cases})
 
 
@@ -106,13 +116,16 @@ async def board_link(request: Request) -> Response:
 
 @api
 async def delete_case(request: Request) -> Response:
-    """Erasure: close every connection, delete the documents, then every row of the case."""
+    """Erasure: delete the documents and refuse them from now on (every process), close
+    every connection (every process, over the bus), delete every row of the case, then
+    scrub the files (docs/security.md, "Erasure")."""
     case, grant = await case_and_grant(request, "coordinator")
     access = access_of(request)
-    await access.regrant(case.board_id, close_all=True)
-    await access.store.delete_doc_prefix(case.board_id)
-    await access.store.run(lambda c: casedb.erase_case(c, case, grant.subject))
+    await access.store.erase_board(case.board_id)
+    request.app.state.rooms.erase(case.board_id)
+    touched = await access.store.run(lambda c: casedb.erase_case(c, case, grant.subject))
     await request.app.state.teams.case_erased(case.team_id)  # its card leaves the team board
+    await access.store.scrub([*touched, "doc_updates", "doc_snapshots"])
     return JSONResponse({"erased": case.id})
 
 

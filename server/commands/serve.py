@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 
 from server.config import Settings
 
@@ -26,7 +27,12 @@ def run(args: argparse.Namespace) -> int:
     from server import logsafe
 
     logsafe.configure(settings.log_level)
-    from server.app import create_app
+    logging.getLogger("tavle.serve").info(
+        "data folder %s (%s); other tavle commands use the same one from any folder",
+        settings.data_dir,
+        "SQLite" if not settings.database_url else "database from TAVLE_DATABASE_URL",
+    )
+    from server.app import create_app  # imported here: the other commands stay light
     from server.sync.wsfast import FastSocket
 
     app = create_app(settings)

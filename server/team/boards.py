@@ -86,6 +86,14 @@ class TeamBoards:
         cases = await self.store.run(lambda c: teamdb.team_cases(c, team_id))
         return [await self._card(case) for case in cases]
 
+    async def current_cards(self, team_id: str, title: str) -> dict[str, dict[str, Any]]:
+        """The cards as the team board holds them now (case id -> card): one snapshot,
+        not a look at every case board, so listing 70 cases stays cheap."""
+        board_id = await self.board_of(team_id, title)
+        doc = Doc()
+        doc.apply_update(await self.rooms.snapshot(board_id))
+        return dict(doc.get(CASES, type=Map).to_py() or {})
+
     async def prune(self, team_id: str, board_id: str) -> None:
         """Drop the cards of cases that are gone (erased): no alias outlives its case."""
         cases = await self.store.run(lambda c: teamdb.team_cases(c, team_id))

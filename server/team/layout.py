@@ -20,7 +20,7 @@ HEADER = 500  # room for the frame's title
 LANE_W = COLUMNS * (CARD_W + GAP) + GAP
 LANES = (  # id, Danish title (the board's language), which cards start there
     ("lane-stuck", "Forsinket eller udskudt"),
-    ("lane-awaiting", "Afventer godkendelse"),
+    ("lane-awaiting", "Venter på svar"),
     ("lane-on-track", "På sporet"),
 )
 

@@ -6,15 +6,16 @@ import { currentLang, makeT } from "../i18n.js";
 import { call } from "../access/api.js";
 import { languageSwitch } from "../ui/language.js";
 import { showStatus } from "../ui/status.js";
-import { fillFilter, renderLanes } from "./cards.js";
+import { translatePage } from "../ui/page.js";
+import { CHIPS, fillFilter, renderLanes } from "./cards.js";
 import { showReview } from "./review.js";
 
 const lang = currentLang();
 const t = makeT(lang);
 const $ = (id) => document.getElementById(id);
-document.documentElement.lang = lang;
-for (const el of document.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
+translatePage(t, lang);
 languageSwitch($("lang"), t, lang);
+const CHIP_INPUTS = { overdue: "f-overdue", awaiting: "f-awaiting", no_meeting: "f-no-meeting" };
 
 let provider = null;
 
@@ -34,13 +35,18 @@ async function openTeam(teamId) {
   $("open-board").href = link.url;
   $("open-board").hidden = false;
   const cases = doc.getMap("cases");
-  const filter = () => ({ owner: $("f-owner").value, organisation: $("f-org").value, overdue: $("f-overdue").checked });
+  const filter = () => ({
+    owner: $("f-owner").value,
+    organisation: $("f-org").value,
+    chips: Object.keys(CHIPS).filter((name) => $(CHIP_INPUTS[name]).checked),
+  });
   const onReview = (card) => {
     $("overview").hidden = true;
     $("review").hidden = false;
     const onBack = () => {
       $("review").hidden = true;
       $("overview").hidden = false;
+      document.querySelector(`article[data-case="${CSS.escape(card.id)}"] button`)?.focus();
     };
     showReview($("review"), card, { t, lang, onBack }).catch((err) => {
       onBack();
@@ -51,11 +57,15 @@ async function openTeam(teamId) {
     const cards = [...cases.values()];
     fillFilter($("f-owner"), [...new Set(cards.flatMap((c) => c.owners))].sort(), t);
     fillFilter($("f-org"), [...new Set(cards.flatMap((c) => c.organisations))].sort(), t);
-    renderLanes($("lanes"), cards, filter(), t, onReview);
+    for (const [name, fits] of Object.entries(CHIPS)) {
+      $("chip-" + name.replace("_", "-")).textContent = t("team.chip_" + name, { n: cards.filter(fits).length });
+    }
+    const shown = renderLanes($("lanes"), cards, filter(), t, onReview);
+    $("shown").textContent = t("team.shown", { shown, total: cards.length });
     document.body.dataset.cards = String(cards.length);
   };
   cases.observe(render);
-  for (const id of ["f-owner", "f-org", "f-overdue"]) $(id).onchange = render;
+  for (const id of ["f-owner", "f-org", ...Object.values(CHIP_INPUTS)]) $(id).onchange = render;
   render();
 }
 

@@ -1,5 +1,5 @@
 // The case review at the tavlemøde: where are we now, next step, barriers, the
-// progression chart, dated review notes (stored and audited by the server); back to the board.
+// progression chart, dated review notes (stored and audited by the server); back to the overview.
 import { h } from "../access/dom.js";
 import { call } from "../access/api.js";
 import { dmy, progressChart } from "./chart.js";
@@ -12,7 +12,7 @@ function section(title, ...body) {
   return h("section", {}, h("h3", {}, title), ...body);
 }
 
-/** Show case ``card`` in ``root``; ``onBack()`` returns to the board. */
+/** Show case ``card`` in ``root``; ``onBack()`` returns to the overview of cards. */
 export async function showReview(root, card, { t, lang, onBack }) {
   const data = await call("GET", `/api/cases/${encodeURIComponent(card.id)}/review`, undefined, { lang });
   const status = (a) => `${a.what} (${t("status." + a.status)}${a.due ? ", " + dmy(a.due) : ""})`;
@@ -52,11 +52,12 @@ export async function showReview(root, card, { t, lang, onBack }) {
   const charts = data.progress.series.map((s) => h("figure", {}, h("figcaption", {}, s.title), progressChart(s, data.progress.scale, t)));
   root.replaceChildren(
     h("button", { type: "button", id: "back", onclick: onBack }, t("team.back")),
-    h("h2", {}, data.alias),
+    h("h2", { id: "review-h", tabindex: "-1" }, data.alias),
     section(t("team.now"), list([...data.now.in_progress, ...data.now.done], status, t)),
     section(t("team.next"), list(data.next, status, t)),
     section(t("team.barriers"), list(barriers, (x) => x, t)),
     section(`${t("team.progress")} (${data.progress.scale.name})`, ...(charts.length ? charts : [h("p", {}, t("team.nothing"))])),
     section(t("team.notes"), form, notes),
   );
+  document.getElementById("review-h").focus();
 }
