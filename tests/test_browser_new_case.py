@@ -57,6 +57,7 @@ def test_new_case_offers_the_templates_with_pictures(server, browser, koord, kw)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/cases$"))
+    page.click("#new-case-box summary")  # "Ny sag" opens above the list of cases
     options = page.locator(".template-option")
     assert options.count() == len(TEMPLATES)
     page.wait_for_function(
@@ -71,7 +72,7 @@ def test_new_case_offers_the_templates_with_pictures(server, browser, koord, kw)
     page.fill("#alias", alias)
     page.locator(".template-option", has_text="Status på opgaver").click()
     page.click("#new-case button[type=submit]")
-    page.locator("article.case h2", has_text=alias).wait_for()
+    page.locator("article.case .alias", has_text=alias).wait_for()
     with sqlite3.connect(server.data_dir / "tavle.db") as db:
         (template,) = db.execute(
             "select template from boards where title = ?", (alias,)).fetchone()

@@ -147,6 +147,12 @@ def test_professional_proposes_citizen_agrees_and_status_is_live(server, pages) 
         ".filter((e) => e.type === 'card').map((e) => e.ref.kind).sort()"
     )
     assert cards == ["action", "goal"]
+    goal_box, task_box = pro.evaluate(  # the task's card is placed beside its goal's card
+        """() => { const r = window.__tavle.renderer, ids = [...r.cardOf().values()];
+            const of = (k) => ids.find((i) => r.items.get(i).el.ref.kind === k);
+            return ['goal', 'action'].map((k) => r.items.get(of(k)).box); }"""
+    )
+    assert goal_box[2] < task_box[0] <= goal_box[2] + 400 and task_box[1] >= goal_box[1] - 1
     # only the citizen is asked to agree
     expect(pro.get_by_role("button", name=re.compile("^Enig"))).to_have_count(0)
     citizen.get_by_role("button", name="Enig i: Få et fast job").click()

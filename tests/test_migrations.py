@@ -20,6 +20,7 @@ FIXED_IDS = [
     "0004_team",
     "0005_throttle",
     "0006_organisations",
+    "0007_erased_boards",
 ]
 STORE_TABLES = {"boards", "doc_updates", "doc_snapshots"}
 

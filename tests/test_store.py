@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from server.config import Settings
 from server.store import Store, compaction
+from server.store.erasure import Erased
 from server.store.models import DocSnapshot, DocUpdate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -235,17 +236,36 @@ async def test_loads_racing_compactions_never_miss_a_flushed_update(settings: Se
         await reader.close()
 
 
-async def test_delete_doc_prefix_erases_only_that_board(store: Store) -> None:
+async def test_erase_board_erases_only_that_board_and_refuses_it_from_then_on(
+    settings: Settings, store: Store
+) -> None:
     update = edits(1)[0]
     for key in ["a_c", "a_c:privat", "a_c:x:y", "abc", "abc:privat", "a_cd", "a_cd:privat"]:
         store.append(key, update)
     await store.flush()
     await store.compact("a_c")
-    await store.delete_doc_prefix("a_c")
+    await store.erase_board("a_c")
+    for key in ["a_c", "a_c:privat"]:  # a process that has not heard of it yet (issue 13.5)
+        store.append(key, update)
+    await store.flush()
     for gone in ["a_c", "a_c:privat", "a_c:x:y"]:
-        assert await store.load(gone) == []
+        assert count(settings, DocUpdate, gone) == count(settings, DocSnapshot, gone) == 0
+        with pytest.raises(Erased):
+            await store.load(gone)
     for kept in ["abc", "abc:privat", "a_cd", "a_cd:privat"]:
         assert await store.load(kept) == [update]
+
+
+async def test_a_compaction_that_read_before_an_erasure_writes_nothing(two_stores) -> None:
+    a, b = two_stores
+    for update in edits(5):
+        a.append("doc:privat", update)
+    await a.flush()
+    read = await a.run(lambda conn: compaction.read_log(conn, "doc:privat"))
+    await b.erase_board("doc")
+    replayed = compaction.replay(read)
+    assert await a.run(lambda c: compaction.store_snapshot(c, "doc:privat", read, replayed)) == 0
+    assert count(a.settings, DocSnapshot, "doc:privat") == 0
 
 
 CHILD = """

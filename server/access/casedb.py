@@ -31,7 +31,7 @@ from server.access.models import (
 )
 from server.access.policy import CaseFacts, ConsentFact, Person
 from server.access.times import aware, utcnow
-from server.store.models import Board
+from server.store.models import Board, ErasedBoard
 
 MAX_CODES_PER_MEETING = 5
 
@@ -442,15 +442,18 @@ def withdraw_consent(conn: Connection, case_id: str, consent_id: str) -> str | N
 
 
 # ---- erasure ------------------------------------------------------------------------------
-def erase_case(conn: Connection, case: CaseRow, actor: str) -> None:
-    """Delete every row of the case (the board's documents go through the Store).
+def erase_case(conn: Connection, case: CaseRow, actor: str) -> list[str]:
+    """Delete every row of the case (the board's documents go through the Store); the
+    names of the tables it deleted from (to be scrubbed: ``Store.scrub``).
 
     Besides the access tables, any other table with a ``board_id`` or ``case_id``
     column (plan versions, team-board links…) is cleared for this case, found by
     reflection so that tables added later are not forgotten. The audit rows of
     the board name the family, so they go too; one anonymous tombstone records
-    that a case was erased, by whom (an account), and when.
+    that a case was erased, by whom (an account), and when. The board's own tombstone
+    in ``erased_boards`` (written by the Store) stays: it keeps the board refused.
     """
+    touched = [t.__tablename__ for t in (JoinCode, Meeting, Participant, Section, Consent)]
     meetings = select(Meeting.id).where(Meeting.case_id == case.id)
     conn.execute(delete(JoinCode).where(JoinCode.meeting_id.in_(meetings)))
     for table in (Meeting, Participant, Section, Consent):
@@ -458,9 +461,11 @@ def erase_case(conn: Connection, case: CaseRow, actor: str) -> None:
     keys = {"board_id": case.board_id, "case_id": case.id}
     inspector = inspect(conn)
     for name in inspector.get_table_names():
-        if name == Case.__tablename__:
+        if name in (Case.__tablename__, ErasedBoard.__tablename__):
             continue
         columns = {c["name"] for c in inspector.get_columns(name)} & keys.keys()
+        if columns:
+            touched.append(name)
         for column in columns:
             conn.execute(
                 delete(table_clause(name, column_clause(column))).where(
@@ -470,3 +475,4 @@ def erase_case(conn: Connection, case: CaseRow, actor: str) -> None:
     conn.execute(delete(Case).where(Case.id == case.id))
     conn.execute(delete(Board).where(Board.id == case.board_id))
     insert_event(conn, "case_erased", actor=actor)
+    return sorted({*touched, Case.__tablename__, Board.__tablename__})

@@ -116,13 +116,16 @@ async def board_link(request: Request) -> Response:
 
 @api
 async def delete_case(request: Request) -> Response:
-    """Erasure: close every connection, delete the documents, then every row of the case."""
+    """Erasure: delete the documents and refuse them from now on (every process), close
+    every connection (every process, over the bus), delete every row of the case, then
+    scrub the files (docs/security.md, "Erasure")."""
     case, grant = await case_and_grant(request, "coordinator")
     access = access_of(request)
-    await access.regrant(case.board_id, close_all=True)
-    await access.store.delete_doc_prefix(case.board_id)
-    await access.store.run(lambda c: casedb.erase_case(c, case, grant.subject))
+    await access.store.erase_board(case.board_id)
+    request.app.state.rooms.erase(case.board_id)
+    touched = await access.store.run(lambda c: casedb.erase_case(c, case, grant.subject))
     await request.app.state.teams.case_erased(case.team_id)  # its card leaves the team board
+    await access.store.scrub([*touched, "doc_updates", "doc_snapshots"])
     return JSONResponse({"erased": case.id})
 
 

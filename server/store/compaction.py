@@ -23,6 +23,7 @@ from pycrdt import Doc
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from board.pending import leftover
+from server.store.erasure import hold_writes, is_erased
 from server.store.models import DocSnapshot, DocUpdate, chunked, utcnow
 
 
@@ -102,11 +103,17 @@ def store_snapshot(conn: Connection, doc_key: str, read: LogRead, replayed: Repl
     """Write the replayed state as the snapshot and delete the rows it folded in; the number
     of rows.
 
-    Under :func:`lock_doc`. Returns 0 and writes nothing if another compaction ran
+    Under :func:`lock_doc`, holding off erasures; writes nothing for an erased board.
+    Returns 0 and writes nothing if another compaction ran
     since ``read``: then the snapshot moved on or some of the rows are gone, and
     writing ours would drop what that compaction folded in.
     """
+    hold_writes(conn)
     lock_doc(conn, doc_key)
+    if is_erased(conn, doc_key):  # erased since the log was read: no snapshot, no row
+        for table in (DocUpdate, DocSnapshot):
+            conn.execute(delete(table).where(table.doc_key == doc_key))
+        return 0
     upto = conn.execute(
         select(DocSnapshot.upto_id).where(DocSnapshot.doc_key == doc_key)
     ).scalar_one_or_none()

@@ -77,6 +77,20 @@ class DocUpdate(Base):
     created: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ErasedBoard(Base):
+    """A board that was erased: no row of its documents may be written again."""
+
+    __tablename__ = "erased_boards"
+
+    board_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    erased_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def board_of(doc_key: str) -> str:
+    """The board a doc key belongs to: ``board_id`` or ``board_id:scope``."""
+    return doc_key.partition(":")[0]
+
+
 class DocSnapshot(Base):
     """The compacted state of a document; ``upto_id`` is the last log id folded in."""
 

@@ -12,10 +12,10 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy import Connection, Engine, delete, or_, select
+from sqlalchemy import Connection, Engine, select
 
 from server.config import Settings
-from server.store import boards, compaction
+from server.store import boards, compaction, erasure
 from server.store.boards import BoardRecord, TokenKind
 from server.store.engine import make_engine, migrate
 from server.store.models import MAX_DOC_KEY, DocSnapshot, DocUpdate
@@ -85,6 +85,8 @@ class Store:
         await self.flush()
 
         def read(conn: Connection) -> list[bytes]:
+            if erasure.is_erased(conn, doc_key):
+                raise erasure.Erased(doc_key)
             updates = conn.execute(
                 select(DocUpdate.data).where(DocUpdate.doc_key == doc_key).order_by(DocUpdate.id)
             ).scalars()
@@ -105,20 +107,14 @@ class Store:
         replayed = await asyncio.to_thread(compaction.replay, read)
         return await self.run(lambda conn: compaction.store_snapshot(conn, doc_key, read, replayed))
 
-    async def delete_doc_prefix(self, board_id: str) -> None:
-        """Erase a board's documents: doc key ``board_id`` and every ``board_id:…``."""
-        await self.flush()
-        prefix = board_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ":%"
+    async def erase_board(self, board_id: str) -> None:
+        """Erase a board's documents (doc key ``board_id`` and every ``board_id:…``) and
+        refuse every later write and load of them (:mod:`server.store.erasure`)."""
+        await self.run(lambda conn: erasure.erase_docs(conn, board_id))
 
-        def erase(conn: Connection) -> None:
-            for table in (DocUpdate, DocSnapshot):
-                conn.execute(
-                    delete(table).where(
-                        or_(table.doc_key == board_id, table.doc_key.like(prefix, escape="\\"))
-                    )
-                )
-
-        await self.run(erase)
+    async def scrub(self, tables: list[str]) -> None:
+        """After an erasure: checkpoint SQLite's WAL away / VACUUM ``tables`` on PostgreSQL."""
+        await asyncio.to_thread(erasure.scrub, self.engine, tables)
 
     # ---- boards -----------------------------------------------------------------------------
     async def create_board(

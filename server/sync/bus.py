@@ -26,7 +26,7 @@ import re
 import time
 import uuid
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from pycrdt import write_var_uint
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 PREFIX = b"tavle:doc:"
 CONTROL = b"tavle:bus"  # always subscribed, so a lost connection is noticed when no doc is open
-UPDATE, AWARENESS, QUERY, DIFF = b"U", b"A", b"Q", b"D"
+UPDATE, AWARENESS, QUERY, DIFF, ERASE = b"U", b"A", b"Q", b"D", b"E"
 ID_BYTES = 16
 JOIN_QUERY_DELAY = 0.3  # ask for others' state once the room has loaded from the store
 SUBSCRIBE_WAIT = 2.0
@@ -65,10 +65,15 @@ class Bus(Protocol):
     def publish_update(self, doc_key: str, update: bytes) -> None: ...
     def publish_awareness(self, doc_key: str, payload: bytes) -> None: ...
     def ask(self, doc_key: str) -> None: ...
+    def erase(self, board_id: str) -> None: ...
+
+    on_erase: Callable[[str], None] | None  # set by the rooms: a board erased elsewhere
 
 
 class LocalBus:
     """One process: nothing to fan out."""
+
+    on_erase: Callable[[str], None] | None = None
 
     async def start(self) -> None:
         return None
@@ -89,6 +94,9 @@ class LocalBus:
         return None
 
     def ask(self, doc_key: str) -> None:
+        return None
+
+    def erase(self, board_id: str) -> None:
         return None
 
 
@@ -235,6 +243,7 @@ class RedisBus:
         self._digests: dict[str, tuple[bytes, bytes]] = {}  # doc_key -> (state vector, digest)
         self._presence = RemotePresence()
         self._closed = False
+        self.on_erase: Callable[[str], None] | None = None
 
     # ---- life cycle ----
     async def start(self) -> None:
@@ -306,6 +315,11 @@ class RedisBus:
     def ask(self, doc_key: str) -> None:
         """Ask the other processes now for what this one lacks (not at the next round)."""
         self._query(doc_key)
+
+    def erase(self, board_id: str) -> None:
+        """Tell every process that the board was erased (on the always-subscribed channel)."""
+        self._outbox.append((CONTROL, ERASE + self.id + board_id.encode()))
+        self._outbox_ready.set()
 
     # ---- sending ----
     def _send(self, doc_key: str, kind: bytes, payload: bytes) -> None:
@@ -424,9 +438,16 @@ class RedisBus:
             self._background.add(task)
             task.add_done_callback(self._background.discard)
             return
-        if message["type"] != "message" or not channel.startswith(PREFIX):
+        if message["type"] != "message":
             return
         data: bytes = message["data"]
+        if channel == CONTROL:
+            sender = data[1 : 1 + ID_BYTES]
+            if data[:1] == ERASE and sender != self.id and self.on_erase is not None:
+                self.on_erase(data[1 + ID_BYTES :].decode())
+            return
+        if not channel.startswith(PREFIX):
+            return
         kind, sender, payload = data[:1], data[1 : 1 + ID_BYTES], data[1 + ID_BYTES :]
         doc_key = channel[len(PREFIX) :].decode()
         peer = self._peers.get(doc_key)

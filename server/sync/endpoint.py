@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket
 
 from server.access.grants import Denied
+from server.store.erasure import Erased
 from server.sync.protocol import CloseCode, ProtocolError
 from server.sync.rooms import Connection, Room, RoomRegistry
 
@@ -39,6 +40,9 @@ async def board_socket(websocket: WebSocket) -> None:
     rooms: RoomRegistry = state.rooms
     try:
         room = await rooms.get(room_name)
+    except Erased:
+        await websocket.close(CloseCode.UNKNOWN_BOARD, "unknown board")
+        return
     except Exception:
         log.exception("could not load room %s", room_name)
         await websocket.close(CloseCode.SERVER_ERROR, "server error")

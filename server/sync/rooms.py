@@ -26,6 +26,8 @@ from board.pending import leftover
 from server.access.grants import Grant
 from server.config import Settings
 from server.memory import give_back
+from server.store.erasure import Erased
+from server.store.models import board_of
 from server.sync.pacing import Pacing
 from server.sync.protocol import (
     EMPTY_STATE_VECTOR,
@@ -636,6 +638,9 @@ class RoomRegistry:
         self._unloading: dict[str, asyncio.Task[None]] = {}
         self._compacting: dict[str, asyncio.Task[None]] = {}
         self._repairing: dict[str, asyncio.Task[None]] = {}
+        self._leaving: set[asyncio.Task[None]] = set()
+        self.erased: set[str] = set()  # board ids erased while this process ran
+        bus.on_erase = self._erase_here
         self._compact_gate = asyncio.Semaphore(1)
         self._closed = False
         self.flusher = Flusher(
@@ -658,8 +663,13 @@ class RoomRegistry:
 
     # ---- rooms -----------------------------------------------------------------------------
     async def get(self, doc_key: str) -> Room:
-        """The live room of ``doc_key``, loading it once however many ask at the same time."""
+        """The live room of ``doc_key``, loading it once however many ask at the same time.
+
+        Raises :class:`Erased` for a board erased (here, in another process, or before a
+        restart: the store refuses to load it)."""
         while True:
+            if board_of(doc_key) in self.erased:
+                raise Erased(doc_key)
             room = self.rooms.get(doc_key)
             if room is not None:
                 room.cancel_unload()
@@ -681,6 +691,11 @@ class RoomRegistry:
                 raise
             finally:
                 del self._loading[doc_key]
+            if board_of(doc_key) in self.erased:  # erased while it loaded
+                future.set_exception(Erased(doc_key))
+                future.exception()
+                await self.bus.leave(doc_key)
+                raise Erased(doc_key)
             self.rooms[doc_key] = room
             future.set_result(room)
             return room
@@ -733,13 +748,37 @@ class RoomRegistry:
         compacting = self._compacting.get(room.doc_key)
         if compacting is not None:
             await asyncio.gather(compacting, return_exceptions=True)
-        if room.connections:
-            return
+        if room.connections or self.rooms.get(room.doc_key) is not room:
+            return  # someone joined meanwhile, or the board was erased
         del self.rooms[room.doc_key]
         if room.guard is not None:
             room.guard.close()
         await self.bus.leave(room.doc_key)
         log.info("unloaded room %s", room.doc_key)
+
+    def erase(self, board_id: str) -> None:
+        """A board was erased here: close its rooms in this process and, over the bus, in
+        every other one at once (not at their next access sweep)."""
+        self._erase_here(board_id)
+        self.bus.erase(board_id)
+
+    def _erase_here(self, board_id: str) -> None:
+        """Close every connection of the board (4403 "board erased") and drop its rooms
+        without writing anything back; refuse them from now on."""
+        self.erased.add(board_id)
+        for key, room in list(self.rooms.items()):
+            if board_of(key) != board_id:
+                continue
+            del self.rooms[key]
+            room.cancel_unload()
+            for conn in list(room.connections):
+                conn.close(CloseCode.FORBIDDEN, "board erased")
+            if room.guard is not None:
+                room.guard.close()
+            task = asyncio.get_running_loop().create_task(self.bus.leave(key))
+            self._leaving.add(task)
+            task.add_done_callback(self._leaving.discard)
+        log.info("erased board %s: its rooms are closed", board_id)
 
     def repair(self, room: Room) -> None:
         """Fill the gap of a room whose doc holds pending items (one task per room)."""

@@ -3,7 +3,7 @@
 import { bounds, boxEdgePoint, Grid, intersects, NOTE_FILLS } from "./geometry.js";
 import { HIGHLIGHTER_ALPHA, strokePath } from "./freehand.js";
 import { readable } from "./ink.js";
-import { boardPlan, cardSize, drawCard, fontsReady, relations, RELATION } from "./cards/index.js";
+import { boardPlan, cardSize, cardWords, drawCard, fontsReady, relations, RELATION } from "./cards/index.js";
 
 const MIN_S = 0.005, MAX_S = 2;
 const CACHE_OVER_MS = 8; // full frames slower than this are cached for view-only frames
@@ -101,6 +101,11 @@ export class Renderer {
     this.connectors.delete(id);
     this.cards.delete(id);
     this.grid.remove(id);
+  }
+
+  /** The words of a card, read from the plan maps (never copied into the element). */
+  cardText(ref) {
+    return cardWords(ref, this.plan());
   }
 
   /** The card showing each plan item ("kind:id"): the lowest one when there are several. */

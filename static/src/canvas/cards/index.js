@@ -25,6 +25,11 @@ export function cardContent(ref, plan) {
   return made || emptyContent(SPEC.kinds[ref?.kind] ? ref.kind : "goal", "", []);
 }
 
+/** The words a card shows, one part a line (its badges' words, title, details). */
+export function cardWords(ref, plan) {
+  return cardContent(ref, plan).blocks.flatMap((b) => (b.pills.length ? b.pills.map((p) => p.text) : [b.text])).join("\n");
+}
+
 /** [w, h] of a card element: tall enough for all its text. */
 export function cardSize(el, plan) {
   return [el.w, height(cardContent(el.ref, plan), el.w, el.h)];

@@ -3,7 +3,7 @@
 // horizon or household member), beside the card of the goal it serves (a task) or belongs
 // to (a sub-goal), after the other goals (a goal); then moved down until it overlaps no
 // card, note or text — cards people have moved stay where they are.
-import { defaultSize } from "./index.js";
+import { boardPlan, defaultSize } from "./index.js";
 
 const SPACE = 200; // between cards, as board/templates.py lays them out
 const LANE_PAD = 300;
@@ -24,8 +24,8 @@ function laneFor(renderer, kind, item) {
 }
 
 /** Where to start looking: [x, y] in board units. */
-function anchor(renderer, ref, item, w) {
-  const cards = renderer.cardOf(), plan = renderer.plan();
+function anchor(renderer, plan, ref, item, w) {
+  const cards = renderer.cardOf();
   const lane = item && laneFor(renderer, ref.kind, item);
   const relatedId = ref.kind === "action" ? item?.goal : ref.kind === "goal" ? item?.parent : null;
   const related = relatedId && renderer.items.get(cards.get("goal:" + relatedId))?.box;
@@ -47,11 +47,12 @@ function anchor(renderer, ref, item, w) {
 
 /** A new card element for plan item `ref` in its place of the layout (not yet added). */
 export function newCard(renderer, ref) {
-  const plan = renderer.plan();
+  // read now: the panel adds the item and its card in one transaction, before observers run
+  const plan = boardPlan(renderer.doc);
   const list = { goal: plan.goals, action: plan.actions, participant: plan.participants, agreement: plan.agreements }[ref.kind];
   const item = list?.find((i) => i.id === ref.id);
   const [w, h] = defaultSize(ref, plan);
-  const [ax, ay, lane] = anchor(renderer, ref, item, w);
+  const [ax, ay, lane] = anchor(renderer, plan, ref, item, w);
   const solid = [...renderer.items.values()].filter((i) => SOLID.includes(i.el.type)).map((i) => i.box);
   const columns = lane ? 1 : 6;
   for (let col = 0; col < columns; col++) {
