@@ -121,6 +121,10 @@ def _tokens(body: bytes) -> list[int]:
     return tokens
 
 
+_TABLE_SIZE = 1 << 14  # every number of one or two bytes
+_UNZIGZAG = [(t >> 1) ^ -(t & 1) for t in range(_TABLE_SIZE)]
+
+
 def _channel_values(tokens: list[int], i: int, n: int, second: bool) -> tuple[list[int], int]:
     """The n values of the channel starting at token ``i``, and the token after it."""
     t = tokens[i]
@@ -136,7 +140,11 @@ def _channel_values(tokens: list[int], i: int, n: int, second: bool) -> tuple[li
             stop = i + left
         if stop > len(tokens):
             raise BadInk("ends before the last point")
-        residuals += [(t >> 1) ^ -(t & 1) for t in tokens[i:stop]]
+        part = tokens[i:stop]
+        if part and max(part) < _TABLE_SIZE:
+            residuals += map(_UNZIGZAG.__getitem__, part)
+        else:
+            residuals += [(t >> 1) ^ -(t & 1) for t in part]
         i = stop
         if len(residuals) < need:
             run = tokens[i + 1]
@@ -182,7 +190,8 @@ def unpack(ink: bytes) -> tuple[list[int], str, int, str]:
             ps, end = _channel_values(tokens, end, n, bool(flags & 8))
         except IndexError:
             raise BadInk("ends before the last point") from None
-        points = [v for triple in zip(xs, ys, ps, strict=True) for v in triple]
+        points = [0] * (3 * n)
+        points[0::3], points[1::3], points[2::3] = xs, ys, ps
     if end != len(tokens):
         raise BadInk("bytes after the last point")
     return points, "#" + ink[1:4].hex(), width, TOOLS[flags & 1]

@@ -97,7 +97,7 @@ def test_pdf_text_reads_back() -> None:
     expected = [
         "Din plan",
         "Mit mål",
-        "„Jeg vil have mit eget sted at bo – og en hund“",
+        "„Jeg vil have mit eget sted at bo – og en hund □“",  # no glyph: a visible □
         "Vejen dertil",
         "Få et fast job",
         "– Få lavet tænder",

@@ -9,7 +9,11 @@ from plan_export.text import short_date
 
 
 def office_of(item: object, plan: Plan) -> str:
-    """Where an item belongs ("Hvor"): the ONE place that reads an office."""
+    """Where an item belongs ("Hvor"): the ONE place that reads an office — the name of the
+    organisation it refers to (``org``), else its free text (boards from before)."""
+    org = plan.organisation(getattr(item, "org", None))
+    if org is not None:
+        return org.name
     return getattr(item, "office", None) or getattr(item, "organisation", "") or ""
 
 

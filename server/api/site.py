@@ -2,8 +2,8 @@
 
 It tells a page (signed in or not) which doors are open: who is signed in (null when
 nobody is: never a 401, so the start page can ask it of every visitor), whether anyone
-may make a scratch board, whether the municipality's login is set up, and who to
-contact about accessibility (shown in the accessibility statement).
+may make a scratch board, and who to contact about accessibility (shown in the
+accessibility statement).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ async def site(request: Request) -> Response:
         {
             "user": account.name if account is not None else None,
             "open_boards": settings.open_boards,
-            "oidc": request.app.state.oidc is not None,
             "accessibility_contact": settings.accessibility_contact,
         }
     )
