@@ -201,3 +201,38 @@ def test_agree_the_plan_confirm_on_the_citizens_device_and_since_last(setup, bro
     assert page.evaluate("window.__csp") is None
     phone.close()
     ctx.close()
+
+
+def test_the_team_board_shows_case_cards_and_no_plan_panel(setup, browser) -> None:
+    server, apis = setup
+    koord = apis["koord"]
+    for alias in ("Familien Holm", "Familien Berg", "Familien Lund"):
+        new_case(koord, alias)
+    team = koord.get("/api/teams").json()["teams"][0]["id"]
+    url = koord.get(f"/api/teams/{team}/board").json()["url"]
+    ctx, page = signed_in_page(browser, server, koord)
+    try:
+        page.set_viewport_size({"width": 1920, "height": 1080})
+        page.goto(f"{server.http}{url}" if url.startswith("/") else url)
+        page.wait_for_function("() => window.__tavle && window.__tavle.ready", timeout=30000)
+        me = page.evaluate(
+            "(id) => fetch('/api/boards/' + id + '/me', {headers: {Authorization: 'Bearer '"
+            " + location.hash.split('token=')[1]}}).then(r => r.json())",
+            url.split("/board/")[1].split("#")[0],
+        )
+        assert me["kind"] == "team"
+        panel = page.inner_text("#side")
+        assert "Borgerens plan" not in panel and "Tilføj mål" not in panel
+        assert page.locator("#plan").is_hidden()
+        assert page.get_attribute("a.skip", "href") == "#canvas"
+        boxes = page.evaluate(  # the cards as drawn (grown to fit their text) never overlap
+            "() => [...window.__tavle.renderer.items.values()]"
+            ".filter(i => i.el && i.el.type === 'card').map(i => i.box)"
+        )
+        assert len(boxes) >= 3
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+        page.screenshot(path=str(server.data_dir / "team-board.png"))
+    finally:
+        ctx.close()

@@ -80,12 +80,14 @@ async def get_me(request: Request) -> Response:
         grant = await request.app.state.access.authorize(request, board_id, None)
     except Denied as denied:
         return JSONResponse({"error": denied.reason}, status_code=denied.http_status)
+    board = await request.app.state.store.get_board(board_id)
     return JSONResponse(
         {
             "board_id": grant.board_id,
             "role": grant.role,
             "can_write": grant.can_write,
             "name": grant.name,
+            "kind": board.kind if board else "case",  # a team board has no plan panel
         }
     )
 

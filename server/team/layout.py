@@ -13,8 +13,11 @@ from typing import Any
 from pycrdt import Doc, Map
 
 from board import schema
+from plan_export.cards.spec import kind_spec
 
-CARD_W, CARD_H, GAP = 2400, 1000, 150
+# A case card is as wide as board/cards.json says and grows to fit its alias and two
+# lines of figures (each wraps once): about 1,450 units high, so a slot is 1,600.
+CARD_W, CARD_H, GAP = kind_spec("case")["width"], 1600, 150
 COLUMNS = 2  # cards side by side in a lane
 HEADER = 500  # room for the frame's title
 LANE_W = COLUMNS * (CARD_W + GAP) + GAP

@@ -160,7 +160,8 @@ export async function startBoard({ t, lang }) {
   } else {
     mountExports(bar, { boardId, token, t, lang, title: () => $("title").textContent });
     sideToggle($("side-toggle"), boardId, t);
-    mountPlan(ctx);
+    if (grant.kind === "team") teamBoardSide(t); // a team board holds case cards, not a plan
+    else mountPlan(ctx);
     mountSections($("side"), { boardId, token, t, user, canWrite });
     mountVersions($("side"), { boardId, token, t, lang, doc, canWrite, role });
   }
@@ -170,6 +171,16 @@ export async function startBoard({ t, lang }) {
   await Promise.all([offline.whenSynced, new Promise((ok) => provider.once("sync", ok))]);
   renderer.fit();
   hook.ready = true;
+}
+
+/** A team board has no plan: no plan section, and the skip link goes to the board itself. */
+function teamBoardSide(t) {
+  document.getElementById("plan").hidden = true;
+  const skip = document.querySelector("a.skip");
+  if (skip) {
+    skip.href = "#canvas";
+    skip.textContent = t("site.skip");
+  }
 }
 
 function fail(el, text) {
