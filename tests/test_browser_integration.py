@@ -120,6 +120,7 @@ def test_shared_screen_shows_the_meeting_code_and_qr(world, browser) -> None:
     page = ctx.new_page()
     page.goto(f"{server.http}/cases")
     card = page.locator(f"article[data-case='{case['id']}']")
+    card.locator("summary").click()  # one line per case; the meeting's buttons are inside
     card.locator("button", has_text=da("access.show_code")).click()
     page.wait_for_url(re.compile(r"/board/.*\?screen=1&meeting="))
     page.locator("#join-code .join-code[data-for=network]").wait_for()

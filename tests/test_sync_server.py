@@ -53,7 +53,13 @@ def test_board_create_api_and_me(shared) -> None:
     me_url = f"{shared.http}/api/boards/{created['board_id']}/me"
     assert http_json(me_url, token=created["edit_token"]) == (
         200,
-        {"board_id": created["board_id"], "role": "coordinator", "can_write": True, "name": ""},
+        {
+            "board_id": created["board_id"],
+            "role": "coordinator",
+            "can_write": True,
+            "name": "",
+            "kind": "case",
+        },
     )
     status, me = http_json(me_url, token=created["view_token"])
     assert (status, me["role"], me["can_write"]) == (200, "observer", False)
