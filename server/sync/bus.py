@@ -33,6 +33,7 @@ from pycrdt import write_var_uint
 from redis import asyncio as aioredis
 from redis.exceptions import RedisError
 
+from board.pending import read_varuint
 from server.config import Settings
 
 log = logging.getLogger(__name__)
@@ -106,23 +107,12 @@ def make_bus(settings: Settings) -> Bus:
 
 
 # ---- state vectors and delete sets (lib0 varuint encoding) -------------------------------------
-def _varuint(data: bytes, pos: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return value, pos
-        shift += 7
-
-
 def decode_state_vector(sv: bytes) -> dict[int, int]:
-    count, pos = _varuint(sv, 0)
+    count, pos = read_varuint(sv, 0)
     clocks: dict[int, int] = {}
     for _ in range(count):
-        client, pos = _varuint(sv, pos)
-        clocks[client], pos = _varuint(sv, pos)
+        client, pos = read_varuint(sv, pos)
+        clocks[client], pos = read_varuint(sv, pos)
     return clocks
 
 
@@ -143,7 +133,7 @@ def delete_digest(peer: BusPeer, sv: bytes) -> bytes:
     """
     update = peer.diff(sv)
     parts = VARUINT.findall(update)
-    values = [p[0] if len(p) == 1 else _varuint(p, 0)[0] for p in parts]
+    values = [p[0] if len(p) == 1 else read_varuint(p, 0)[0] for p in parts]
     try:
         if sum(map(len, parts)) != len(update) or values[0] != 0:
             raise ValueError("not a bare delete set")
@@ -193,11 +183,11 @@ class RemotePresence:
     def record(self, doc_key: str, sender: bytes, payload: bytes) -> None:
         """Note the client ids and clocks of an awareness update (``null`` = removed)."""
         clocks = self._clocks.setdefault((doc_key, sender), {})
-        count, pos = _varuint(payload, 0)
+        count, pos = read_varuint(payload, 0)
         for _ in range(count):
-            client, pos = _varuint(payload, pos)
-            clock, pos = _varuint(payload, pos)
-            size, pos = _varuint(payload, pos)
+            client, pos = read_varuint(payload, pos)
+            clock, pos = read_varuint(payload, pos)
+            size, pos = read_varuint(payload, pos)
             if payload[pos : pos + size] == b"null":
                 clocks.pop(client, None)
             else:
@@ -471,7 +461,7 @@ class RedisBus:
             if payload[:ID_BYTES] == self.id:
                 self._apply(doc_key, peer, payload[ID_BYTES:])
         elif kind == QUERY:
-            size, pos = _varuint(payload, 0)
+            size, pos = read_varuint(payload, 0)
             their_sv, their_digest = payload[pos : pos + size], payload[pos + size :]
             (mine, my_digest), theirs = self._state(doc_key, peer), decode_state_vector(their_sv)
             my_clocks = decode_state_vector(mine)
