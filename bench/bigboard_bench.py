@@ -41,6 +41,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.sync_bench import YWS_SERVER
@@ -168,14 +169,45 @@ def new_client_join(ws_base: str, board: dict) -> dict:
         client.close()
 
 
-class TavleServer:
+class Served:
+    """A server process on a free port: started, waited for over HTTP, stopped."""
+
+    browser = False
+    health = "/"
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    def command(self) -> tuple[list[str], Path, dict[str, str]]:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        argv, cwd, env = self.command()
+        self.proc = subprocess.Popen(
+            argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        wait_http(self.port, self.health)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+
+    def split(self, board: dict) -> dict | None:
+        """The in-process split of a cold join, where the server has one."""
+        return None
+
+
+class TavleServer(Served):
     """``tavle serve`` of one source tree with its own data folder."""
 
     browser = True
+    health = "/healthz"
 
     def __init__(self, tree: Path, data: Path) -> None:
+        super().__init__()
         self.tree = tree
-        self.port = free_port()
         self.ws_base = f"ws://127.0.0.1:{self.port}/ws/boards"
         self.env = {
             **os.environ,
@@ -184,11 +216,17 @@ class TavleServer:
             "TAVLE_ROOM_UNLOAD_SECONDS": "1",
             "TAVLE_LOG_LEVEL": "WARNING",
         }
-        self.proc: subprocess.Popen | None = None
 
-    def split(self, board: dict) -> dict | None:
+    def command(self) -> tuple[list[str], Path, dict[str, str]]:
+        return (
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)],
+            self.tree,
+            self.env,
+        )
+
+    def python(self, script: str, arg: str) -> dict:
         out = subprocess.run(
-            [sys.executable, "-c", SPLIT, board["board_id"]],
+            [sys.executable, "-c", script, arg],
             cwd=self.tree,
             env=self.env,
             capture_output=True,
@@ -196,47 +234,25 @@ class TavleServer:
             check=True,
         )
         return json.loads(out.stdout)
+
+    def split(self, board: dict) -> dict | None:
+        return self.python(SPLIT, board["board_id"])
 
     def seed(self, label: str, update_file: Path) -> dict:
-        out = subprocess.run(
-            [sys.executable, "-c", SEED, str(update_file)],
-            cwd=self.tree,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return json.loads(out.stdout)
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)],
-            cwd=self.tree,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_http(self.port, "/healthz")
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(timeout=30)
+        return self.python(SEED, str(update_file))
 
 
-class ReferenceServer:
+class ReferenceServer(Served):
     """The y-websocket 2.x reference server, persisting to LevelDB (``YPERSISTENCE``)."""
 
-    browser = False
-
     def __init__(self, data: Path) -> None:
-        self.port = free_port()
+        super().__init__()
         self.ws_base = f"ws://127.0.0.1:{self.port}"
         self.store = data / "leveldb"
-        self.proc: subprocess.Popen | None = None
 
-    def split(self, board: dict) -> dict | None:
-        return None
+    def command(self) -> tuple[list[str], Path, dict[str, str]]:
+        env = {"HOST": "127.0.0.1", "PORT": str(self.port), "YPERSISTENCE": str(self.store)}
+        return ["node", str(YWS_SERVER)], ROOT, {**os.environ, **env}
 
     def seed(self, label: str, update_file: Path) -> dict:
         room = "bigboard-" + "".join(c for c in label if c.isalnum())
@@ -246,27 +262,6 @@ class ReferenceServer:
             check=True,
         )
         return {"board_id": room, "edit_token": ""}
-
-    def start(self) -> None:
-        env = {
-            **os.environ,
-            "HOST": "127.0.0.1",
-            "PORT": str(self.port),
-            "YPERSISTENCE": str(self.store),
-        }
-        self.proc = subprocess.Popen(
-            ["node", str(YWS_SERVER)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_http(self.port, "/")
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(timeout=30)
 
 
 def wait_http(port: int, path: str) -> None:
@@ -310,7 +305,7 @@ def unpack_commit(ref: str, dest: Path) -> Path:
     return dest
 
 
-def cold_cycle(server: TavleServer | ReferenceServer, pid: int, join, settle: float) -> dict:
+def cold_cycle(pid: int, join: Callable[[], dict], settle: float) -> dict:
     """One join of the unloaded room, then wait until it has unloaded again."""
     before = cpu_ms(pid)
     joined = join()
@@ -328,7 +323,7 @@ def cold_cycle(server: TavleServer | ReferenceServer, pid: int, join, settle: fl
 
 def run_server(
     name: str,
-    server: TavleServer | ReferenceServer,
+    server: Served,
     boards: dict[str, Path],
     args: argparse.Namespace,
 ) -> dict:
@@ -341,13 +336,11 @@ def run_server(
         for label, board in stored.items():
             before_mib = rss_mib(pid)  # the mark memory should come back to
             cycles = [
-                cold_cycle(
-                    server, pid, lambda b=board: new_client_join(server.ws_base, b), args.settle
-                )
+                cold_cycle(pid, lambda b=board: new_client_join(server.ws_base, b), args.settle)
                 for _ in range(args.cycles)
             ]
             same = Client(server.ws_base, board)  # one client process, joining again and again
-            reused = [cold_cycle(server, pid, same.ask, args.settle) for _ in range(args.cycles)]
+            reused = [cold_cycle(pid, same.ask, args.settle) for _ in range(args.cycles)]
             holder = Client(server.ws_base, board)
             holder.ask("hold")
             warm, warm_cpu, warm_reused = [], [], []
