@@ -9,8 +9,10 @@ wrong shapes and values are repaired field by field or removed, texts clipped;
 a non-citizen's change of ``agreed_at`` is undone, an observer's change is undone
 entirely, and so is any client's change of a map only the server writes
 (``schema.SERVER_ONLY``: the consents); only professionals change or remove an
-organisation. The returned problems tell the room to close the client
-(:func:`close_code`: 4403 for a role problem, 4413 otherwise).
+organisation. A rating (``progress``) must be a whole number on the configured scale
+(:func:`board.progress.rating_fields`); any other is removed. The returned problems
+tell the room to close the client (:func:`close_code`: 4403 for a role problem, 4413
+otherwise).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from pycrdt import Doc, Map
 
 from board import schema
 from board.elements import clean_element, is_clean_element
-from board.fields import clean_item
+from board.fields import Field, clean_item
+from board.progress import Scale, rating_fields
 from board.read import META_FIELDS, PLAN_FIELDS, clean_plan_item
 
 REPAIR_ORIGIN = "tavle-guard"
@@ -68,10 +71,17 @@ def close_code(problems: list[str]) -> int:
 
 
 class Guard:
-    """Checks and repairs the keys changed since the last call; cheap when nothing changed."""
+    """Checks and repairs the keys changed since the last call; cheap when nothing changed.
 
-    def __init__(self, doc: Doc) -> None:
+    ``scale``: the ratings' scale (``TAVLE_PROGRESS_SCALE``; None: the default 1–10).
+    """
+
+    def __init__(self, doc: Doc, scale: Scale | None = None) -> None:
         self._doc = doc
+        # checked more strictly than the reader does (None: the reader's fields)
+        self._fields: dict[str, tuple[Field, ...]] = {
+            schema.PROGRESS: rating_fields(scale or Scale())
+        }
         self._maps = {name: doc.get(name, type=Map) for name in schema.ALL_MAPS}
         self._before: dict[tuple[str, str], object] = {}
         self._after: dict[tuple[str, str], object] = {}  # the new values the events carried
@@ -191,7 +201,7 @@ class Guard:
                 return current
             clean, found = clean_element(key, current)
         else:
-            clean, found = clean_plan_item(name, key, current)
+            clean, found = clean_plan_item(name, key, current, self._fields.get(name))
         problems.extend(found)
         if clean is None:
             return MISSING

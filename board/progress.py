@@ -9,9 +9,12 @@ a setback (a lower rating than the one before) is marked, never hidden.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
+from board import schema
+from board.fields import Checker, Field, Invalid, number
 from board.plan import Plan
+from board.read import ITEM_FIELDS
 
 
 class ScaleError(ValueError):
@@ -51,6 +54,30 @@ def parse_scale(text: str) -> Scale:
     if not (isinstance(scale.low, int) and isinstance(scale.high, int) and scale.low < scale.high):
         raise ScaleError("TAVLE_PROGRESS_SCALE: low and high must be whole numbers, low < high")
     return scale
+
+
+def on_scale(scale: Scale) -> Checker:
+    """A rating the server accepts from a client: a whole number from ``low`` to ``high``
+    (a Yjs runtime may hand ``7`` back as ``7.0``; that is left as it is)."""
+    in_range = number(scale.low, scale.high)
+
+    def check(value: object) -> float:
+        rating = in_range(value)
+        if not float(rating).is_integer():
+            raise Invalid("not a whole number")
+        return rating
+
+    return check
+
+
+def rating_fields(scale: Scale) -> tuple[Field, ...]:
+    """The fields of a ``progress`` entry as the server's guard checks a client's: the
+    reader's (which take any number: an old rating stays readable when the scale changes),
+    with ``value`` on ``scale``."""
+    return tuple(
+        replace(f, check=on_scale(scale)) if f.name == "value" else f
+        for f in ITEM_FIELDS[schema.PROGRESS]
+    )
 
 
 @dataclass

@@ -187,11 +187,17 @@ REFERENCES: dict[tuple[str, str], str] = {
 }
 
 
-def clean_plan_item(map_name: str, key: object, raw: object) -> tuple[dict | None, list[str]]:
-    """Check one entry of a plan collection (no cross-references): ``(clean, problems)``."""
+def clean_plan_item(
+    map_name: str, key: object, raw: object, fields: tuple[Field, ...] | None = None
+) -> tuple[dict | None, list[str]]:
+    """Check one entry of a plan collection (no cross-references): ``(clean, problems)``.
+
+    ``fields``: stricter ones than the reader's ``ITEM_FIELDS[map_name]`` (the guard's).
+    """
     label = f"{map_name}/{str(key)[:80]}"
     problems: list[str] = []
-    clean, found = clean_item(keyed(raw, key, label, problems), ITEM_FIELDS[map_name], label)
+    fields = ITEM_FIELDS[map_name] if fields is None else fields
+    clean, found = clean_item(keyed(raw, key, label, problems), fields, label)
     return clean, problems + found
 
 

@@ -112,7 +112,7 @@ def create_app(settings: Settings) -> Starlette:
         app.state.rooms = rooms
         install_access(app, store, rooms, settings)
         await app.state.access.start()
-        app.state.teams = TeamBoards(store, rooms, settings)
+        app.state.teams = TeamBoards(store, rooms)
         # Everything loaded so far lives as long as the process: keep it out of the cyclic
         # collector, whose full passes over it paused the event loop ~100 ms each.
         gc.freeze()

@@ -113,7 +113,7 @@ async def review(request: Request) -> Response:
         id=case.id,
         alias=case.alias,
         progress={
-            "scale": _teams(request).scale.to_json(),
+            "scale": request.app.state.rooms.scale.to_json(),
             "series": series_json(plan),
         },
         notes=notes,

@@ -207,7 +207,7 @@ async def board_agreement(request: Request) -> Response:
         return JSONResponse({"case_id": None})
     if grant.role not in READERS:
         raise ApiError(403, "access.not_allowed")
-    scale = request.app.state.teams.scale.to_json()
+    scale = request.app.state.rooms.scale.to_json()
     body = {"case_id": case.id, "role": grant.role, "scale": scale}
     return JSONResponse({**body, **await _since_last(request, case)})
 

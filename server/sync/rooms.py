@@ -23,6 +23,7 @@ from pycrdt import Doc, Subscription, TransactionEvent, merge_updates
 from board import migrate as board_migrate
 from board.limits import Guard, apply_update, close_code
 from board.pending import leftover
+from board.progress import parse_scale
 from server.access.grants import Grant
 from server.config import Settings
 from server.memory import give_back
@@ -333,7 +334,7 @@ class Room:
             self._full = updates[0]
             self._full_step2 = sync_step2_frame(self._full)
         self.size = len(self.full_update())
-        self.guard = Guard(self.doc)
+        self.guard = Guard(self.doc, self.registry.scale)
         state = self.doc.get_state()
         logged = updates[getattr(updates, "snapshots", 0) :]  # a snapshot holds no pending
         left = [rest for rest in (leftover(u, state) for u in logged) if rest is not None]
@@ -633,6 +634,7 @@ class RoomRegistry:
         self.store = store
         self.bus = bus
         self.settings = settings
+        self.scale = parse_scale(settings.progress_scale)  # a bad setting stops the start
         self.rooms: dict[str, Room] = {}
         self.listeners: list[Listener] = []
         self._loading: dict[str, asyncio.Future[Room]] = {}

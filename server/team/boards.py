@@ -21,9 +21,7 @@ from pycrdt import Doc, Map
 
 from board import schema
 from board.overview import case_card
-from board.progress import parse_scale
 from board.read import read_plan
-from server.config import Settings
 from server.team import db as teamdb
 from server.team.layout import element_id, place_new_cards
 
@@ -53,10 +51,9 @@ def card_json(doc: Doc, case: dict[str, Any], today: date | None = None) -> dict
 class TeamBoards:
     """Keeps every team board's ``cases`` map in step with the case boards."""
 
-    def __init__(self, store: Any, rooms: Any, settings: Settings) -> None:
+    def __init__(self, store: Any, rooms: Any) -> None:
         self.store = store
         self.rooms = rooms
-        self.scale = parse_scale(settings.progress_scale)  # a bad setting stops the start
         self.dirty: set[str] = set()  # case boards changed since the last refresh
         self.timer: asyncio.TimerHandle | None = None
         self.tasks: set[asyncio.Task] = set()
