@@ -313,6 +313,34 @@ def test_start_page_for_the_signed_out_has_two_doors_and_no_401(team, browser) -
     member.context.close()
 
 
+def test_pages_for_professionals_share_one_sign_in_check(team, browser) -> None:
+    """/cases, /orgs and /team start with the one helper (static/src/access/api.js
+    ``signedIn``): signed out, each goes to /login; signed in, each opens, and "Log ud"
+    on /cases ends the session with the CSRF token that helper kept."""
+    server, _, _ = team
+    for path in ("/cases", "/orgs", "/team"):
+        page = signed_in(browser, server, None)
+        page.goto(server.http + path)
+        page.wait_for_url(server.http + "/login")
+        page.context.close()
+    own = Api(server)  # a session of its own: the module's koord session stays signed in
+    assert own.login("koord").status_code == 200
+    page = signed_in(browser, server, own)
+    for path, ready in (
+        ("/orgs", "() => !document.getElementById('org-form')"),  # listed: no admin's form
+        ("/team", "() => document.body.dataset.ready === '1'"),
+        ("/cases", "() => document.getElementById('who').textContent !== ''"),
+    ):
+        page.goto(server.http + path)
+        page.wait_for_function(ready)
+        assert page.url == server.http + path
+    assert page.inner_text("#who") == "Karen Koordinator (Kommunen)"
+    page.click("#logout")
+    page.wait_for_url(server.http + "/login")
+    assert own.get("/api/auth/me").status_code == 401
+    page.context.close()
+
+
 def test_accessibility_statement_footer_and_skip_link(team, browser, server_factory) -> None:
     server, apis, _ = team
     for path in ("/", "/login", "/join", "/cases", "/team", "/tilgaengelighed"):

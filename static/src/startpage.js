@@ -1,6 +1,7 @@
 // The start page. Signed out: "Jeg har en mødekode" (→ /join) for the citizen and the
 // network, "Log ind" for professionals. Signed in: their cases and the tavlemøde. The
 // scratch-board form shows only to those allowed to make one, so nothing ends in 401.
+import { toLogin } from "./access/api.js";
 import { languageSwitch } from "./ui/language.js";
 import { MAX_TITLE } from "./ui/limits.js";
 
@@ -41,7 +42,7 @@ async function createBoard(t, lang, title, template) {
       body: JSON.stringify({ title, template, language: lang }),
     });
     if (res.status === 401) {
-      location.assign("/login"); // the session ended meanwhile
+      toLogin(); // the session ended meanwhile
       return;
     }
     const body = await res.json().catch(() => ({}));

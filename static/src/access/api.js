@@ -22,6 +22,26 @@ export class ApiError extends Error {
   }
 }
 
+/** To the sign-in page: nobody is signed in here, or the session ended. */
+export function toLogin() {
+  location.assign("/login");
+}
+
+/** The signed-in professional (`GET /api/auth/me`: `{user, teams, csrf}`), with the
+ * session's CSRF token kept for later calls; when nobody is signed in, off to the
+ * sign-in page and null. Every page for professionals starts with this. */
+export async function signedIn(lang) {
+  let me;
+  try {
+    me = await call("GET", "/api/auth/me", undefined, { lang });
+  } catch {
+    toLogin();
+    return null;
+  }
+  setCsrf(me.csrf);
+  return me;
+}
+
 /** fetch a JSON API route; throws ApiError with a message fit to show. */
 export async function call(method, path, body, { lang = "da", token = "" } = {}) {
   const headers = { Accept: "application/json" };

@@ -2,7 +2,7 @@
 // a line opens into its details. For the coordinator of a case: meetings and meeting
 // codes, participants and roles, "Tilføj kollega", consent, private sections, the access
 // log, and erasure behind a confirmation. All user text goes in through textContent.
-import { call, setCsrf } from "./api.js";
+import { call, signedIn, toLogin } from "./api.js";
 import { field, h, when } from "./dom.js";
 
 const ROLES = ["professional", "citizen", "relative", "support", "observer"];
@@ -29,18 +29,12 @@ export async function startCases({ t, lang }) {
   const api = (method, path, body) => call(method, path, body, { lang });
   const failed = (err) => t("access.failed", { reason: err.message });
 
-  let me;
-  try {
-    me = await api("GET", "/api/auth/me");
-  } catch {
-    location.assign("/login");
-    return;
-  }
-  setCsrf(me.csrf);
+  const me = await signedIn(lang);
+  if (!me) return;
   document.getElementById("who").textContent = `${me.user.name} (${me.user.org})`;
   document.getElementById("logout").addEventListener("click", async () => {
     await api("POST", "/api/auth/logout").catch(() => {});
-    location.assign("/login");
+    toLogin();
   });
 
   const teamSelect = document.getElementById("team");

@@ -1,6 +1,6 @@
 // /orgs: the municipality's list of organisations. Everyone signed in reads it; the
 // administrators (TAVLE_ADMINS) add and edit. User text only through textContent.
-import { call, setCsrf } from "./api.js";
+import { call, signedIn } from "./api.js";
 import { field, h } from "./dom.js";
 
 export const ORG_KINDS = ["authority", "provider", "volunteer", "other"];
@@ -10,14 +10,7 @@ export async function startOrgs({ t, lang }) {
   const message = document.getElementById("message");
   const api = (method, path, body) => call(method, path, body, { lang });
   const show = (err) => { message.textContent = t("access.failed", { reason: err.message }); };
-  let me;
-  try {
-    me = await api("GET", "/api/auth/me");
-  } catch {
-    location.assign("/login");
-    return;
-  }
-  setCsrf(me.csrf);
+  if (!(await signedIn(lang))) return;
   const form = document.getElementById("org-form");
   const body = document.querySelector("#orgs tbody");
   let editing = null;

@@ -3,7 +3,7 @@
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { currentLang, makeT } from "../i18n.js";
-import { call } from "../access/api.js";
+import { call, signedIn, toLogin } from "../access/api.js";
 import { languageSwitch } from "../ui/language.js";
 import { showStatus } from "../ui/status.js";
 import { translatePage } from "../ui/page.js";
@@ -20,7 +20,7 @@ const CHIP_INPUTS = { overdue: "f-overdue", awaiting: "f-awaiting", no_meeting: 
 let provider = null;
 
 function fail(err) {
-  if (err.status === 401) location.assign("/login");
+  if (err.status === 401) toLogin(); // the session ended while the page was open
   else $("message").textContent = err.message;
 }
 
@@ -70,6 +70,7 @@ async function openTeam(teamId) {
 }
 
 async function start() {
+  if (!(await signedIn(lang))) return;
   const { teams } = await call("GET", "/api/teams", undefined, { lang });
   if (!teams.length) {
     $("message").textContent = t("team.no_teams");
