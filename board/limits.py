@@ -10,9 +10,13 @@ a non-citizen's change of ``agreed_at`` is undone, an observer's change is undon
 entirely, and so is any client's change of a map only the server writes
 (``schema.SERVER_ONLY``: the consents); only professionals change or remove an
 organisation. A rating (``progress``) must be a whole number on the configured scale
-(:func:`board.progress.rating_fields`); any other is removed. The returned problems
-tell the room to close the client (:func:`close_code`: 4403 for a role problem, 4413
-otherwise).
+(:func:`board.progress.rating_fields`); any other is removed. A plan item may lack
+optional fields (one written before they were added keeps that shape when a client
+changes it): every reader takes them at their defaults, so the guard leaves it as
+written — a repair of the whole item would also overwrite the client's next change of
+it (say the citizen's agreement) made before the repair reached it. The returned
+problems tell the room to close the client (:func:`close_code`: 4403 for a role
+problem, 4413 otherwise).
 """
 
 from __future__ import annotations
@@ -213,10 +217,15 @@ class Guard:
                 return clean
         if found:
             return clean
-        if clean.keys() != current.keys():  # type: ignore[attr-defined]
+        if current.keys() - clean.keys():  # type: ignore[attr-defined]
             problems.append(f"{name}/{key[:80]}: unknown keys removed")
             return clean
-        return current  # at most numbers that readers round: left as the client wrote them
+        if name == schema.ELEMENTS and clean.keys() != current.keys():  # type: ignore[attr-defined]
+            problems.append(f"{name}/{key[:80]}: missing fields set to their defaults")
+            return clean  # the browser draws an element as stored
+        # at most numbers that readers round, or (a plan item) fields it was written without,
+        # which every reader takes at their defaults: left as the client wrote them
+        return current
 
     def _check_singleton(self, name: str, key: str, current: object, problems: list[str]) -> object:
         field = _SINGLETON_FIELDS[name].get(key)

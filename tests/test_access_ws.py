@@ -10,7 +10,8 @@ import asyncio
 import sqlite3
 
 import httpx
-from pycrdt import Map
+import pytest
+from pycrdt import Map, create_sync_message
 
 from tests.test_access_support import (
     CookieClient,
@@ -79,6 +80,60 @@ async def test_role_downgrade_takes_write_away_at_once(world) -> None:  # noqa: 
     events = [e["event"] for e in koord.get(f"/api/cases/{case['id']}/audit").json()["entries"]]
     assert events[-2:] == ["role_changed", "open"]  # the change, then the reconnect
     for client in (again, watcher):
+        await client.close()
+
+
+# a goal in the shape a client wrote before issue 16 added `org` and `kind`, which a client's
+# change of such an item keeps (`{...old, agreed_at}`): readers take both at their defaults
+OLD_GOAL = {
+    "id": "g-job",
+    "title": "Få et fast job",
+    "description": "",
+    "horizon": "next",
+    "rank": 0,
+    "office": "",
+    "parent": None,
+    "member": None,
+    "proposed_by": "p-pro",
+    "agreed_at": None,
+    "status": "active",
+    "created": None,
+}
+
+
+def goals(client: YClient) -> dict:
+    return client.doc.get("goals", type=Map).to_py() or {}
+
+
+@pytest.mark.parametrize("early", [True, False], ids=["before-her-syncstep2", "after-it"])
+async def test_the_citizens_agreement_made_at_once_stands(world, early: bool) -> None:  # noqa: F811
+    """The tablet test's steps on the wire: the citizen writes a goal and agrees to it at
+    once, two updates, sent before her SyncStep2 (as a browser sends edits made while its
+    handshake is under way) or after it. The guard rewrote the goal (fields missing) and
+    closed her 4413, dropping the agreement; sent again on her reconnect, it lost to the
+    repair (a server's 53-bit client id wins a concurrent write over a browser's 32-bit)."""
+    server, apis = world
+    koord = apis["koord"]
+    case = new_case(koord, f"Familien Enig {early}")
+    meeting = open_meeting(koord, case["id"])
+    token = join(server, join_code(koord, meeting, "citizen"), "Sofie").json()["token"]
+    board = case["board_id"]
+    watcher = await cookie_client(server, board, koord)
+    if early:
+        citizen = await YClient(server.ws, board, token).connect(handshake=False)
+    else:
+        citizen = await connected(server.ws, board, token)
+    agreed = {**OLD_GOAL, "agreed_at": "2026-12-06T10:00:00Z"}
+    for goal in (OLD_GOAL, agreed):
+        await citizen.edit(lambda doc, g=goal: doc.get("goals", type=Map).__setitem__("g-job", g))
+    if early:
+        await citizen.send(create_sync_message(citizen.doc))
+    await watcher.wait_for(lambda: goals(watcher).get("g-job") == agreed)
+    # she is still connected: a later edit of the coordinator reaches her
+    await watcher.edit(lambda doc: put_note(doc, "efter enig"))
+    await citizen.wait_for(lambda: "n1" in elements(citizen))
+    assert goals(citizen)["g-job"] == agreed and citizen.close_code is None
+    for client in (citizen, watcher):
         await client.close()
 
 

@@ -194,3 +194,44 @@ def test_guard_leaves_server_edits_and_rounding_alone() -> None:
     assert goals["g-fritid"]["agreed_at"] == "2026-11-23T10:00:00Z"
     assert doc.get(schema.ELEMENTS, type=Map)["n"]["x"] == 10.5  # readers round it
     assert read_elements(doc)[0][0]["x"] == 10
+
+
+def test_guard_leaves_a_plan_item_without_newer_fields_as_written_but_not_an_element() -> None:
+    """A goal written before ``org`` and ``kind`` existed (an old board, or a client that
+    keeps an item's old shape when it changes it) reads at their defaults: rewriting it
+    overwrote the citizen's agreement made before the repair reached her tablet."""
+    doc = example_doc()
+    guard = Guard(doc)
+    goals = doc.get(schema.GOALS, type=Map)
+    old = {k: v for k, v in goals["g-fritid"].items() if k not in ("org", "kind")}
+    goals["g-fritid"] = old
+    assert guard.after_update("citizen") == []
+    goals["g-fritid"] = {**old, "agreed_at": "2026-11-23T10:00:00Z"}
+    assert guard.after_update("citizen") == []
+    assert goals["g-fritid"] == {**old, "agreed_at": "2026-11-23T10:00:00Z"}
+    # the role policy and the shape checks hold for such an item as for any other
+    goals["g-fritid"] = {**old, "agreed_at": None, "title": "Svømning"}
+    problems = guard.after_update("coordinator")
+    assert problems == ["role: only the citizen may agree to goals/g-fritid"]
+    assert goals["g-fritid"]["agreed_at"] == "2026-11-23T10:00:00Z"
+    goals["g-fritid"] = {**old, "secret": "x"}
+    assert guard.after_update("citizen") == ["goals/g-fritid: unknown keys removed"]
+    assert "secret" not in goals["g-fritid"] and goals["g-fritid"]["kind"] == "goal"
+    # the browser draws an element as stored: a missing field is still filled in
+    note = {
+        "id": "n",
+        "type": "note",
+        "z": 1,
+        "author": "Mette",
+        "created": 1,
+        "x": 0,
+        "y": 0,
+        "w": 300,
+        "h": 200,
+        "text": "Husk",
+    }
+    doc.get(schema.ELEMENTS, type=Map)["n"] = note
+    assert guard.after_update("professional") == [
+        "elements/n: missing fields set to their defaults"
+    ]
+    assert doc.get(schema.ELEMENTS, type=Map)["n"]["color"]
