@@ -88,6 +88,9 @@ class ServerProcess:
         # (tests/test_sync_server.py checks that the default refuses that)
         env.update(
             {
+                # the code beside these tests: `tavle` is an editable install of the checkout
+                # that made .venv, and a git worktree shares that .venv
+                "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
                 "TAVLE_DATA_DIR": str(self.data_dir),
                 "TAVLE_LOG_LEVEL": "INFO",
                 "TAVLE_OPEN_BOARDS": "true",
