@@ -12,12 +12,14 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.board_page import CONNECTED, READY
 from tests.conftest import ROOT, ServerProcess
 from tests.test_access_support import coordinator, join, join_code, new_case, open_meeting
+from tests.test_export_sheet import pdf_text
 
 LIVE = 1000  # ms: a change on one device shows on the other within a second
 
@@ -189,6 +191,39 @@ def test_professional_proposes_citizen_agrees_and_status_is_live(server, pages) 
     grip.drag_to(lane(citizen, "status", "done"))
     expect(lane(pro, "status", "done")).to_contain_text("Ring til jobcentret", timeout=LIVE)
     expect(lane(pro, "status", "in_progress")).not_to_contain_text("Ring til jobcentret")
+
+
+def test_the_people_in_the_meeting_can_own_a_task(server, pages) -> None:
+    """"Hvem" offers the people on the board now: the citizen owns a task as the citizen (her
+    sheet says "Dig"), never retyped as a "new person" who would be a professional."""
+    board_id, pro_token, citizen_token = meeting_tokens(server)
+    pro = pages(server, board_id, pro_token)
+    pages(server, board_id, citizen_token)  # Sofie is on the board on her own tablet
+    propose_goal(pro, "Flytte i egen bolig")
+    pro.get_by_role("button", name="Tilføj opgave", exact=True).click()
+    dialog = pro.locator("dialog[open]")
+    dialog.get_by_label("Hvad skal gøres?").fill("Søge om boligstøtte")
+    who = dialog.get_by_label("Hvem", exact=True)
+    expect(who.locator("option", has_text="Sofie (Borger)")).to_have_count(1)
+    expect(who.locator("option", has_text="Mette Hansen (Fagperson)")).to_have_count(1)
+    who.select_option(label="Sofie (Borger)")
+    submit_dialog(pro)
+    expect(card(pro, "Søge om boligstøtte")).to_contain_text("Sofie")
+    owners = pro.evaluate(
+        """() => { const d = window.__tavle.doc, people = d.getMap('participants');
+            return [...d.getMap('actions').values()].map((a) => people.get(a.owner)); }"""
+    )
+    assert [(p["name"], p["role"]) for p in owners] == [("Sofie", "citizen")]
+    # now in the network, she is offered once, by name, in the next task's list
+    pro.get_by_role("button", name="Tilføj opgave", exact=True).click()
+    options = pro.locator("dialog[open]").get_by_label("Hvem", exact=True).locator("option")
+    assert [o for o in options.all_inner_texts() if "Sofie" in o] == ["Sofie"]
+    pro.keyboard.press("Escape")
+    # on her sheet the task is hers ("Dig") and she is not one of her own contacts
+    url = f"{server.http}/api/boards/{board_id}/export?format=pdf"
+    sheet = httpx.get(url, headers={"Authorization": f"Bearer {pro_token}"}, timeout=30)
+    text, _ = pdf_text(sheet.content)
+    assert "Søge om boligstøtte Dig" in text and "Fagperson Sofie" not in text
 
 
 def axe_problems(page: Page) -> list[str]:

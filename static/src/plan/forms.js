@@ -8,6 +8,7 @@ import * as model from "./model.js";
 import { hasCard, placeCard } from "./cards.js";
 
 const NEW_PERSON = "__new__";
+const HERE = "__here__:"; // an owner chosen among the people on the board now
 const NEW_ORG = "__new_org__";
 
 // The municipality's list of organisations (GET /api/organisations, for a signed-in
@@ -136,6 +137,23 @@ function peopleOptions(t, plan) {
   return [["", t("plan.nobody")], ...plan.participants.map((p) => [p.id, p.name])];
 }
 
+/**
+ * The people on the board now (awareness: name and role of each device) who are not yet in
+ * the plan's network, as {name, role}: the citizen in the room can own a task without being
+ * typed in again as a "new person" (who would then be a professional on her own sheet).
+ */
+function peopleHere(ctx, plan) {
+  const key = (name) => String(name || "").trim().toLocaleLowerCase("da");
+  const known = new Set(plan.participants.map((p) => key(p.name)));
+  const found = new Map();
+  for (const { user } of ctx.awareness?.getStates().values() ?? []) {
+    const name = String(user?.name || "").trim();
+    if (!name || known.has(key(name)) || !model.ROLES.includes(user.role) || user.role === "observer") continue;
+    found.set(key(name), { name, role: user.role });
+  }
+  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name, "da"));
+}
+
 /** Name, role, organisation (or a relative's relation) and phone of a participant
  * (`prefix` for the inline new person). */
 function personFields(ctx, plan, prefix = "", person = null) {
@@ -196,7 +214,12 @@ export function goalForm(ctx, plan, goal, parent = null) {
 /** Add (action = null) or edit an action, with an inline new participant as owner. */
 export function actionForm(ctx, plan, action, goalId = null) {
   const t = ctx.t;
-  const owner = select([...peopleOptions(t, plan), [NEW_PERSON, t("plan.new_person")]], action?.owner, { name: "owner" });
+  const here = peopleHere(ctx, plan);
+  const owner = select([
+    ...peopleOptions(t, plan),
+    ...here.map((p, i) => [HERE + i, t("plan.person_here", { name: p.name, role: t(`role.${p.role}`) })]),
+    [NEW_PERSON, t("plan.new_person")],
+  ], action?.owner, { name: "owner" });
   const newPerson = h("fieldset", { class: "plan-new-person", hidden: true },
     h("legend", { text: t("plan.new_person_legend") }), ...personFields(ctx, plan, "p_"));
   owner.addEventListener("change", () => {
@@ -226,6 +249,8 @@ export function actionForm(ctx, plan, action, goalId = null) {
     let ownerId = v.owner || null;
     if (ownerId === NEW_PERSON) {
       ownerId = v.p_name ? model.addParticipant(ctx.doc, personValues(ctx, plan, v, "p_")) : null;
+    } else if (ownerId?.startsWith(HERE)) {
+      ownerId = model.addParticipant(ctx.doc, here[Number(ownerId.slice(HERE.length))]);
     }
     const { org, name: office } = chosenOrg(ctx, plan, v);
     const fields = {
