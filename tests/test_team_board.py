@@ -246,6 +246,24 @@ def test_cli_overview_prints_the_same_cards(world) -> None:  # noqa: F811
     assert missing.returncode == 1 and "no team" in missing.stderr
 
 
+def test_a_meeting_in_progress_is_the_cases_next_meeting(world) -> None:  # noqa: F811
+    """The card of a case whose meeting is running says when it is (as /cases does), not
+    "Intet møde aftalt"; once the meeting is ended the case has none."""
+    _server, apis = world
+    koord = apis["koord"]
+    case = new_case(koord, "Sag med møde nu")
+    meeting = open_meeting(koord, case["id"])  # started five minutes ago, runs two hours
+
+    def card() -> dict:
+        cases = koord.get(f"/api/teams/{team_id(koord)}/cases").json()["cases"]
+        return next(c for c in cases if c["id"] == case["id"])
+
+    started = koord.get(f"/api/cases/{case['id']}").json()["meetings"][0]["starts_at"]
+    assert card()["next_meeting"] == started
+    assert koord.post(f"/api/meetings/{meeting}/end").status_code == 200
+    assert card()["next_meeting"] is None
+
+
 def test_agreement_route_on_a_board_that_is_no_case(world) -> None:  # noqa: F811
     server, _apis = world
     board = server.create_board()

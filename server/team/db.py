@@ -98,11 +98,12 @@ def link_team_board(conn: Connection, team_id: str, board_id: str) -> None:
 
 
 def team_cases(conn: Connection, team_id: str, case_id: str | None = None) -> list[dict[str, Any]]:
-    """The team's cases (or only ``case_id``) with alias, coordinator, next meeting."""
+    """The team's cases (or only ``case_id``) with alias, coordinator, next meeting (the
+    first that has not ended: a meeting in progress counts, as on /cases)."""
     now = utcnow()
     next_meeting = (
         select(func.min(Meeting.starts_at))
-        .where(Meeting.case_id == Case.id, Meeting.starts_at >= now)
+        .where(Meeting.case_id == Case.id, Meeting.ends_at > now)
         .correlate(Case)
         .scalar_subquery()
     )
