@@ -106,6 +106,11 @@ def test_two_members_see_a_status_change_live_and_review_a_case(setup, browser) 
         )
     print(f"status change shown on both team pages after {time.monotonic() - started:.3f} s")
     koord = pages[0]
+    # the meeting and the coordinator's whole name on every card, nothing cut off with "…"
+    cut = koord.locator(".case-card .who").evaluate_all(
+        "ps => ps.filter((p) => p.scrollWidth > p.clientWidth).map((p) => p.textContent)"
+    )
+    assert cut == []
     assert "Forsinket 1" in card_text(koord, target["id"])
     assert "faldt 2" in card_text(koord, target["id"])  # the setback, said plainly
     lane = koord.locator(f"section[data-lane='stuck'] article[data-case='{target['id']}']")
