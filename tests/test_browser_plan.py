@@ -194,8 +194,8 @@ def test_professional_proposes_citizen_agrees_and_status_is_live(server, pages) 
 
 
 def test_the_people_in_the_meeting_can_own_a_task(server, pages) -> None:
-    """The "Hvem" list offers the people on the board now: the citizen owns a task as the citizen (her
-    sheet says "Dig"), never retyped as a "new person" who would be a professional."""
+    """The "Hvem" list offers the people on the board now: the citizen owns a task as the
+    citizen (her sheet says "Dig"), never retyped as a "new person" who is a professional."""
     board_id, pro_token, citizen_token = meeting_tokens(server)
     pro = pages(server, board_id, pro_token)
     pages(server, board_id, citizen_token)  # Sofie is on the board on her own tablet
