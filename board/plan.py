@@ -50,6 +50,15 @@ class Organisation:
     kombit: str = ""  # KOMBIT STS organisation uuid
 
 
+def same_org_name(a: str, b: str) -> bool:
+    """Whether two texts name the same organisation: spaces trimmed and collapsed, any case.
+
+    The one rule for every such match: a consent's organisation against an account's,
+    an office given by name (an export, ``tavle org edit``) against the list's.
+    """
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 @dataclass
 class Consent:
     """The citizen's consent that one organisation may see (and receive) the plan."""

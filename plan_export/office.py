@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from board.plan import Consent, Goal, Organisation, Plan
+from board.plan import Consent, Goal, Organisation, Plan, same_org_name
 
 # roles whose agreements and contact every office shares
 SHARED_ROLES = ("citizen", "coordinator")
@@ -33,11 +33,10 @@ class OfficeError(LookupError):
 
 
 def find_office(plan: Plan, key: str) -> Organisation:
-    """The board's organisation with id ``key``, else the one named ``key`` (any case)."""
+    """The board's organisation with id ``key``, else the one named ``key`` (same_org_name)."""
     found = plan.organisation(key)
     if found is None:
-        wanted = " ".join(key.split()).casefold()
-        found = next((o for o in plan.organisations if o.name.casefold() == wanted), None)
+        found = next((o for o in plan.organisations if same_org_name(o.name, key)), None)
     if found is None:
         raise OfficeError(key)
     return found

@@ -126,6 +126,9 @@ def test_policy_roles_consent_and_scopes() -> None:
     assert policy.grant_for_user(withdrawn, "u-job", now) is None
     expired = facts(consents=(policy.ConsentFact("Jobcenter", now - timedelta(days=1), False),))
     assert policy.grant_for_user(expired, "u-job", now) is None
+    typed = facts(consents=(policy.ConsentFact(" JOBCENTER", None, False),))  # any case, spacing
+    assert policy.grant_for_user(typed, "u-job", now) is not None
+    assert policy.missing_consent(typed, "u-job", now) is None
     citizen = policy.grant_for_person(case, "p1", now)
     assert citizen and citizen.scopes == {"s1", "s2"} and citizen.can_write
     relative = policy.grant_for_person(case, "p2", now)

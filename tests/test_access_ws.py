@@ -160,6 +160,24 @@ async def test_consent_gates_professionals_and_withdrawal_closes_them(world) -> 
     assert events.count("open") == 1 and "consent_withdrawn" in events
 
 
+async def test_consent_names_the_organisation_in_any_case(world) -> None:  # noqa: F811
+    """Consent typed as "JOBCENTER " on the case page opens the case to an account of
+    "Jobcenter" (and of no other organisation), as the export's consent check reads it."""
+    server, apis = world
+    koord, jobc = apis["koord"], apis["jobc"]
+    case = new_case(koord, "Familien Stavemåde")
+    given = {"org": "jobCENTER ", "given_by": "Borgeren"}
+    assert koord.post(f"/api/cases/{case['id']}/consents", given).status_code == 201
+    professional = await cookie_client(server, case["board_id"], jobc)
+    await asyncio.wait_for(professional.synced.wait(), 5)
+    await professional.close()
+    other = {"org": "Jobcentret", "given_by": "Borgeren"}  # another name is another organisation
+    elsewhere = new_case(koord, "Familien Andetsteds")
+    assert koord.post(f"/api/cases/{elsewhere['id']}/consents", other).status_code == 201
+    refused = await cookie_client(server, elsewhere["board_id"], jobc)
+    assert await refused.wait_closed() == 4403
+
+
 async def test_restricted_section_bytes_never_reach_other_clients(world) -> None:  # noqa: F811
     server, apis = world
     koord = apis["koord"]

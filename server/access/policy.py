@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from board.plan import same_org_name
 from server.access.grants import Grant
 from server.access.times import aware
 
@@ -66,7 +67,8 @@ class CaseFacts:
     sections: frozenset[str]
 
     def consented(self, org: str, now: datetime) -> bool:
-        return any(c.org == org and c.valid(now) for c in self.consents)
+        """A valid consent names ``org`` (board.plan.same_org_name: any case or spacing)."""
+        return any(same_org_name(c.org, org) and c.valid(now) for c in self.consents)
 
     def person_of_user(self, user_id: str) -> Person | None:
         return next((p for p in self.people.values() if p.user_id == user_id), None)

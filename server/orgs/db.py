@@ -17,7 +17,7 @@ from sqlalchemy import Connection, DateTime, Row, String, func, insert, select, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from board import schema
-from board.plan import Organisation
+from board.plan import Organisation, same_org_name
 from server.store.models import Base, utcnow
 
 CODES = {
@@ -96,19 +96,16 @@ def list_orgs(conn: Connection) -> list[Organisation]:
 
 
 def find_org(conn: Connection, key: str) -> Organisation | None:
-    """The organisation with id ``key``, else the one named ``key`` (any case)."""
-    wanted = " ".join(key.split()).casefold()
+    """The organisation with id ``key``, else the one named ``key`` (same_org_name)."""
     rows = conn.execute(select(OrgRow)).all()
     row = next((r for r in rows if r.id == key), None) or next(
-        (r for r in rows if r.name.casefold() == wanted), None
+        (r for r in rows if same_org_name(r.name, key)), None
     )
     return _as_org(row) if row else None
 
 
 def _name_taken(conn: Connection, name: str, other_than: str | None = None) -> bool:
-    return any(
-        o.name.casefold() == name.casefold() and o.id != other_than for o in list_orgs(conn)
-    )
+    return any(same_org_name(o.name, name) and o.id != other_than for o in list_orgs(conn))
 
 
 def add_org(conn: Connection, fields: OrgFields) -> Organisation:
