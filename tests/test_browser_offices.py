@@ -1,5 +1,6 @@
 """The organisation picker, Min Plan's fields and "Hent til Jobcenter" in real Chromium
-(issue 16): a coordinator edits the example family plan and takes the Jobcenter's part."""
+(issue 16): a coordinator edits the example family plan and takes the Jobcenter's part;
+a signed-in Jobcenter professional takes their own office's part from the same menu."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from playwright.sync_api import expect
 from tests.board_page import open_board
 from tests.conftest import ServerProcess
 from tests.export_samples import EXAMPLE
-from tests.test_access_support import PASSWORD, make_user
+from tests.test_access_support import PASSWORD, Api, coordinator, make_user
+from tests.test_offices import example_case
 
 SHOTS = os.environ.get("TAVLE_SHOTS")  # a folder: save screenshots there to look at
 
@@ -83,6 +85,38 @@ def test_picker_min_plan_fields_and_the_office_download(server: ServerProcess, b
         )
         refused.locator("button[data-format=pdf]").click()
         expect(page.locator("#export-dialog .export-status")).to_contain_text("samtykke")
+    finally:
+        page.context.close()
+
+
+def test_a_professional_downloads_their_own_office_part(
+    server: ServerProcess, browser: Any
+) -> None:
+    koord = coordinator(server)
+    make_user(server, "jonas", "Jobcenter", "Team Nord", name="Jonas Holm")
+    case = example_case(server, koord)
+    consent = {"org": "jobcenter", "given_by": "Sofie Jensen"}  # any case names the office
+    assert koord.post(f"/api/cases/{case['id']}/consents", consent).status_code == 201
+    jonas = Api(server)
+    assert jonas.login("jonas").status_code == 200
+    link = jonas.get(f"/api/cases/{case['id']}/board-link").json()["url"]  # their session's
+    board = {"board_id": case["board_id"], "link": link.split("#token=")[1]}
+    page = open_board(browser, server, board, token="link", accept_downloads=True)
+    try:
+        page.click("#export-open")
+        offices = page.locator("#export-dialog .export-office")
+        expect(offices).to_have_count(1)  # their own office only
+        expect(offices).to_contain_text("Hent til Jobcenter")
+        whole = page.locator("#export-dialog button[data-format=json]:not([data-office])")
+        assert whole.count() == 0  # the whole plan as a record is the coordinator's
+        for fmt in ("json", "fhir"):  # the record formats: the office's part only, by its id
+            button = offices.locator(f"button[data-format={fmt}]")
+            assert button.get_attribute("data-office") == "org-job"
+            with page.expect_download() as download:
+                button.click()
+            data = Path(download.value.path()).read_bytes()
+            assert b"hygiejnebevis" in data and b"Emil kommer" not in data
+        expect(page.locator("#export-dialog .export-status")).to_have_text("")
     finally:
         page.context.close()
 

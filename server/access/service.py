@@ -95,9 +95,17 @@ class AccessService:
     def session_id(self, conn: HTTPConnection) -> str | None:
         return self.codec.session_id(conn.cookies.get(SESSION_COOKIE))
 
-    async def account(self, conn: HTTPConnection) -> Account | None:
-        """The signed-in professional of a request, or None."""
-        session_id = self.session_id(conn)
+    async def account(self, conn: HTTPConnection, board_id: str | None = None) -> Account | None:
+        """The signed-in professional of a request, or None.
+
+        On a board (``board_id``) a request with a token acts as :meth:`grant_for` lets it:
+        as the session its board token was signed for, never as its cookie's (None for a
+        join token or the board's own token), so a rule about the account (their own
+        office's export) speaks of the same person as the grant."""
+        if board_id is not None and (token := token_of(conn)):
+            session_id = self.codec.board_token_session(token, board_id)
+        else:
+            session_id = self.session_id(conn)
         if session_id is None:
             return None
         return await self.store.run(lambda c: account_of_session(c, session_id))

@@ -9,10 +9,12 @@ every format; citizen: the sheet and the picture; others: none). The live room's
 state is exported — the main document only, never a restricted section — and
 every export is written to the audit log before the bytes leave the server.
 
-``&office=ORG`` (id or name) cuts json / fhir / pdf / sheet-png to one office's part
-(plan_export.office), refused (403) without the citizen's consent for it. The whole
-plan as a record (json, fhir) goes to the coordinator only; a professional signed in
-with an account takes their own organisation's part.
+``&office=ORG`` (the board organisation's id, or its name for older links) cuts
+json / fhir / pdf / sheet-png to one office's part (plan_export.office), refused (403)
+without the citizen's consent for it. The whole plan as a record (json, fhir) goes to
+the coordinator only; a professional signed in with an account takes their own
+organisation's part: the board's organisation the key names must have the account's
+organisation as its name (board.plan.same_org_name, the rule consent uses too).
 Rendering runs in a worker thread, at most two at a time, so the rooms keep
 syncing while a picture is drawn.
 """
@@ -30,6 +32,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from board.i18n import t
+from board.plan import Plan, same_org_name
 from board.read import read_plan
 from plan_export.formats import (
     FORMATS,
@@ -41,6 +44,7 @@ from plan_export.formats import (
     export_doc,
     sheet_options,
 )
+from plan_export.office import OfficeError, find_office
 from server.access.grants import Denied
 from server.access.sessions import Account
 from server.access.web import actor
@@ -81,14 +85,14 @@ async def get_export(request: Request) -> Response:
         grant = await state.access.authorize(request, board_id, None)
     except Denied as denied:
         return JSONResponse({"error": denied.reason}, status_code=denied.http_status)
-    account = await state.access.account(request)
+    account = await state.access.account(request, board_id)
     if not fmt:  # what this caller may download: the UI shows these buttons
         from plan_export.sheet import SECTIONS  # here: fpdf2 is ~30 MB of an idle server
 
         mine = [f for f in FORMATS if allowed(grant.role, f)]
         if grant.role == "professional":  # the whole plan as a record: the coordinator's
             mine = [f for f in mine if f not in ("json", "fhir")]
-        offices = await _offices(state, board_id, grant.role, account)
+        offices = _offices(await state.rooms.snapshot(board_id), grant.role, account)
         return JSONResponse({"formats": mine, "sections": list(SECTIONS), "offices": offices})
     if fmt not in FORMATS:
         return JSONResponse({"error": f"format must be one of {', '.join(FORMATS)}"}, 400)
@@ -98,13 +102,13 @@ async def get_export(request: Request) -> Response:
         return JSONResponse({"error": message}, status_code=403)
     try:
         options = _options(request)
-        refusal = _office_rule(grant.role, fmt, options.office, account, lang)
+        update = await state.rooms.snapshot(board_id)
+        refusal = _office_rule(grant.role, fmt, options.office, account, lang, update)
         if refusal:
             return JSONResponse({"error": refusal}, status_code=403)
         if options.office is not None:
             consents = await state.store.run(recorded_consents(board_id))
             options = replace(options, consents=consents)
-        update = await state.rooms.snapshot(board_id)
         async with _slots(state):
             result = await asyncio.to_thread(_render, update, fmt, board_id, options)
     except NoConsent as err:
@@ -119,34 +123,45 @@ async def get_export(request: Request) -> Response:
 
 
 def _office_rule(
-    role: str, fmt: str, office: str | None, account: Account | None, lang: str
+    role: str, fmt: str, office: str | None, account: Account | None, lang: str, update: bytes
 ) -> str | None:
-    """Why this export is refused (None: it is not). The whole plan as a record goes to the
-    coordinator only; a professional takes their own organisation's part."""
+    """Why this export of the board state ``update`` is refused (None: it is not). The whole
+    plan as a record goes to the coordinator only; a professional takes their own
+    organisation's part: ``office`` (an id, or a name) must be one of the board's
+    organisations, named as the account's organisation is."""
     if role != "professional" or fmt not in ("json", "fhir"):
         return None
     lang = lang if lang in ("da", "en") else "da"
     if office is None:
         return t("export.full_coordinator_only", lang)
-    if account is None or " ".join(office.split()).casefold() != account.org.casefold():
+    if account is None or not _mine(_plan(update), office, account):
         return t("export.not_allowed", lang)
     return None
 
 
-async def _offices(
-    state: State, board_id: str, role: str, account: Account | None
-) -> list[dict[str, str]]:
+def _mine(plan: Plan, office: str, account: Account) -> bool:
+    """``office`` (id or name) is the account's own organisation on this board."""
+    try:
+        return same_org_name(find_office(plan, office).name, account.org)
+    except OfficeError:
+        return False
+
+
+def _offices(update: bytes, role: str, account: Account | None) -> list[dict[str, str]]:
     """The offices this caller may download a part for: all the board's for the
     coordinator, their own for a professional (``[{"id", "name"}]``)."""
     if role not in ("coordinator", "professional"):
         return []
-    doc = Doc()
-    doc.apply_update(await state.rooms.snapshot(board_id))
-    orgs = read_plan(doc)[0].organisations
+    orgs = _plan(update).organisations
     if role == "professional":
-        mine = account.org.casefold() if account else None
-        orgs = [o for o in orgs if o.name.casefold() == mine]
+        orgs = [o for o in orgs if account and same_org_name(o.name, account.org)]
     return [{"id": o.id, "name": o.name} for o in orgs]
+
+
+def _plan(update: bytes) -> Plan:
+    doc = Doc()
+    doc.apply_update(update)
+    return read_plan(doc)[0]
 
 
 def download(result: Export, filename: str) -> Response:
