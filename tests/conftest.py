@@ -81,9 +81,6 @@ class ServerProcess:
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
-        # this tree's code, also where the venv's editable install points at another checkout
-        # (a git worktree sharing the venv)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         # open board creation: most tests make scratch boards without signing in
         # (tests/test_sync_server.py checks that the default refuses that)
         env.update(
