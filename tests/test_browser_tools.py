@@ -53,6 +53,13 @@ def add_note(page, box: tuple[int, int, int, int], colour: str, text: str = "") 
 
 
 def test_pen_colour_and_width(page) -> None:
+    # the chosen colour is seen on its pressed button: navy on navy gets a white ring
+    swatch = page.locator("#toolbar button[data-key=color-navy][aria-pressed=true] .swatch")
+    ring, fill, button = swatch.evaluate(
+        """(s) => [getComputedStyle(s).boxShadow, getComputedStyle(s).backgroundColor,
+                   getComputedStyle(s.closest('button')).backgroundColor]"""
+    )
+    assert fill == button and ring.startswith("rgb(255, 255, 255) 0px 0px 0px 2px"), ring
     drag(page, [(100, 100), (400, 100)])
     assert near(pixel(page, 250, 100), NAVY)
     assert near(pixel(page, 250, 104), WHITE, 10)  # medium pen: 4 px wide
