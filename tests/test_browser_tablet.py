@@ -31,7 +31,8 @@ def citizen_board(shared_server) -> dict:
     case = new_case(koord, "Sofies plan")
     meeting = open_meeting(koord, case["id"])
     citizen = join(shared_server, join_code(koord, meeting, "citizen"), "Sofie").json()
-    return {"board_id": case["board_id"], "citizen": citizen["token"]}
+    uncle = join(shared_server, join_code(koord, meeting), "Ole (morbror)").json()
+    return {"board_id": case["board_id"], "citizen": citizen["token"], "relative": uncle["token"]}
 
 
 @pytest.fixture
@@ -111,6 +112,43 @@ def test_citizen_toolbar_on_a_tablet(tablet, citizen_board, viewport) -> None:
     assert canvas["width"] * canvas["height"] > 0.35 * viewport["width"] * viewport["height"]
     pointer(page, line_events("touch", 41, (60, 100), (260, 100)))
     page.wait_for_function("window.__tavle.doc.getMap('elements').size >= 1")
+
+
+def test_the_network_s_toolbar_fits_a_tablet_in_portrait(tablet, citizen_board) -> None:
+    """Someone who joined with the network's code gets the drawing toolbar; on a tablet in
+    portrait it wraps onto a second row instead of running off the right edge."""
+    page = tablet(citizen_board, token="relative", viewport=TABLET_PORTRAIT)
+    assert page.get_attribute("#toolbar", "data-mode") != "citizen"
+    outside = page.locator("#toolbar button:visible").evaluate_all(
+        "(bs, w) => bs.filter((b) => b.getBoundingClientRect().right > w)"
+        ".map((b) => b.dataset.key)",
+        TABLET_PORTRAIT["width"],
+    )
+    assert outside == []
+    canvas = page.locator("#canvas").bounding_box()
+    assert canvas["y"] >= page.locator("#toolbar").bounding_box()["height"]
+
+
+def test_turning_the_tablet_fits_the_board_again(tablet, citizen_board) -> None:
+    """The board shown whole stays whole when the tablet turns (the citizen has no "Vis alt");
+    a view the person chose by zooming is kept."""
+    page = tablet(citizen_board, token="citizen")
+    page.evaluate(
+        """() => { const { editor, renderer } = window.__tavle;
+            editor.add({type: 'note', x: 0, y: 0, w: 2000, h: 1500, text: 'Hej', color: 'yellow'},
+                       {type: 'note', x: 9000, y: 3000, w: 2000, h: 1500, text: '', color: 'blue'});
+            renderer.fit(); }"""
+    )
+    fitted = """() => { const r = window.__tavle.renderer, v = JSON.stringify(r.view);
+        r.fit(); return v === JSON.stringify(r.view); }"""
+    page.set_viewport_size(TABLET_PORTRAIT)
+    page.wait_for_function("() => window.__tavle.renderer.width < 900")
+    assert page.evaluate(fitted)
+    page.evaluate("() => window.__tavle.renderer.zoomAt(200, 200, 2)")
+    chosen = page.evaluate("() => JSON.stringify(window.__tavle.renderer.view)")
+    page.set_viewport_size(TABLET_LANDSCAPE)
+    page.wait_for_function("() => window.__tavle.renderer.width > 900")
+    assert page.evaluate("() => JSON.stringify(window.__tavle.renderer.view)") == chosen
 
 
 def test_citizen_taps_a_card_and_agrees(tablet, citizen_board) -> None:

@@ -129,6 +129,7 @@ export class Renderer {
     this.canvas.style.width = this.width + "px";
     this.canvas.style.height = this.height + "px";
     this.cache = null;
+    if (this.fitted) this.fit(); // a turned tablet or a folded panel still shows it all
     this.schedule();
   }
 
@@ -163,6 +164,7 @@ export class Renderer {
   }
 
   setView(ox, oy, s, quiet = false) {
+    this.fitted = false; // fit() sets it again after its own setView
     this.view = { ox, oy, s: Math.min(MAX_S, Math.max(MIN_S, s)) };
     this.requestFrame();
     if (!quiet) for (const fn of this.viewListeners) fn(this.view);
@@ -200,6 +202,7 @@ export class Renderer {
     if (!box) return this.setView(-200, -200, 0.1);
     const pad = Math.max(box[2] - box[0], box[3] - box[1]) * 0.05 + 200;
     this.showBox([box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad], false, 0.1);
+    this.fitted = true;
   }
 
   // ---- picking --------------------------------------------------------------
