@@ -230,3 +230,25 @@ def test_http_per_office_export_with_consent_from_the_case_page(server: ServerPr
     refused = api.get(f"{url}?format=json&office=Ydelseskontoret")  # the coordinator, no consent
     assert refused.status_code == 403 and "samtykke" in refused.json()["error"]
     assert "Emil kommer" in api.get(f"{url}?format=json").text  # the coordinator's whole plan
+
+
+def test_cli_export_for_an_office_with_consent_from_the_case_page(
+    server: ServerProcess, tmp_path: Path
+) -> None:
+    """``tavle export --office`` reads the case's consent rows: given counts, withdrawn not."""
+    api = coordinator(server)
+    case = example_case(server, api)
+    consents = f"/api/cases/{case['id']}/consents"
+    assert api.post(consents, {"org": "Jobcenter", "given_by": "Sofie Jensen"}).status_code == 201
+    given = api.post(consents, {"org": "Ydelseskontoret", "given_by": "Sofie Jensen"})
+    assert api.post(f"{consents}/{given.json()['id']}/withdraw").status_code == 200
+    server.stop()
+    out = tmp_path / "job.json"
+    done = server.cli(
+        "export", case["board_id"], "--format", "json", "--office", "Jobcenter", "-o", str(out)
+    )
+    assert done.returncode == 0, done.stderr
+    assert b"Emil kommer" not in out.read_bytes() and b"hygiejnebevis" in out.read_bytes()
+    withdrawn = ["--office", "Ydelseskontoret", "-o", str(tmp_path / "y.json")]
+    refused = server.cli("export", case["board_id"], "--format", "json", *withdrawn, check=False)
+    assert refused.returncode == 2 and "samtykke" in refused.stderr

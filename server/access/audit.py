@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from server.access.models import AuditEvent
+from server.access.tables import audit_log
 from server.access.times import aware, local_text, utcnow
 
 log = logging.getLogger("tavle.audit")
@@ -64,7 +64,7 @@ def insert_event(
     if text is not None and len(text) > MAX_DETAIL:
         text = json.dumps({"truncated": True})
     conn.execute(
-        insert(AuditEvent).values(
+        insert(audit_log).values(
             at=utcnow(),
             event=event,
             board_id=board_id,
@@ -76,7 +76,7 @@ def insert_event(
 
 def entries_for_board(conn: Connection, board_id: str) -> list[AuditEntry]:
     rows = conn.execute(
-        select(AuditEvent).where(AuditEvent.board_id == board_id).order_by(AuditEvent.id)
+        select(audit_log).where(audit_log.c.board_id == board_id).order_by(audit_log.c.id)
     ).all()
     return [
         AuditEntry(

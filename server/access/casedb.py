@@ -30,7 +30,8 @@ from server.access.models import (
     User,
 )
 from server.access.policy import CaseFacts, ConsentFact, Person
-from server.access.times import aware, utcnow
+from server.access.times import aware, iso, utcnow
+from server.orgs.consents import consents_of
 from server.store.models import Board, ErasedBoard
 
 MAX_CODES_PER_MEETING = 5
@@ -47,10 +48,6 @@ class CaseRow:
 
 def _scopes(text: str) -> frozenset[str]:
     return frozenset(text.split())
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return aware(moment).isoformat() if moment is not None else None
 
 
 # ---- cases --------------------------------------------------------------------------------
@@ -191,7 +188,7 @@ def case_detail(conn: Connection, case: CaseRow) -> dict[str, Any]:
 # ---- meetings and join codes --------------------------------------------------------------
 def meetings_of(conn: Connection, case_id: str) -> list[dict[str, Any]]:
     return [
-        {"id": m.id, "kind": m.kind, "starts_at": _iso(m.starts_at), "ends_at": _iso(m.ends_at)}
+        {"id": m.id, "kind": m.kind, "starts_at": iso(m.starts_at), "ends_at": iso(m.ends_at)}
         for m in conn.execute(
             select(Meeting).where(Meeting.case_id == case_id).order_by(Meeting.starts_at)
         ).all()
@@ -392,25 +389,6 @@ def section_titles(conn: Connection, board_id: str) -> list[tuple[str, str]]:
 
 
 # ---- consent ------------------------------------------------------------------------------
-def consents_of(conn: Connection, case_id: str) -> list[dict[str, Any]]:
-    now = utcnow()
-    return [
-        {
-            "id": c.id,
-            "org": c.org,
-            "given_by": c.given_by,
-            "given_at": _iso(c.given_at),
-            "scope": c.scope,
-            "expires": _iso(c.expires),
-            "withdrawn_at": _iso(c.withdrawn_at),
-            "valid": ConsentFact(c.org, c.expires, c.withdrawn_at is not None).valid(now),
-        }
-        for c in conn.execute(
-            select(Consent).where(Consent.case_id == case_id).order_by(Consent.given_at)
-        ).all()
-    ]
-
-
 def add_consent(
     conn: Connection, case_id: str, org: str, given_by: str, scope: str, expires: datetime | None
 ) -> str:
@@ -453,7 +431,7 @@ def erase_case(conn: Connection, case: CaseRow, actor: str) -> list[str]:
     that a case was erased, by whom (an account), and when. The board's own tombstone
     in ``erased_boards`` (written by the Store) stays: it keeps the board refused.
     """
-    touched = [t.__tablename__ for t in (JoinCode, Meeting, Participant, Section, Consent)]
+    touched = [t.__table__.name for t in (JoinCode, Meeting, Participant, Section, Consent)]
     meetings = select(Meeting.id).where(Meeting.case_id == case.id)
     conn.execute(delete(JoinCode).where(JoinCode.meeting_id.in_(meetings)))
     for table in (Meeting, Participant, Section, Consent):
@@ -461,7 +439,7 @@ def erase_case(conn: Connection, case: CaseRow, actor: str) -> list[str]:
     keys = {"board_id": case.board_id, "case_id": case.id}
     inspector = inspect(conn)
     for name in inspector.get_table_names():
-        if name in (Case.__tablename__, ErasedBoard.__tablename__):
+        if name in (Case.__table__.name, ErasedBoard.__table__.name):
             continue
         columns = {c["name"] for c in inspector.get_columns(name)} & keys.keys()
         if columns:
@@ -475,4 +453,4 @@ def erase_case(conn: Connection, case: CaseRow, actor: str) -> list[str]:
     conn.execute(delete(Case).where(Case.id == case.id))
     conn.execute(delete(Board).where(Board.id == case.board_id))
     insert_event(conn, "case_erased", actor=actor)
-    return sorted({*touched, Case.__tablename__, Board.__tablename__})
+    return sorted({*touched, Case.__table__.name, Board.__table__.name})

@@ -8,11 +8,12 @@ consent) extend this module without touching the sync code.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-from starlette.requests import HTTPConnection
+from typing import TYPE_CHECKING, Any
 
 from server.sync.protocol import CloseCode
+
+if TYPE_CHECKING:
+    from starlette.requests import HTTPConnection
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,25 @@
 """Tables of accounts, teams, cases, meetings, participants, consent and the audit log.
 
 They live on the store's :class:`~server.store.models.Base`; migration
-``0002_access`` creates them. Secrets (passwords, join codes, join tokens) are
-kept only as hashes. Every row that holds personal data about a citizen hangs
-off a case (``case_id``) so that erasing the case can find and delete it.
+``0002_access`` creates them. ``cases``, ``consents`` and ``audit_log`` are defined
+once as Core tables in :mod:`server.access.tables` (read and written without the ORM
+by ``tavle export``); ``Case`` and ``Consent`` map them, the audit log is only ever
+written and read through its table (:mod:`server.access.audit`).
+Secrets (passwords, join codes, join tokens) are kept only as hashes. Every row that
+holds personal data about a citizen hangs off a case (``case_id``) so that erasing the
+case can find and delete it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.store.models import Base, LogId, utcnow
+from server.access import tables
+from server.store.models import Base
+from server.store.tables import utcnow
 
 
 class User(Base):
@@ -67,14 +73,7 @@ class TeamMember(Base):
 class Case(Base):
     """One citizen or family: one plan board that lives across meetings."""
 
-    __tablename__ = "cases"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    board_id: Mapped[str] = mapped_column(String(32), unique=True)
-    alias: Mapped[str] = mapped_column(Text)
-    team_id: Mapped[str] = mapped_column(String(32), ForeignKey("teams.id"))
-    coordinator_id: Mapped[str] = mapped_column(String(32), ForeignKey("users.id"))
-    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    __table__ = tables.cases
 
 
 class Meeting(Base):
@@ -139,32 +138,7 @@ class Section(Base):
 class Consent(Base):
     """The citizen's consent for one organisation to see the case."""
 
-    __tablename__ = "consents"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    case_id: Mapped[str] = mapped_column(
-        String(32), ForeignKey("cases.id", ondelete="CASCADE"), index=True
-    )
-    org: Mapped[str] = mapped_column(String(120))
-    given_by: Mapped[str] = mapped_column(Text)
-    given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    scope: Mapped[str] = mapped_column(Text)
-    expires: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-
-
-class AuditEvent(Base):
-    """Append-only: who did what on which board; the code never updates a row."""
-
-    __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_board_id", "board_id", "id"),)
-
-    id: Mapped[int] = mapped_column(LogId, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    event: Mapped[str] = mapped_column(String(40))
-    board_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    actor: Mapped[str | None] = mapped_column(Text, nullable=True)
-    detail: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON object
+    __table__ = tables.consents
 
 
 class FailureCount(Base):

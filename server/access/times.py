@@ -5,16 +5,21 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from server.store.models import utcnow
+from server.store.tables import utcnow
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
 
-__all__ = ["LOCAL", "aware", "local_text", "meeting_span", "utcnow", "end_of_day"]
+__all__ = ["LOCAL", "aware", "end_of_day", "iso", "local_text", "meeting_span", "utcnow"]
 
 
 def aware(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; every stored time is UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A stored time as ISO 8601 with its zone (UTC), or None."""
+    return aware(moment).isoformat() if moment is not None else None
 
 
 def meeting_span(day: str, clock: str, minutes: int) -> tuple[datetime, datetime]:

@@ -16,12 +16,13 @@ from server.access.accounts import AccountError, clean_text
 from server.access.policy import MANAGES_SHARING
 from server.access.times import end_of_day
 from server.access.web import ApiError, access_of, actor, api, bad, case_and_grant, json_body
+from server.orgs.consents import consents_of
 
 
 @api
 async def list_consents(request: Request) -> Response:
     case, _grant = await case_and_grant(request, *MANAGES_SHARING)
-    consents = await access_of(request).store.run(lambda c: casedb.consents_of(c, case.id))
+    consents = await access_of(request).store.run(lambda c: consents_of(c, case.id))
     return JSONResponse({"consents": consents})
 
 

@@ -78,7 +78,6 @@ async def _export(settings: Settings, args: argparse.Namespace, options: ExportO
 
     from plan_export.formats import export_doc
     from server.access.audit import Audit
-    from server.orgs.consents import recorded_consents
     from server.store import Store
 
     store = Store(settings)
@@ -86,6 +85,8 @@ async def _export(settings: Settings, args: argparse.Namespace, options: ExportO
     try:
         doc = await load_doc(store, args.board_id)
         if options.office is not None:
+            from server.orgs.consents import recorded_consents
+
             options = replace(options, consents=await store.run(recorded_consents(args.board_id)))
         result = export_doc(doc, args.format, board_id=args.board_id, options=options)
         detail = {"format": args.format, "via": "cli"}

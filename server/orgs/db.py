@@ -18,7 +18,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from board import schema
 from board.plan import Organisation, same_org_name
-from server.store.models import Base, utcnow
+from server.store.models import Base
+from server.store.tables import utcnow
 
 CODES = {
     "sor": re.compile(r"[0-9]{1,18}"),

@@ -15,7 +15,7 @@ from typing import Literal
 
 from sqlalchemy import Connection, insert, select
 
-from server.store.models import Board, utcnow
+from server.store.tables import boards, utcnow
 
 KINDS = ("case", "team")
 TokenKind = Literal["edit", "view"]
@@ -51,7 +51,7 @@ def create_board(conn: Connection, title: str, kind: str, template: str) -> tupl
         secrets.token_urlsafe(32),
     )
     conn.execute(
-        insert(Board).values(
+        insert(boards).values(
             id=board_id,
             title=title,
             kind=kind,
@@ -66,9 +66,9 @@ def create_board(conn: Connection, title: str, kind: str, template: str) -> tupl
 
 def get_board(conn: Connection, board_id: str) -> BoardRecord | None:
     row = conn.execute(
-        select(Board.id, Board.title, Board.kind, Board.template, Board.created).where(
-            Board.id == board_id
-        )
+        select(
+            boards.c.id, boards.c.title, boards.c.kind, boards.c.template, boards.c.created
+        ).where(boards.c.id == board_id)
     ).first()
     return BoardRecord(*row) if row else None
 
@@ -76,7 +76,7 @@ def get_board(conn: Connection, board_id: str) -> BoardRecord | None:
 def check_token(conn: Connection, board_id: str, token: str) -> TokenKind | None:
     """``"edit"``, ``"view"`` or ``None``; both hashes are always compared."""
     row = conn.execute(
-        select(Board.edit_token_hash, Board.view_token_hash).where(Board.id == board_id)
+        select(boards.c.edit_token_hash, boards.c.view_token_hash).where(boards.c.id == board_id)
     ).first()
     if row is None or not token:
         return None

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from board.pending import leftover
 from server.store.erasure import hold_writes, is_erased
-from server.store.models import DocSnapshot, DocUpdate, chunked, utcnow
+from server.store.tables import chunked, doc_snapshots, doc_updates, utcnow
 
 
 def doc_lock_id(doc_key: str) -> int:
@@ -42,9 +42,9 @@ def lock_doc(conn: Connection, doc_key: str) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": doc_lock_id(doc_key)})
     else:
         conn.execute(
-            update(DocSnapshot)
-            .where(DocSnapshot.doc_key == doc_key)
-            .values(upto_id=DocSnapshot.upto_id)
+            update(doc_snapshots)
+            .where(doc_snapshots.c.doc_key == doc_key)
+            .values(upto_id=doc_snapshots.c.upto_id)
         )
 
 
@@ -61,14 +61,16 @@ class LogRead:
 def read_log(conn: Connection, doc_key: str) -> LogRead | None:
     """The doc's snapshot and every logged update in id order; None when the log is empty."""
     rows = conn.execute(
-        select(DocUpdate.id, DocUpdate.data)
-        .where(DocUpdate.doc_key == doc_key)
-        .order_by(DocUpdate.id)
+        select(doc_updates.c.id, doc_updates.c.data)
+        .where(doc_updates.c.doc_key == doc_key)
+        .order_by(doc_updates.c.id)
     ).all()
     if not rows:
         return None
     snapshot = conn.execute(
-        select(DocSnapshot.data, DocSnapshot.upto_id).where(DocSnapshot.doc_key == doc_key)
+        select(doc_snapshots.c.data, doc_snapshots.c.upto_id).where(
+            doc_snapshots.c.doc_key == doc_key
+        )
     ).one_or_none()
     return LogRead(
         snapshot=snapshot.data if snapshot is not None else None,
@@ -111,15 +113,15 @@ def store_snapshot(conn: Connection, doc_key: str, read: LogRead, replayed: Repl
     hold_writes(conn)
     lock_doc(conn, doc_key)
     if is_erased(conn, doc_key):  # erased since the log was read: no snapshot, no row
-        for table in (DocUpdate, DocSnapshot):
-            conn.execute(delete(table).where(table.doc_key == doc_key))
+        for table in (doc_updates, doc_snapshots):
+            conn.execute(delete(table).where(table.c.doc_key == doc_key))
         return 0
     upto = conn.execute(
-        select(DocSnapshot.upto_id).where(DocSnapshot.doc_key == doc_key)
+        select(doc_snapshots.c.upto_id).where(doc_snapshots.c.doc_key == doc_key)
     ).scalar_one_or_none()
     still = sum(
         conn.execute(
-            select(func.count()).select_from(DocUpdate).where(DocUpdate.id.in_(chunk))
+            select(func.count()).select_from(doc_updates).where(doc_updates.c.id.in_(chunk))
         ).scalar_one()
         for chunk in chunked(read.ids)
     )
@@ -128,14 +130,16 @@ def store_snapshot(conn: Connection, doc_key: str, read: LogRead, replayed: Repl
     state, last = replayed.state, replayed.folded[-1]
     if read.upto is None:
         conn.execute(
-            insert(DocSnapshot).values(doc_key=doc_key, data=state, upto_id=last, updated=utcnow())
+            insert(doc_snapshots).values(
+                doc_key=doc_key, data=state, upto_id=last, updated=utcnow()
+            )
         )
     else:
         conn.execute(
-            update(DocSnapshot)
-            .where(DocSnapshot.doc_key == doc_key)
+            update(doc_snapshots)
+            .where(doc_snapshots.c.doc_key == doc_key)
             .values(data=state, upto_id=last, updated=utcnow())
         )
     for chunk in chunked(replayed.folded):
-        conn.execute(delete(DocUpdate).where(DocUpdate.id.in_(chunk)))
+        conn.execute(delete(doc_updates).where(doc_updates.c.id.in_(chunk)))
     return len(replayed.folded)

@@ -21,7 +21,7 @@ import time
 
 from sqlalchemy import Connection, Engine, delete, exists, insert, or_, select, text
 
-from server.store.models import DocSnapshot, DocUpdate, ErasedBoard, board_of, utcnow
+from server.store.tables import board_of, doc_snapshots, doc_updates, erased_boards, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def hold_writes(conn: Connection) -> None:
 
 def is_erased(conn: Connection, doc_key: str) -> bool:
     board_id = board_of(doc_key)
-    return conn.execute(select(exists().where(ErasedBoard.board_id == board_id))).scalar_one()
+    return conn.execute(select(exists().where(erased_boards.c.board_id == board_id))).scalar_one()
 
 
 def erase_docs(conn: Connection, board_id: str) -> None:
@@ -49,12 +49,12 @@ def erase_docs(conn: Connection, board_id: str) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ERASE_LOCK})
     if not is_erased(conn, board_id):
-        conn.execute(insert(ErasedBoard).values(board_id=board_id, erased_at=utcnow()))
+        conn.execute(insert(erased_boards).values(board_id=board_id, erased_at=utcnow()))
     prefix = board_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ":%"
-    for table in (DocUpdate, DocSnapshot):
+    for table in (doc_updates, doc_snapshots):
         conn.execute(
             delete(table).where(
-                or_(table.doc_key == board_id, table.doc_key.like(prefix, escape="\\"))
+                or_(table.c.doc_key == board_id, table.c.doc_key.like(prefix, escape="\\"))
             )
         )
 

@@ -18,7 +18,7 @@ from server.config import Settings
 from server.store import boards, compaction, erasure
 from server.store.boards import BoardRecord, TokenKind
 from server.store.engine import make_engine, migrate
-from server.store.models import MAX_DOC_KEY, DocSnapshot, DocUpdate
+from server.store.tables import MAX_DOC_KEY, doc_snapshots, doc_updates
 from server.store.writer import GroupWriter
 
 log = logging.getLogger(__name__)
@@ -95,11 +95,13 @@ class Store:
             if erasure.is_erased(conn, doc_key):
                 raise erasure.Erased(doc_key)
             updates = conn.execute(
-                select(DocUpdate.data).where(DocUpdate.doc_key == doc_key).order_by(DocUpdate.id)
+                select(doc_updates.c.data)
+                .where(doc_updates.c.doc_key == doc_key)
+                .order_by(doc_updates.c.id)
             ).scalars()
             logged = list(updates)
             snapshot = conn.execute(
-                select(DocSnapshot.data).where(DocSnapshot.doc_key == doc_key)
+                select(doc_snapshots.c.data).where(doc_snapshots.c.doc_key == doc_key)
             ).scalar_one_or_none()
             loaded = Loaded(([snapshot] if snapshot is not None else []) + logged)
             loaded.snapshots = int(snapshot is not None)

@@ -23,12 +23,11 @@ import time
 from sqlalchemy import Connection, Engine
 
 from server.store.erasure import hold_writes
-from server.store.models import DocUpdate, board_of, chunked, utcnow
+from server.store.tables import board_of, chunked, doc_updates, utcnow
 
 log = logging.getLogger(__name__)
 
 Batch = list[tuple[str, bytes]]
-_TABLE = DocUpdate.__table__
 # the driver's own placeholder: "?" (sqlite3) or "%s" (psycopg's format/pyformat)
 _PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 ROWS_PER_INSERT = 240  # 4 parameters a row: 960, under SQLite's oldest limit (999)
@@ -48,12 +47,12 @@ def write_batch(conn: Connection, batch: Batch) -> None:
     """
     dialect = conn.dialect
     mark = _PLACEHOLDER[dialect.paramstyle]
-    created_type = _TABLE.c.created.type.dialect_impl(dialect)
+    created_type = doc_updates.c.created.type.dialect_impl(dialect)
     to_db = created_type.bind_processor(dialect)
     now = utcnow()
     created = to_db(now) if to_db is not None else now
     head = (
-        f"INSERT INTO {_TABLE.name} (doc_key, data, created) "
+        f"INSERT INTO {doc_updates.name} (doc_key, data, created) "
         "SELECT column1, column2, column3 FROM (VALUES "
     )
     tail = ") AS v WHERE column4 NOT IN (SELECT board_id FROM erased_boards)"

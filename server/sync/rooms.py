@@ -28,7 +28,7 @@ from server.access.grants import Grant
 from server.config import Settings
 from server.memory import give_back
 from server.store.erasure import Erased
-from server.store.models import board_of
+from server.store.tables import board_of
 from server.sync.pacing import Pacing
 from server.sync.protocol import (
     EMPTY_STATE_VECTOR,

@@ -29,7 +29,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.access.accounts import new_id
 from server.access.models import Case, Meeting, Team, TeamMember, User
 from server.access.times import aware, utcnow
-from server.store.models import Base, chunked
+from server.store.models import Base
+from server.store.tables import chunked
 
 AWAITING = "awaiting_citizen"
 AGREED = "agreed"
