@@ -41,10 +41,21 @@ def clean(text: object, limit: int = 2000) -> str:
 
 
 @cache
-def _font_chars(path: Path) -> frozenset[int]:
+def font_advances(path: Path) -> tuple[dict[int, int], int]:
+    """Every character the font at ``path`` has, with its advance width in font units,
+    and the font's units per em (its ``cmap`` and ``hmtx`` tables).
+
+    The glyphs are given numbered names instead of their own: reading those (the
+    ``post`` table and fontTools' Adobe glyph list) cost ~10 ms a font in a one-off
+    export, and nothing here needs them.
+    """
     from fontTools.ttLib import TTFont
 
-    return frozenset(TTFont(path, lazy=True).getBestCmap())
+    font = TTFont(path, lazy=True)
+    font.setGlyphOrder([f"g{i}" for i in range(font["maxp"].numGlyphs)])
+    hmtx = font["hmtx"]
+    widths = {code: hmtx[name][0] for code, name in font.getBestCmap().items()}
+    return widths, font["head"].unitsPerEm
 
 
 _LATIN_1 = re.compile("[\n\x20-\x7e\xa0-\xff]*")  # every one of these is in both fonts
@@ -57,12 +68,12 @@ def drawable(text: str, bold: bool = False) -> str:
     A grapheme built of several such characters (an emoji family joined by U+200D, a flag,
     an emoji with a skin tone or variation selector) becomes one □. Text of Latin-1
     letters only (most Danish text) needs no look-up in the font's character map, whose
-    reading costs ~50 ms of a one-off export (tests/test_export_image.py checks that both
-    fonts have every one of them).
+    reading costs ~25 ms of a one-off export with fontTools' import (tests/test_export_image.py
+    checks that both fonts have every one of them).
     """
     if _LATIN_1.fullmatch(text):
         return text
-    chars = _font_chars(FONT_BOLD if bold else FONT_REGULAR)
+    chars = font_advances(FONT_BOLD if bold else FONT_REGULAR)[0]
     if all(ord(c) in chars or c == "\n" for c in text):
         return text
     out: list[str] = []

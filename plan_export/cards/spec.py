@@ -13,9 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from fontTools.ttLib import TTFont
-
-from plan_export.text import FONT_BOLD, FONT_REGULAR
+from plan_export.text import FONT_BOLD, FONT_REGULAR, font_advances
 
 SPEC: dict[str, Any] = json.loads(
     (Path(__file__).parents[2] / "board" / "cards.json").read_text(encoding="utf-8")
@@ -28,11 +26,8 @@ MIN_SCREEN_PX: float = SPEC["min_screen_px"]
 
 @cache
 def _advances(bold: bool) -> tuple[dict[int, int], int, int]:
-    font = TTFont(FONT_BOLD if bold else FONT_REGULAR, lazy=True)
-    cmap, hmtx = font.getBestCmap(), font["hmtx"]
-    widths = {code: hmtx[name][0] for code, name in cmap.items()}
-    missing = widths.get(ord(SPEC["font"]["missing"]), font["head"].unitsPerEm // 2)
-    return widths, font["head"].unitsPerEm, missing
+    widths, upm = font_advances(FONT_BOLD if bold else FONT_REGULAR)
+    return widths, upm, widths.get(ord(SPEC["font"]["missing"]), upm // 2)
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
