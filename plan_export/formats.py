@@ -63,7 +63,7 @@ class ExportOptions:
     lang: str = "da"
     sheet: SheetOptions | None = None  # pdf/sheet-png; None: the defaults
     office: str | None = None  # json/fhir/pdf/sheet-png: only this organisation's part (id or name)
-    consents: tuple[dict, ...] = ()  # consents recorded for the case (casedb.consents_of)
+    consents: tuple[dict, ...] = ()  # consents recorded for the case (server.orgs.consents)
     version: Version | None = None  # fhir: an agreed version, exported as it was agreed
 
 

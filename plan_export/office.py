@@ -49,7 +49,7 @@ def consent_for(plan: Plan, org: Organisation, today: date) -> Consent | None:
 
 
 def merge_consents(plan: Plan, recorded: list[dict]) -> None:
-    """Add consents recorded for the case (``casedb.consents_of`` rows, which name the
+    """Add consents recorded for the case (``server.orgs.consents`` rows, which name the
     organisation) to the plan's, matched to the board's organisations by name or id."""
     for row in recorded:
         try:
