@@ -3,6 +3,7 @@ presence, undo per person, follow mode, offline copy, language, start page, acce
 
 from __future__ import annotations
 
+import colorsys
 import json
 from pathlib import Path
 
@@ -43,6 +44,33 @@ def board(server) -> dict:
 def set_name(page, name: str) -> None:
     page.fill("#my-name", name)
     page.press("#my-name", "Enter")
+
+
+def palette_slot(device: str) -> int:
+    """The slot of the colour list a device key picks (boardpage.js stableUser)."""
+    h = 0
+    for ch in device:
+        h = (h * 31 + ord(ch)) % 2**32
+    return h % 8
+
+
+def test_every_person_colour_is_a_hue_of_its_own(opener, board) -> None:
+    """The colours people get are told apart at a glance: no two of the eight share a hue."""
+    devices = {}
+    for i in range(200):
+        devices.setdefault(palette_slot(f"enhed-{i}"), f"enhed-{i}")
+    assert len(devices) == 8
+    page = opener(board)
+    colours = set()
+    for device in devices.values():
+        page.evaluate("(d) => localStorage.setItem('tavle.user', d)", device)
+        page.reload()
+        page.wait_for_function(board_page.READY)
+        colours.add(page.evaluate("window.__tavle.provider.awareness.getLocalState().user.color"))
+    hues = sorted(colorsys.rgb_to_hsv(*bytes.fromhex(c[1:]))[0] * 360 for c in colours)
+    assert len(hues) == 8, colours
+    gaps = [b - a for a, b in zip(hues, hues[1:], strict=False)] + [360 - hues[-1] + hues[0]]
+    assert min(gaps) >= 25, (sorted(colours), gaps)
 
 
 def test_two_pages_see_each_others_stroke_and_cursor(opener, server, board) -> None:

@@ -21,7 +21,9 @@ import { mountVersions } from "./versions/panel.js";
 import { mountBrief } from "./screen/brief.js";
 
 const PLAN_MAPS = ["plan", "goals", "actions", "participants", "agreements", "members", "progress"];
-const PALETTE = ["#e63946", "#2a9d8f", "#457b9d", "#f77f00", "#6a4c93", "#d62828", "#1b998b", "#8338ec"];
+// a person's colour (dot in Deltagere, cursor): eight hues at least 25° apart, dark enough
+// for the white name on a cursor (the old list held two reds, two teals and two purples)
+const PALETTE = ["#c62828", "#ef6c00", "#827717", "#2e7d32", "#00796b", "#1565c0", "#6a1b9a", "#ad1457"];
 
 /** Who am I on this board: the server's answer, remembered for an offline reload. */
 async function fetchGrant(boardId, token) {
