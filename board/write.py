@@ -7,6 +7,8 @@ client writes it. Call inside ``doc.transaction()`` to make a batch one update.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 
@@ -23,7 +25,9 @@ from board.plan import (
     Participant,
     Plan,
     Rating,
+    same_org_name,
 )
+from board.read import name_only_id, read_plan
 
 PlanItem = Organisation | Consent | Participant | Member | Goal | Action | Agreement | Rating
 
@@ -95,3 +99,46 @@ def write_meta(
         meta["template"] = template
         meta["language"] = language
         meta["created"] = created or now_stamp()
+
+
+def organisation_named(
+    plan: Plan, name: str, known: Sequence[Organisation] = ()
+) -> Organisation | None:
+    """The organisation called ``name``: the board's own of that name
+    (:func:`board.plan.same_org_name`), else the one of the municipality's list ``known``,
+    else a name-only one (the id ``board.read`` gives a free-text office); None for no name.
+    The client's "Hvem" does the same (static/src/plan/forms.js ``orgNamed``)."""
+    name = " ".join(name.split())
+    if not name:
+        return None
+    found = [o for o in (*plan.organisations, *known) if same_org_name(o.name, name)]
+    return found[0] if found else Organisation(name_only_id(name), name)
+
+
+def add_coordinator(
+    doc: Doc, name: str, org_name: str = "", known: Sequence[Organisation] = ()
+) -> str | None:
+    """Put the case's coordinator into the plan's network: role ``coordinator``, whom the
+    citizen's sheet shows as "Din kontaktperson" while no other contact is agreed
+    (plan_export.sheet) and the record as the plan's author; with her organisation
+    (:func:`organisation_named`, put on the board when it is not there yet).
+
+    Once: nothing (None) when the network already has a coordinator; else her new
+    participant id. Runs in the seeding of a new case's board (server/api/cases.py).
+    """
+    plan, _problems = read_plan(doc)
+    if any(p.role == "coordinator" for p in plan.participants):
+        return None
+    org = organisation_named(plan, org_name, known)
+    person = Participant(
+        id=f"p-{uuid.uuid4().hex[:12]}",
+        name=name,
+        role="coordinator",
+        organisation=org.name if org else "",
+        org=org.id if org else None,
+    )
+    with doc.transaction():
+        if org is not None and plan.organisation(org.id) is None:
+            put_item(doc, org)
+        put_item(doc, person)
+    return person.id

@@ -7,18 +7,22 @@ import asyncio
 import contextlib
 import json
 import subprocess
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from pycrdt import create_sync_message
+from sqlalchemy import Connection
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from board.plan import Organisation
 from server.access.accounts import create_user
 from server.access.times import LOCAL
 from server.config import Settings
+from server.orgs.db import OrgFields, add_org
 from server.store.engine import make_engine
 from tests.conftest import ROOT, VENV_BIN, ServerProcess
 from tests.yclient import YClient
@@ -37,16 +41,29 @@ def cli_user(server: ServerProcess, username: str, org: str, *teams: str, name: 
     return json.loads(done.stdout)
 
 
-def make_user(server: ServerProcess, username: str, org: str, *teams: str, name: str = "") -> None:
-    """The same account as ``tavle user create`` makes, written straight into the server's
-    database file (a CLI process per account costs seconds on a busy machine)."""
+@contextlib.contextmanager
+def database(server: ServerProcess) -> Iterator[Connection]:
+    """One transaction on the server's own database (a CLI process per row written costs
+    seconds on a busy machine)."""
     database_url = server.env_extra.get("TAVLE_DATABASE_URL", "")
     engine = make_engine(Settings(data_dir=server.data_dir, database_url=database_url))
     try:
         with engine.begin() as conn:
-            create_user(conn, username, PASSWORD, name or username.title(), org, list(teams))
+            yield conn
     finally:
         engine.dispose()
+
+
+def make_user(server: ServerProcess, username: str, org: str, *teams: str, name: str = "") -> None:
+    """The same account as ``tavle user create`` makes, written straight into the database."""
+    with database(server) as conn:
+        create_user(conn, username, PASSWORD, name or username.title(), org, list(teams))
+
+
+def listed_org(server: ServerProcess, name: str, **codes: str) -> Organisation:
+    """An organisation on the municipality's list, as ``tavle org add`` makes it."""
+    with database(server) as conn:
+        return add_org(conn, OrgFields(name=name, kind="authority", **codes))
 
 
 class Api:

@@ -39,11 +39,18 @@ def check_request(title: object, template: object) -> tuple[str, str]:
     return title.strip(), name
 
 
-def board_seeder(title: str, template: str) -> Callable[[Doc], None]:
-    """``fn(doc)`` giving a new board its ``meta`` (title, template…) and drawing its template."""
+def board_seeder(
+    title: str, template: str, network: Callable[[Doc], object] | None = None
+) -> Callable[[Doc], None]:
+    """``fn(doc)`` giving a new board its ``meta`` (title, template…) and drawing its template.
+
+    ``network(doc)`` first puts the people known at creation into the plan's network (a
+    case's coordinator), so a template that draws the network (Netværk) draws them too."""
 
     def seed(doc: Doc) -> None:
         write_meta(doc, title=title, template=template)
+        if network is not None:
+            network(doc)
         apply_template(doc, template)
 
     return seed

@@ -8,6 +8,7 @@ Every change of rights re-grants the board's open connections at once
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection
@@ -15,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from board.write import add_coordinator
 from server.access import casedb
 from server.access.accounts import (
     AccountError,
@@ -31,6 +33,7 @@ from server.access.sessions import Account
 from server.access.times import meeting_span
 from server.access.web import ApiError, access_of, actor, api, bad, case_and_grant, json_body
 from server.api.boards import BadBoardRequest, board_seeder, check_request
+from server.orgs.db import find_org
 
 MAX_MEETING_MINUTES = 8 * 60
 
@@ -84,7 +87,12 @@ async def create_case(request: Request) -> Response:
     if team_id is None or team_id not in mine:
         raise ApiError(403, "access.not_allowed")
     board_id, _edit, _view = await access.store.create_board(title=title, template=template)
-    await request.app.state.rooms.edit(board_id, board_seeder(title, template))
+    # the coordinator is in the plan's network from the start, with her account's
+    # organisation (the municipality's list's, by name): the citizen's contact person
+    listed = await access.store.run(lambda c: find_org(c, account.org)) if account.org else None
+    known = [listed] if listed else []
+    network = partial(add_coordinator, name=account.name, org_name=account.org, known=known)
+    await request.app.state.rooms.edit(board_id, board_seeder(title, template, network))
     case_id = await access.store.run(
         lambda c: casedb.insert_case(c, board_id, alias, team_id, account.id)
     )
