@@ -147,6 +147,7 @@ def test_join_by_code_gives_a_token_bound_to_board_and_role(world) -> None:  # n
         "role": "relative",
         "can_write": True,
         "name": "Ida",
+        "org": "",  # joined by code: no account, so no organisation
         "kind": "case",
     }
     other = new_case(koord, "Anden familie")

@@ -18,7 +18,15 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.board_page import CONNECTED, READY
 from tests.conftest import ROOT, ServerProcess
-from tests.test_access_support import coordinator, join, join_code, new_case, open_meeting
+from tests.test_access_support import (
+    Api,
+    coordinator,
+    join,
+    join_code,
+    make_user,
+    new_case,
+    open_meeting,
+)
 from tests.test_export_sheet import pdf_text
 
 LIVE = 1000  # ms: a change on one device shows on the other within a second
@@ -224,6 +232,53 @@ def test_the_people_in_the_meeting_can_own_a_task(server, pages) -> None:
     sheet = httpx.get(url, headers={"Authorization": f"Bearer {pro_token}"}, timeout=30)
     text, _ = pdf_text(sheet.content)
     assert "Søge om boligstøtte Dig" in text and "Fagperson Sofie" not in text
+
+
+def test_a_professional_picked_from_the_board_brings_their_organisation(server, pages) -> None:
+    """Hvem: Jonas, signed in on his own laptop, is picked as a task's owner on the
+    coordinator's page. His organisation is his account's (the server's answer to his own
+    page, which publishes it), linked to the board's organisation of that name in any case:
+    the sheet and the plan record say "Jobcenter" with no "Ret" afterwards."""
+    koord = coordinator(server)
+    make_user(server, "jonas", "jobcenter", "Team Nord", name="Jonas Holm")
+    case = new_case(koord, "Sofies plan")
+    consent = {"org": "Jobcenter", "given_by": "Sofie"}
+    assert koord.post(f"/api/cases/{case['id']}/consents", consent).status_code == 201
+    jonas = Api(server)
+    assert jonas.login("jonas").status_code == 200
+
+    def link(api: Api) -> str:
+        return api.get(f"/api/cases/{case['id']}/board-link").json()["url"].split("#token=")[1]
+
+    karen = pages(server, case["board_id"], link(koord))
+    karen.evaluate(
+        """() => window.__tavle.doc.getMap('organisations').set('org-job', {id: 'org-job',
+            name: 'Jobcenter', kind: 'authority', sor: '', cvr: '12345678', municipality: '',
+            kombit: ''})"""
+    )
+    pages(server, case["board_id"], link(jonas))  # on his own laptop
+    expect(karen.locator("#people")).to_contain_text("Jonas Holm")
+    propose_goal(karen, "Få et job")
+    karen.get_by_role("button", name="Tilføj opgave", exact=True).click()
+    dialog = karen.locator("dialog[open]")
+    dialog.get_by_label("Hvad skal gøres?").fill("Finde en praktikplads")
+    dialog.get_by_label("Hvem", exact=True).select_option(label="Jonas Holm (Fagperson)")
+    submit_dialog(karen)
+    expect(card(karen, "Finde en praktikplads")).to_contain_text("Jonas Holm")
+
+    url = f"{server.http}/api/boards/{case['board_id']}/export"
+    auth = {"Authorization": f"Bearer {link(koord)}"}
+    record = httpx.get(url, params={"format": "json"}, headers=auth, timeout=30).json()
+    picked = [p for p in record["participants"] if p["name"] == "Jonas Holm"]
+    assert [(p["role"], p["org"], p["organisation"]) for p in picked] == [
+        ("professional", "org-job", "Jobcenter")
+    ]
+    assert sorted(o["name"] for o in record["organisations"]) == ["Jobcenter", "Kommunen"]
+    sheet = httpx.get(url, params={"format": "pdf"}, headers=auth, timeout=30)
+    text, _ = pdf_text(sheet.content)
+    assert "Finde en praktikplads Jonas Holm, Jobcenter" in text
+    assert "Din kontaktperson Karen Koordinator Kommunen" in text
+    assert "Fagperson Jonas Holm Jobcenter" in text
 
 
 def axe_problems(page: Page) -> list[str]:

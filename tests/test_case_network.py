@@ -56,6 +56,10 @@ def test_a_new_case_has_its_coordinator_as_the_citizens_contact(server: ServerPr
     meeting = open_meeting(koord, case["id"])
     sofie = join(server, join_code(koord, meeting, "citizen"), "Sofie")
     assert sofie.status_code == 200
+    # each page is told its own organisation: the account's, none for someone who joined
+    me = f"/api/boards/{board_id}/me"
+    assert koord.get(me, token).json()["org"].strip() == "kommunen"
+    assert koord.get(me, sofie.json()["token"]).json()["org"] == ""
 
     export = f"/api/boards/{board_id}/export"
     record = koord.get(f"{export}?format=json", token).json()

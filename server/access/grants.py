@@ -27,6 +27,7 @@ class Grant:
     subject: str = ""  # who: account id or "token:edit"/"token:view"; never the token
     scopes: frozenset[str] = frozenset()  # restricted sections (doc "board_id:scope") allowed
     section: str | None = None  # the section this connection is in; None: the main document
+    org: str = ""  # a signed-in professional's organisation: their account's, never typed
 
 
 class Denied(Exception):

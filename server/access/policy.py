@@ -82,10 +82,16 @@ def write_right(role: str, requested: bool | None) -> bool:
 
 
 def _grant(
-    facts: CaseFacts, role: str, can_write: bool, name: str, subject: str, scopes: frozenset[str]
+    facts: CaseFacts,
+    role: str,
+    can_write: bool,
+    name: str,
+    subject: str,
+    scopes: frozenset[str],
+    org: str = "",
 ) -> Grant:
     visible = facts.sections if role in SEES_ALL_SECTIONS else scopes & facts.sections
-    return Grant(facts.board_id, role, can_write, name, subject, visible)
+    return Grant(facts.board_id, role, can_write, name, subject, visible, org=org)
 
 
 def grant_for_user(facts: CaseFacts, user_id: str, now: datetime) -> Grant | None:
@@ -95,17 +101,17 @@ def grant_for_user(facts: CaseFacts, user_id: str, now: datetime) -> Grant | Non
     """
     subject = f"user:{user_id}"
     name = facts.names.get(user_id, "")
+    org = facts.orgs.get(user_id)
     if user_id == facts.coordinator_id:
-        return _grant(facts, "coordinator", True, name, subject, facts.sections)
+        return _grant(facts, "coordinator", True, name, subject, facts.sections, org or "")
     person = facts.person_of_user(user_id)
     if person is None and user_id not in facts.team_users:
         return None
-    org = facts.orgs.get(user_id)
     if org is None or not facts.consented(org, now):
         return None
     if person is None:
-        return _grant(facts, "professional", True, name, subject, frozenset())
-    return _grant(facts, person.role, person.can_write, name, subject, person.scopes)
+        return _grant(facts, "professional", True, name, subject, frozenset(), org)
+    return _grant(facts, person.role, person.can_write, name, subject, person.scopes, org)
 
 
 def missing_consent(facts: CaseFacts, user_id: str, now: datetime) -> str | None:

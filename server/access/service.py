@@ -177,7 +177,8 @@ class AccessService:
                 raise Denied(CloseCode.UNKNOWN_BOARD, "unknown case")
             if account.id not in members:  # a team board (docs/team-board.md): its team only
                 raise Denied(CloseCode.FORBIDDEN, "not in this team")
-            return Grant(board_id, "professional", True, account.name, f"user:{account.id}")
+            subject = f"user:{account.id}"
+            return Grant(board_id, "professional", True, account.name, subject, org=account.org)
         now = utcnow()
         grant = policy.grant_for_user(facts, account.id, now)
         if grant is None:

@@ -94,6 +94,7 @@ async def get_me(request: Request) -> Response:
             "role": grant.role,
             "can_write": grant.can_write,
             "name": grant.name,
+            "org": grant.org,  # a signed-in professional's organisation, else ""
             "kind": board.kind if board else "case",  # a team board has no plan panel
         }
     )

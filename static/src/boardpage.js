@@ -40,12 +40,18 @@ async function fetchGrant(boardId, token) {
   }
 }
 
-function stableUser(name) {
+/**
+ * Who I am to the others on the board (my awareness `user` state, with my role). `org` is
+ * the organisation the server has for my account (`/me`), so "Hvem" on another page can
+ * put me in the plan's network with it; nobody types it for me, and the board itself
+ * decides no right by it (docs/meeting.md, "People on the board").
+ */
+function stableUser(name, org) {
   let id = localStorage.getItem("tavle.user");
   if (!id) localStorage.setItem("tavle.user", (id = crypto.randomUUID()));
   let h = 0;
   for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return { id, name: name || "?", color: PALETTE[h % PALETTE.length] };
+  return { id, name: name || "?", color: PALETTE[h % PALETTE.length], ...(org ? { org } : {}) };
 }
 
 export async function startBoard({ t, lang }) {
@@ -63,7 +69,7 @@ export async function startBoard({ t, lang }) {
   const canWrite = Boolean(grant.can_write); // the shared screen is a live board too
   document.body.classList.toggle("screen", screen);
   document.body.classList.toggle("citizen", role === "citizen");
-  const user = stableUser(grant.name || localStorage.getItem("tavle.name") || t("role." + grant.role));
+  const user = stableUser(grant.name || localStorage.getItem("tavle.name") || t("role." + grant.role), grant.org);
 
   const doc = new Y.Doc();
   const offline = new IndexeddbPersistence("tavle-" + boardId, doc);

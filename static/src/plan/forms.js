@@ -52,19 +52,27 @@ function orgField(ctx, plan, value, prefix = "", label = "plan.where") {
 function chosenOrg(ctx, plan, v, prefix = "") {
   const picked = v[`${prefix}org`];
   if (!picked) return { org: null, name: "" };
-  if (picked === NEW_ORG) {
-    const name = v[`${prefix}org_name`];
-    if (!name) return { org: null, name: "" };
-    const same = plan.organisations.find((o) => o.name.toLowerCase() === name.toLowerCase());
-    const id = same ? same.id : model.useOrganisation(ctx.doc, { id: `org-${model.newId()}`, name, kind: "other" });
-    return { org: id, name: same ? same.name : name };
-  }
+  if (picked === NEW_ORG) return orgNamed(ctx, plan, v[`${prefix}org_name`]);
   const onBoard = plan.organisations.find((o) => o.id === picked);
   if (onBoard) return { org: onBoard.id, name: onBoard.name };
   const listed = (municipalityOrgs || []).find((o) => o.id === picked);
   if (!listed) return { org: null, name: "" };
   model.useOrganisation(ctx.doc, listed);
   return { org: listed.id, name: listed.name };
+}
+
+/**
+ * The organisation called `name` as ``{org, name}``: the board's own of that name
+ * (model.sameOrgName), else the municipality's list's (copied onto the board with its
+ * codes), else a new one on the board; nothing for no name.
+ */
+function orgNamed(ctx, plan, name) {
+  if (!name) return { org: null, name: "" };
+  const onBoard = plan.organisations.find((o) => model.sameOrgName(o.name, name));
+  if (onBoard) return { org: onBoard.id, name: onBoard.name };
+  const listed = (municipalityOrgs || []).find((o) => model.sameOrgName(o.name, name));
+  const org = listed || { id: `org-${model.newId()}`, name, kind: "other" };
+  return { org: model.useOrganisation(ctx.doc, org), name: org.name };
 }
 
 /** Open a modal form; `onSave(values)` runs on submit (values: name -> string). */
@@ -139,8 +147,10 @@ function peopleOptions(t, plan) {
 
 /**
  * The people on the board now (awareness: name and role of each device) who are not yet in
- * the plan's network, as {name, role}: the citizen in the room can own a task without being
- * typed in again as a "new person" (who would then be a professional on her own sheet).
+ * the plan's network, as {name, role, org}: the citizen in the room can own a task without
+ * being typed in again as a "new person" (who would then be a professional on her own
+ * sheet). `org` is what a signed-in professional's own page publishes: the organisation the
+ * server has for their account (boardpage.js); never for the citizen or a relative.
  */
 function peopleHere(ctx, plan) {
   const key = (name) => String(name || "").trim().toLocaleLowerCase("da");
@@ -149,7 +159,8 @@ function peopleHere(ctx, plan) {
   for (const { user } of ctx.awareness?.getStates().values() ?? []) {
     const name = String(user?.name || "").trim();
     if (!name || known.has(key(name)) || !model.ROLES.includes(user.role) || user.role === "observer") continue;
-    found.set(key(name), { name, role: user.role });
+    const org = model.NO_ORGANISATION.includes(user.role) ? "" : String(user.org || "").trim().slice(0, 200);
+    found.set(key(name), { name, role: user.role, org });
   }
   return [...found.values()].sort((a, b) => a.name.localeCompare(b.name, "da"));
 }
@@ -250,7 +261,9 @@ export function actionForm(ctx, plan, action, goalId = null) {
     if (ownerId === NEW_PERSON) {
       ownerId = v.p_name ? model.addParticipant(ctx.doc, personValues(ctx, plan, v, "p_")) : null;
     } else if (ownerId?.startsWith(HERE)) {
-      ownerId = model.addParticipant(ctx.doc, here[Number(ownerId.slice(HERE.length))]);
+      const { name, role, org } = here[Number(ownerId.slice(HERE.length))];
+      const work = orgNamed(ctx, plan, org); // their organisation, in the plan's list
+      ownerId = model.addParticipant(ctx.doc, { name, role, org: work.org, organisation: work.name });
     }
     const { org, name: office } = chosenOrg(ctx, plan, v);
     const fields = {

@@ -12,7 +12,7 @@ export const GOAL_KINDS = ["goal", "job"];
 // Min Plan's activity types (board/schema.py ACTIVITY_TYPES); "" is none
 export const ACTIVITY_TYPES = ["", "conversation", "guidance", "internship", "wage_subsidy", "education", "mentor", "job_search", "treatment", "other"];
 export const ORG_KINDS = ["authority", "provider", "volunteer", "other"];
-const NO_ORGANISATION = ["citizen", "relative"]; // roles that never belong to an organisation
+export const NO_ORGANISATION = ["citizen", "relative"]; // roles that never belong to an organisation
 const MAP_NAMES = ["plan", "goals", "actions", "participants", "agreements", "members", "elements", "organisations"];
 
 /** The shared maps of one board document. */
@@ -151,6 +151,15 @@ export function readPlan(doc) {
     agreements,
     organisations,
   };
+}
+
+/**
+ * Whether two texts name the same organisation: spaces trimmed and collapsed, any case
+ * (board/plan.py `same_org_name` is the same rule in Python).
+ */
+export function sameOrgName(a, b) {
+  const key = (s) => String(s ?? "").split(/\s+/).filter(Boolean).join(" ").toLocaleLowerCase("da");
+  return key(a) === key(b);
 }
 
 /** Put a copy of an organisation of the municipality's list on the board (by its id). */
