@@ -7,11 +7,14 @@ import re
 
 from board.read import read_plan
 from plan_export.cards import card_drawing, default_size
+from plan_export.cards.spec import SPEC
 from plan_export.image import render_svg
 from plan_export.text import MISSING, drawable
 from tests.export_samples import example_doc
 
 PLAN, _ = read_plan(example_doc())
+# "Vis alt" on a tablet: 12 px text is zoomed_out × the title size
+FAR = SPEC["min_screen_px"] / (SPEC["kinds"]["action"]["title"] * SPEC["zoomed_out"])
 
 
 def lines(kind: str, item_id: str | None, scale: float = 0.1) -> list[str]:
@@ -39,9 +42,28 @@ def test_a_card_grows_with_its_text_and_zoomed_out_shows_its_title_large() -> No
     short = default_size({"kind": "goal", "id": "g-penge"}, PLAN, "da")[1]
     long = default_size({"kind": "action", "id": "a-praktik"}, PLAN, "da")[1]
     assert long > short
-    far = lines("action", "a-tand", scale=0.03)  # detail text would be under 12 px
-    assert far[0].startswith("◐ ") and "Hvem: Peter Dahl" not in far
-    assert far[-1].endswith("…") or " ".join(far)[2:] == "Søge om hjælp til tandlæge (enkeltydelse)"
+    far = lines("action", "a-tand", scale=FAR)  # detail text would be under 12 px
+    assert far[0] == "◐ I gang" and "Hvem: Peter Dahl" not in far  # the mark with its word
+    title = "Søge om hjælp til tandlæge (enkeltydelse)"
+    assert "".join(far[1:]).replace(" ", "") == title.replace(" ", "")  # whole, wrapped
+    assert lines("goal", "g-fritid", scale=FAR)[0] == "? Forslag"  # never a bare "?"
+
+
+def test_zoomed_out_every_card_keeps_its_mark_and_whole_title_and_titles_are_5_3_of_details(
+) -> None:
+    for kind, spec in SPEC["kinds"].items():
+        if kind != "case":  # the team board's cases keep their compact size
+            assert spec["title"] * 12 >= spec["detail"] * 20, kind
+    refs = [("goal", g.id) for g in PLAN.goals] + [("action", a.id) for a in PLAN.actions]
+    for kind, item_id in [*refs, ("own_goal", None)]:
+        ref = {"kind": kind, "id": item_id}
+        w, h = default_size(ref, PLAN, "da")
+        made, _, steps = card_drawing({"w": w, "h": h, "ref": ref}, PLAN, "da", FAR)
+        texts = [" ".join(s.lines) for s in steps if s.what == "text"]
+        assert not any(text.endswith("…") for text in texts), ref
+        assert texts[-1].replace(" ", "") == made.title.replace(" ", ""), ref  # whole
+        if made.mark:  # its state in words, never a bare icon
+            assert texts == [f"{made.mark.icon} {made.mark.text}", texts[-1]], ref
 
 
 def test_the_plans_ties_are_drawn_between_the_cards() -> None:

@@ -46,7 +46,7 @@ export function drawCard(ctx, item, plan, scale) {
   const { el, box } = item;
   const c = cardContent(el.ref, plan), spec = kindSpec(c.kind);
   const w = box[2] - box[0], h = box[3] - box[1];
-  const lod = spec.detail * scale >= SPEC.min_screen_px ? 0 : Math.max(spec.title, SPEC.min_screen_px / scale);
+  const lod = spec.detail * scale >= SPEC.min_screen_px ? 0 : SPEC.min_screen_px / scale; // its sizes
   const key = JSON.stringify(c) + "|" + w + "|" + h + "|" + lod;
   if (item.cardKey !== key) {
     item.cardSteps = layout(c, w, h, scale);

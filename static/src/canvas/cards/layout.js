@@ -1,8 +1,9 @@
 // Card layout: a kind's content (pills and text blocks) placed inside the card's width.
 // The same steps, order and arithmetic as plan_export/cards/layout.py (tests/test_cards.py
 // compares the sizes). Semantic zoom: where the smallest detail text would be under
-// min_screen_px CSS pixels, the card shows only its mark and title, in a font large enough
-// to read, ended with "…" when it does not fit (a visible cut, never a silent one).
+// min_screen_px CSS pixels, the card shows only its title, in a font large enough to read,
+// under its mark as a badge with its word ("? Forslag") when the whole title still fits;
+// ended with "…" when the title does not fit the box (a visible cut, never a silent one).
 import { GAP, LINE_HEIGHT, PAD, SPEC, kindSpec, measure } from "./spec.js";
 
 const SPACES = /[ \t]+/g;
@@ -93,9 +94,25 @@ function detail(c, width) {
   return [y - GAP + PAD, out];
 }
 
-/** The card's height: all its details fit, and never less than the element's own. */
+const titleBold = (c) => c.blocks.some((b) => b.role === "title" && b.bold); // as the title is set
+
+/** Zoomed out: the mark as a badge (at `badge` size), then the title at `size`; [bottom, steps]. */
+function far(c, width, size, badge) {
+  const m = measure(size, titleBold(c)), inner = width - 2 * PAD, out = [];
+  let y = PAD + (c.mark ? SPEC.stripe : 0);
+  if (c.mark) y = placePills(out, [c.mark], y, inner, badge);
+  const lines = wrap(c.title, inner, m);
+  out.push({ what: "text", x: PAD, y, fill: SPEC.ink, lines, size, bold: titleBold(c) });
+  return [y + lines.length * size * LINE_HEIGHT + PAD, out];
+}
+
+/**
+ * The card's height: all its details fit, its mark and whole title fit zoomed out (at
+ * `zoomed_out` × its title size), and never less than the element's own.
+ */
 export function height(c, width, minHeight) {
-  return Math.ceil(Math.max(minHeight, kindSpec(c.kind).min_height, detail(c, width)[0]));
+  const spec = kindSpec(c.kind), zoomed = spec.title * SPEC.zoomed_out;
+  return Math.ceil(Math.max(minHeight, spec.min_height, detail(c, width)[0], far(c, width, zoomed, zoomed)[0]));
 }
 
 /** What to draw at `scale` screen pixels per board unit, in a box width × boxH. */
@@ -104,11 +121,11 @@ export function layout(c, width, boxH, scale) {
   if (c.mark) out.push({ what: "rect", x: 0, y: 0, w: width, h: SPEC.stripe, fill: c.mark.fill });
   if (spec.detail * scale >= SPEC.min_screen_px) return out.concat(detail(c, width)[1]);
   const size = Math.max(spec.title, SPEC.min_screen_px / scale);
-  const top = PAD + (c.mark ? SPEC.stripe : 0);
-  const room = Math.floor((boxH - top - PAD) / (size * LINE_HEIGHT));
+  const [bottom, steps] = far(c, width, size, SPEC.min_screen_px / scale);
+  if (bottom <= boxH) return out.concat(steps);
+  // too far out for the box: the title alone, as much as fits, ended with "…"
+  const top = PAD + (c.mark ? SPEC.stripe : 0), room = Math.floor((boxH - top - PAD) / (size * LINE_HEIGHT));
   if (room < 1) return out;
-  const text = c.mark ? `${c.mark.icon} ${c.title}` : c.title;
-  const bold = c.blocks.some((b) => b.role === "title" && b.bold); // as the title is set
-  out.push({ what: "text", x: PAD, y: top, fill: SPEC.ink, lines: wrap(text, width - 2 * PAD, measure(size, bold), room), size, bold });
+  out.push({ what: "text", x: PAD, y: top, fill: SPEC.ink, lines: wrap(c.title, width - 2 * PAD, measure(size, titleBold(c)), room), size, bold: titleBold(c) });
   return out;
 }
