@@ -4,17 +4,22 @@ A template is a way of laying out the ONE plan: every goal, sub-goal and task it
 is a ``card`` (its words are read from the plan, never copied), placed by the template's
 rules, with a few strokes, shapes, texts and lane frames around them — exactly what a
 person could draw. Cards get the size their text needs (``plan_export.cards``, the same
-description the canvas uses). Applied to a board that already has content, a template
-is placed to the right of it so nothing overlaps. Texts come from ``board/strings.json``.
+description the canvas uses). Cards stand in columns, and a layout is drawn at several
+column heights: the one "Vis alt" shows largest on the shared screen is kept, so a plan
+fills the screen with titles read from across the room (docs/board-format.md). Applied to
+a board that already has content, a template is placed to the right of it so nothing
+overlaps. Texts come from ``board/strings.json``.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from pycrdt import Doc, Map
 
@@ -29,6 +34,13 @@ GAP = 2000  # board units between old content and a template added later
 SPACE = 200  # between cards
 LANE_PAD = 300  # inside a lane frame, around its cards
 LANE_TOP = 700  # a lane's title bar
+# A plan is laid out in columns of cards at most ``reach`` tall; each template is drawn at
+# each of these and the one that shows largest on the shared screen is kept, where the board
+# is SCREEN CSS px (1920×1080 beside the plan in brief; static/meeting.css) and "Vis alt"
+# frames it with FIT_PAD (static/src/canvas/render.js fit()).
+REACHES = tuple(range(4000, 14001, 400))
+SCREEN = (1344, 954)
+FIT_PAD = (0.02, 200)  # of the larger side, and board units
 ROAD = "#6c757d"
 MARK = "#e9c46a"
 AUTHOR = "Tavle"
@@ -41,6 +53,7 @@ class Sheet:
 
     z: float
     size: Size  # (kind, id) -> the card's (w, h)
+    reach: float  # the tallest a column of cards grows
     created: int = field(default_factory=lambda: int(time.time() * 1000))
     elements: list[dict] = field(default_factory=list)
 
@@ -85,15 +98,6 @@ class Sheet:
             y = y - SPACE if up else y + h + SPACE
         return y
 
-    def lane(self, x: int, title: str, refs: list[tuple[str, str]], lane: dict | None,
-             width: int, height: int = 0) -> int:
-        """A lane frame at x with its cards stacked inside; its height."""
-        inner = sum(self.size(*r)[1] + SPACE for r in refs)
-        h = max(height, 6000, LANE_TOP + inner + LANE_PAD)
-        self.frame(x, 0, width, h, title, lane)
-        self.stack(x + LANE_PAD, LANE_TOP, refs)
-        return h
-
 
 def _order(goals: list[Goal]) -> list[Goal]:
     """Goals in horizon order (now, in 3 months, later), then by rank."""
@@ -112,58 +116,92 @@ def _width(sheet: Sheet, kind: str) -> int:
 
 
 def _blank(sheet: Sheet, plan: Plan, lang: str) -> None:
-    """No drawing; a plan's goals and tasks still get their cards (a tree, goal by goal)."""
+    """No drawing; a plan's goals and tasks still get their cards: goal by goal (each with
+    its sub-goals and tasks), in columns under the own goal."""
     if not plan.goals and not plan.actions:
         return
-    x = 0
     _, own_h = sheet.card(0, 0, "own_goal", None)
-    for goal in _order(plan.top_goals()):
-        goals, tasks = _tree(plan, goal)
-        sheet.stack(x, own_h + 1000, goals + tasks)
-        x += _width(sheet, "goal") + SPACE * 2
-    loose = [("action", a.id) for a in plan.actions if a.goal is None]
-    sheet.stack(x, own_h + 1000, loose)
+    refs = [r for goal in _order(plan.top_goals()) for part in _tree(plan, goal) for r in part]
+    refs += [("action", a.id) for a in plan.actions if a.goal is None]
+    card_w = max(_width(sheet, "goal"), _width(sheet, "action"))
+    for i, column in enumerate(_columns(sheet, refs, sheet.reach)):
+        sheet.stack(i * (card_w + SPACE), own_h + 600, column)
+
+
+Ref = tuple[str, str]
+
+
+def _columns(sheet: Sheet, refs: list[Ref], reach: float) -> list[list[Ref]]:
+    """``refs`` in columns of cards at most ``reach`` tall (a taller card gets one alone)."""
+    columns: list[list[Ref]] = []
+    height = 0.0
+    for ref in refs:
+        h = sheet.size(*ref)[1]
+        if columns and height + SPACE + h <= reach:
+            columns[-1].append(ref)
+            height += SPACE + h
+        else:
+            columns.append([ref])
+            height = h
+    return columns
 
 
 def _vejen(sheet: Sheet, plan: Plan, lang: str) -> None:
-    """The road: "Her er jeg nu" at the start, the goals as stations in horizon order with
-    their sub-goals and tasks beside them (above and below the road in turn), the own goal
-    at the end. Goals on hold wait in a lane of their own below the start."""
-    road, step = 450, 3600  # half the road's width; between stations
-    goal_w, task_w = _width(sheet, "goal"), _width(sheet, "action")
+    """The road: "Her er jeg nu" at the start, the goals as stations in horizon order, each
+    with its sub-goals and tasks in columns beside it, on the side of the road with room
+    first (above on a tie), the own goal at the end. Goals on hold wait in a lane of their
+    own below the start. Columns reach at most ``sheet.reach`` from the road, so a plan
+    fills a landscape screen rather than a strip."""
+    road, beside = 250, 250  # half the road's width; from its edge to the nearest card
+    goal_w, card_w = _width(sheet, "goal"), max(_width(sheet, "goal"), _width(sheet, "action"))
     stations = _order([g for g in plan.top_goals() if g.horizon != "parked"])
-    count = max(len(stations), 3)
-    end = 2500 + count * step + step // 2
+    loose = [("action", a.id) for a in plan.actions if a.goal is None]
+    parked = [r for g in plan.top_goals() if g.horizon == "parked" for part in _tree(plan, g)
+              for r in part]
+    start_w = 2600  # "Her er jeg nu" under the start
+    free = {True: card_w + 2 * SPACE if loose else 600,  # above the road, from the start
+            False: card_w + 2 * LANE_PAD - 600 + 2 * SPACE if parked else start_w - 600 + 2 * SPACE}
+    placed: list[tuple[float, bool, list[list[Ref]]]] = []  # (left, up, columns)
+    left = -math.inf
+    for goal in stations:
+        goals, tasks = _tree(plan, goal)
+        columns = _columns(sheet, goals + tasks, sheet.reach)
+        up = free[True] <= free[False]
+        left = max(free[up], left + 700)  # stations in horizon order along the road
+        placed.append((left, up, columns))
+        free[up] = left + len(columns) * (card_w + SPACE) + SPACE
+    # the own goal ends the road, on the side with room: right-aligned with the last column
+    own_w, own_h = sheet.size("own_goal", None)
+    own_up = free[True] <= free[False]
+    end = max(*free.values(), free[own_up] + own_w)
+    own_x = max(free[own_up], left + 700, end - own_w)
+    end = own_x + own_w
 
     def centre_y(x: float) -> float:
-        return 250 * math.sin(x / end * 2 * math.pi)
+        return 100 * math.sin(x / end * 2 * math.pi)
 
     samples = [(end * i / 60, centre_y(end * i / 60)) for i in range(61)]
     sheet.stroke([(x, y - road) for x, y in samples], ROAD, 60)
     sheet.stroke([(x, y + road) for x, y in samples], ROAD, 60)
     for i in range(0, 60, 2):  # the dashed middle line
         sheet.stroke([samples[i], samples[i + 1]], MARK, 40)
-    sheet.shape("ellipse", -300, -300, 600, 600, fill=MARK)
-    sheet.text(-600, road + 300, t("template.vejen.start", lang))
-    loose = [("action", a.id) for a in plan.actions if a.goal is None]
-    sheet.stack(0, -road - 600, loose, up=True)
-    for i, goal in enumerate(stations):
-        x = 2500 + i * step
-        sheet.shape("ellipse", x - 250, round(centre_y(x)) - 250, 500, 500, fill=MARK)
-        goals, tasks = _tree(plan, goal)
-        up = i % 2 == 0
-        y = centre_y(x) - road - 600 if up else centre_y(x) + road + 600
-        sheet.stack(x - goal_w // 2, y, goals, up)
-        sheet.stack(x + goal_w // 2 + SPACE, y, tasks, up)
-    _, own_h = sheet.size("own_goal", None)
-    sheet.card(end + 300, -own_h // 2, "own_goal", None)
-    parked = [r for g in plan.top_goals() if g.horizon == "parked" for part in _tree(plan, g)
-              for r in part]
+    sheet.shape("ellipse", -250, -250, 500, 500, fill=MARK)
+    sheet.text(-600, road + beside, t("template.vejen.start", lang))
+    sheet.stack(0, -road - beside, loose, up=True)
+    for left, up, columns in placed:
+        cy = centre_y(left + goal_w / 2)
+        sheet.shape("ellipse", round(left + goal_w / 2) - 200, round(cy) - 200, 400, 400,
+                    fill=MARK)
+        y = cy - road - beside if up else cy + road + beside
+        for i, column in enumerate(columns):
+            sheet.stack(left + i * (card_w + SPACE), y, column, up)
+    cy = centre_y(own_x + own_w / 2)
+    sheet.card(own_x, cy - road - beside - own_h if own_up else cy + road + beside, "own_goal",
+               None)
     if parked:
-        width = max(goal_w, task_w) + 2 * LANE_PAD
-        top = road + 1500
+        top = road + beside + 600  # under "Her er jeg nu"
         h = LANE_TOP + sum(sheet.size(*r)[1] + SPACE for r in parked) + LANE_PAD
-        sheet.frame(-600, top, width, h, t("horizon.parked", lang),
+        sheet.frame(-600, top, card_w + 2 * LANE_PAD, h, t("horizon.parked", lang),
                     {"field": "horizon", "value": "parked"})
         sheet.stack(-600 + LANE_PAD, top + LANE_TOP, parked)
 
@@ -195,57 +233,49 @@ def _netvaerk(sheet: Sheet, plan: Plan, lang: str) -> None:
             sheet.card(cx - w / 2, cy - h / 2, "participant", person.id)
 
 
-def _goal_lanes(sheet: Sheet, plan: Plan, lanes: list[tuple[str, dict | None, list[Goal]]],
-                extra: list[tuple[str, str]]) -> None:
-    """One lane frame per entry: each goal with its sub-goals, their tasks beside them;
-    ``extra`` cards (tasks of no goal) in the last lane."""
-    goal_w, task_w = _width(sheet, "goal"), _width(sheet, "action")
-    width = goal_w + SPACE + task_w + 2 * LANE_PAD
-    frames: list[str] = []
-    tallest = 0.0
-    for i, (title, lane, goals) in enumerate(lanes):
-        x, y = i * (width + 400), LANE_TOP
-        trees = [_tree(plan, g) for g in goals]
-        if i == len(lanes) - 1 and extra:
-            trees.append(([], extra))
-        bottom = y
-        for tree_goals, tasks in trees:
-            left = sheet.stack(x + LANE_PAD, y, tree_goals)
-            right = sheet.stack(x + LANE_PAD + goal_w + SPACE, y, tasks)
-            bottom = max(left, right)
-            y = bottom + SPACE
-        frames.append(sheet.frame(x, 0, width, 6000, title, lane))
-        tallest = max(tallest, bottom + LANE_PAD)
-    for element in sheet.elements:  # one height: a card dropped low still lands in a lane
-        if element["id"] in frames:
-            element["h"] = max(element["h"], round(tallest))
+def _lanes(sheet: Sheet, lanes: list[tuple[str, dict | None, list[Ref]]]) -> None:
+    """One lane frame per entry, side by side, its cards in columns at most ``sheet.reach``
+    tall; all lanes one height, so a card dropped low still lands in a lane."""
+    card_w = max(_width(sheet, "goal"), _width(sheet, "action"))
+    filled = [(title, lane, _columns(sheet, refs, sheet.reach) or [[]])
+              for title, lane, refs in lanes]
+    height = max(LANE_TOP + sum(sheet.size(*r)[1] + SPACE for r in column) + LANE_PAD
+                 for *_, columns in filled for column in columns)
+    x = 0
+    for title, lane, columns in filled:
+        width = len(columns) * (card_w + SPACE) - SPACE + 2 * LANE_PAD
+        sheet.frame(x, 0, width, max(height, 6000), title, lane)
+        for i, column in enumerate(columns):
+            sheet.stack(x + LANE_PAD + i * (card_w + SPACE), LANE_TOP, column)
+        x += width + 400
 
 
 def _familie(sheet: Sheet, plan: Plan, lang: str) -> None:
     """A lane per household member (dropping a card there sets its ``member``), and one for
-    the whole family; each member's goals with their sub-goals and tasks."""
+    the whole family (with the tasks of no goal); each goal followed by its sub-goals and
+    their tasks."""
     tops = _order(plan.top_goals())
+
+    def cards(goals: list[Goal]) -> list[Ref]:
+        return [r for goal in goals for part in _tree(plan, goal) for r in part]
+
     lanes = [
         (f"{m.name} – {m.relation}" if m.relation else m.name,
-         {"field": "member", "value": m.id}, [g for g in tops if g.member == m.id])
+         {"field": "member", "value": m.id}, cards([g for g in tops if g.member == m.id]))
         for m in plan.members
     ] or [(t("template.familie.member", lang, n=n), None, []) for n in (1, 2, 3)]
     lanes.append((t("template.familie.household", lang), None,
-                  [g for g in tops if g.member is None]))
-    loose = [("action", a.id) for a in plan.actions if a.goal is None]
-    _goal_lanes(sheet, plan, lanes, loose)
+                  cards([g for g in tops if g.member is None])
+                  + [("action", a.id) for a in plan.actions if a.goal is None]))
+    _lanes(sheet, lanes)
 
 
 def _tre_kolonner(sheet: Sheet, plan: Plan, lang: str) -> None:
-    """Ikke startet / I gang / Klaret: every task in the column of its status."""
-    width = _width(sheet, "action") + 2 * LANE_PAD
-    columns = {s: [("action", a.id) for a in plan.actions if a.status == s]
-               for s in schema.STATUSES}
-    height = max(LANE_TOP + sum(sheet.size(*r)[1] + SPACE for r in refs) + LANE_PAD
-                 for refs in columns.values())  # one height: a card dropped low still lands
-    for i, (status, refs) in enumerate(columns.items()):
-        sheet.lane(i * (width + 400), t(f"status.{status}", lang), refs,
-                   {"field": "status", "value": status}, width, height)
+    """Ikke startet / I gang / Klaret: every task in the column of its status (a lane with
+    many tasks holds them in more than one column)."""
+    _lanes(sheet, [(t(f"status.{s}", lang), {"field": "status", "value": s},
+                    [("action", a.id) for a in plan.actions if a.status == s])
+                   for s in schema.STATUSES])
 
 
 def _status(sheet: Sheet, plan: Plan, lang: str) -> None:
@@ -303,15 +333,23 @@ def apply_template(doc: Doc, name: str, lang: str = "da") -> list[str]:
     existing, _ = read_elements(doc)
     boxes = [b for b in map(bounds, existing) if b is not None]
     top = max((e["z"] for e in existing), default=0)
-    sheet = Sheet(z=top,
-                  size=lambda kind, item_id: default_size({"kind": kind, "id": item_id}, plan,
-                                                          lang))
-    draw(sheet, plan, lang)
-    has_own_goal = any(e["type"] == "card" and e["ref"]["kind"] == "own_goal"
-                       for e in sheet.elements)
-    if plan.own_goal.text and not has_own_goal and sheet.elements:  # above the layout
-        top_y = min(b[1] for b in map(bounds, sheet.elements) if b is not None)
-        sheet.card(0, top_y - sheet.size("own_goal", None)[1] - 600, "own_goal", None)
+    size = cache(lambda kind, item_id: default_size({"kind": kind, "id": item_id}, plan, lang))
+    sheets = []
+    for reach, beside in itertools.product(REACHES, (False, True)):
+        sheet = Sheet(z=top, size=size, reach=reach)
+        draw(sheet, plan, lang)
+        has_own_goal = any(e["type"] == "card" and e["ref"]["kind"] == "own_goal"
+                           for e in sheet.elements)
+        if plan.own_goal.text and not has_own_goal and sheet.elements:  # above or left of it
+            drawn = [b for b in map(bounds, sheet.elements) if b is not None]
+            x0, y0 = min(b[0] for b in drawn), min(b[1] for b in drawn)
+            own_w, own_h = sheet.size("own_goal", None)
+            if beside:
+                sheet.card(x0 - own_w - 600, y0, "own_goal", None)
+            else:
+                sheet.card(x0, y0 - own_h - 600, "own_goal", None)
+        sheets.append(sheet)
+    sheet = max(sheets, key=_shown)  # the first of equals
     # lane frames lie under everything else of the template
     sheet.elements.sort(key=lambda e: e["type"] != "frame")
     for i, element in enumerate(sheet.elements):
@@ -329,6 +367,17 @@ def apply_template(doc: Doc, name: str, lang: str = "da") -> list[str]:
         if not meta["template"]:
             doc.get(schema.META, type=Map)["template"] = name
     return [e["id"] for e in sheet.elements]
+
+
+def _shown(sheet: Sheet) -> float:
+    """How large "Vis alt" shows the drawn sheet on the shared screen (screen px per unit)."""
+    boxes = [b for b in map(bounds, sheet.elements) if b is not None]
+    if not boxes:
+        return 0.0
+    w = max(b[2] for b in boxes) - min(b[0] for b in boxes)
+    h = max(b[3] for b in boxes) - min(b[1] for b in boxes)
+    pad = 2 * (FIT_PAD[0] * max(w, h) + FIT_PAD[1])
+    return min(SCREEN[0] / (w + pad), SCREEN[1] / (h + pad))
 
 
 def _moved(el: dict, dx: int, dy: int) -> dict:

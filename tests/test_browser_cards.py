@@ -11,7 +11,7 @@ import pytest
 
 from board.read import read_plan
 from board.templates import TEMPLATES
-from plan_export.cards import card_size
+from plan_export.cards import card_size, content
 from tests import board_page
 from tests.board_page import WHITE, add, near, new_board, pixel, pointer, settle, to_screen
 from tests.export_samples import EXAMPLE, example_doc
@@ -111,26 +111,64 @@ def test_each_card_kind_shows_what_the_room_needs(server, opener, kw) -> None:
     assert "Pårørende" in shown(page, "participant:p-karen")
 
 
-def test_vis_alt_on_a_tablet_shows_every_title_at_12_px_or_more(server, opener) -> None:
-    page = open_(opener, imported(server, "vejen"), **IPAD)
+DRAWN = """() => { const r = window.__tavle.renderer, s = r.view.s, out = {};
+    for (const [key, id] of r.cardOf()) {
+      const steps = r.items.get(id).cardSteps.filter((x) => x.what === 'text');
+      out[key] = { px: steps.map((x) => x.size * s), lines: steps.flatMap((x) => x.lines),
+                   texts: steps.map((x) => x.lines.join(' ')) };
+    }
+    return out; }"""
+
+
+def fitted(page) -> dict:
+    """Each card's text at "Vis alt", as the renderer drew it: sizes in CSS px, lines, and
+    the text of each step (a badge, the title, a detail)."""
     page.locator('[data-key="fit"]').click()
     page.evaluate("window.__tavle.renderer.schedule()")  # a full frame, not the cached bitmap
     settle(page)
-    drawn = page.evaluate(
-        """() => { const r = window.__tavle.renderer, s = r.view.s, out = [];
-            for (const id of r.cards) {
-              const steps = r.items.get(id).cardSteps.filter((x) => x.what === 'text');
-              out.push({ texts: steps.length, smallest: Math.min(...steps.map((x) => x.size * s)),
-                         first: steps[0]?.lines[0] || '' });
-            }
-            return out; }"""
-    )
+    return page.evaluate(DRAWN)
+
+
+@pytest.mark.parametrize("template", ["blank", "vejen", "netvaerk", "tre_kolonner"])
+def test_vis_alt_on_the_shared_screen_shows_every_title_at_20_px_with_its_details(
+    server, opener, template: str
+) -> None:
+    """1920×1080, the board beside the plan in brief: read from across the room."""
+    page = open_(opener, imported(server, template), query="?screen=1",
+                 viewport={"width": 1920, "height": 1080})
+    drawn = fitted(page)
+    assert len(drawn) == page.evaluate(
+        "[...window.__tavle.doc.getMap('elements').values()].filter((e) => e.type === 'card')"
+        ".length")
+    for key, card in drawn.items():
+        assert max(card["px"]) >= 20 and min(card["px"]) >= 12 - 1e-6, (key, card["px"])
+        kind = key.split(":")[0]
+        if kind == "action":  # Hvem and Senest, not only the title
+            assert any(x.startswith("Hvem: ") for x in card["lines"]), key
+            assert any(x.startswith("Senest: ") for x in card["lines"]), key
+        assert not any(x.startswith("? ") and x != "? Forslag" for x in card["lines"]), key
+    page.screenshot(path=str(server.data_dir / f"vis-alt-screen-{template}.png"))
+
+
+@pytest.mark.parametrize("viewport", [(1024, 768), (820, 1180)], ids=["landscape", "portrait"])
+def test_vis_alt_on_a_tablet_shows_every_whole_title_and_its_mark_in_words(
+    server, opener, viewport: tuple[int, int]
+) -> None:
+    page = open_(opener, imported(server, "vejen"), has_touch=True,
+                 viewport={"width": viewport[0], "height": viewport[1]})
+    drawn = fitted(page)
+    plan, _ = read_plan(example_doc())
     assert len(drawn) == 17  # the own goal, 8 goals and sub-goals, 8 tasks
-    for card in drawn:
-        assert card["texts"] >= 1 and card["smallest"] >= 12 - 1e-6, card
-    firsts = {c["first"] for c in drawn}
-    assert "◐ Søge om hjælp til" in firsts or any(f.startswith("◐ Søge") for f in firsts)
-    page.screenshot(path=str(server.data_dir / "vis-alt-ipad.png"))
+    for key, card in drawn.items():
+        kind, item_id = key.split(":")
+        made = content({"kind": kind, "id": None if item_id == "null" else item_id}, plan, "da")
+        assert min(card["px"]) >= 12 - 1e-6, (key, card["px"])
+        assert not any(x.endswith("…") for x in card["lines"]), key  # wrapped, never cut
+        assert made.title.replace(" ", "") in "".join(card["lines"]).replace(" ", ""), key
+        if made.mark:  # its state in words: "? Forslag", "◐ I gang", never a bare "?"
+            assert card["texts"][0] == f"{made.mark.icon} {made.mark.text}", key
+    assert drawn["goal:g-fritid"]["texts"][0] == "? Forslag"
+    page.screenshot(path=str(server.data_dir / f"vis-alt-tablet-{viewport[0]}.png"))
 
 
 @pytest.mark.parametrize("kw", [{}, IPAD], ids=["mouse", "touch"])
@@ -185,8 +223,8 @@ def test_a_task_added_goes_to_its_place_and_leaves_with_its_item(server, opener,
     before = boxes(page)
     page.evaluate(
         """() => { const d = window.__tavle.doc;
-            d.getMap('actions').set('a-ny', {id: 'a-ny', what: 'Ringe til banken', goal: 'g-penge',
-              owner: 'p-peter', office: '', due: '2026-12-10', status: 'not_started',
+            d.getMap('actions').set('a-ny', {id: 'a-ny', what: 'Ringe til kantinen', goal: 'g-job',
+              owner: 'p-jonas', office: '', due: '2026-12-10', status: 'not_started',
               approval: 'not_needed', follow_up: null, carried_over: 0, note: '',
               expected_result: '', member: 'm1', proposed_by: null, agreed_at: null, rank: 9,
               created: null});
@@ -202,7 +240,7 @@ def test_a_task_added_goes_to_its_place_and_leaves_with_its_item(server, opener,
     assert lane["x"] <= new[0] and new[2] <= lane["x"] + lane["w"]  # in "Ikke startet"
     rows = sorted(after[f"goal:{g}"][1] for g in ("g-penge", "g-job", "g-skole", "g-fritid",
                                                    "g-korekort"))
-    row = after["goal:g-penge"][1]
+    row = after["goal:g-job"][1]  # a row with room left under "Ikke startet"
     assert row <= new[1] < min(y for y in rows if y > row)  # in its goal's row
     for key, b in after.items():
         if key != "action:a-ny":

@@ -12,8 +12,9 @@ from board import schema
 from board.elements import bounds
 from board.limits import Guard
 from board.read import read_elements, read_meta, read_plan
-from board.templates import TEMPLATES, apply_template
+from board.templates import FIT_PAD, SCREEN, TEMPLATES, apply_template
 from plan_export.cards import card_size
+from plan_export.cards.spec import SPEC
 from tests.export_samples import example_doc
 
 
@@ -83,19 +84,40 @@ def test_vejen_is_a_road_from_here_to_the_own_goal_with_goals_in_horizon_order()
     plan, _ = read_plan(example_doc())
     start = next(e for e in elements if e["type"] == "text" and e["text"] == "Her er jeg nu")
     own = boxes[("own_goal", None)]
-    assert all(own[0] >= b[2] for k, b in boxes.items() if k[0] != "own_goal")  # the end
+    assert all(own[2] >= b[2] for b in boxes.values())  # the end of the road
     assert all(start["x"] <= b[0] for b in boxes.values())  # the start
     stations = sorted((g for g in plan.top_goals() if g.horizon != "parked"),
                       key=lambda g: (schema.HORIZONS.index(g.horizon), g.rank))
     xs = [boxes[("goal", g.id)][0] for g in stations]
-    assert xs == sorted(xs) and len(set(xs)) == len(xs)
-    for action in plan.actions:  # beside its goal: just to the right of the goal's column
+    assert xs == sorted(xs) and len(set(xs)) == len(xs) and xs[-1] < own[0]
+    for goal in stations:  # at the road, above or below it
+        box = boxes[("goal", goal.id)]
+        assert -2000 < box[3] < 0 or 0 < box[1] < 2000, goal.id
+    for action in plan.actions:  # with its station: on its side of the road, not before it
         top = next(g for g in plan.goals if g.id == action.goal)
         while top.parent:
             top = next(g for g in plan.goals if g.id == top.parent)
         goal_box, task_box = boxes[("goal", top.id)], boxes[("action", action.id)]
-        assert 0 < task_box[0] - goal_box[2] <= 400, action.id
+        assert goal_box[0] <= task_box[0] and (goal_box[1] < 0) == (task_box[1] < 0), action.id
     assert inside(boxes[("goal", "g-korekort")], lanes(elements)["parked"])
+
+
+@pytest.mark.parametrize("name", ["blank", "vejen", "netvaerk", "tre_kolonner"])
+def test_the_plan_fills_the_shared_screen_with_titles_readable_across_the_room(name: str) -> None:
+    """On the 1920×1080 shared screen, "Vis alt" (the board beside the plan in brief, fitted
+    as static/src/canvas/render.js fit() does) shows every title at 20 px or more, with the
+    details (tests/test_browser_cards.py measures it in Chromium). familie (17 px) and
+    status (12 px, a row per goal) do not fill a landscape screen yet."""
+    elements, boxes = laid_out(name)
+    drawn = [b for b in map(bounds, elements) if b is not None] + list(boxes.values())
+    w = max(b[2] for b in drawn) - min(b[0] for b in drawn)
+    h = max(b[3] for b in drawn) - min(b[1] for b in drawn)
+    pad = 2 * (FIT_PAD[0] * max(w, h) + FIT_PAD[1])
+    scale = min(SCREEN[0] / (w + pad), SCREEN[1] / (h + pad))
+    for kind in {k for k, _ in boxes}:
+        spec = SPEC["kinds"][kind]
+        assert spec["detail"] * scale >= SPEC["min_screen_px"], (kind, scale)
+        assert spec["title"] * scale >= 20, (kind, scale)
 
 
 def test_netvaerk_puts_family_and_friends_closer_than_the_professionals() -> None:

@@ -197,10 +197,12 @@ export class Renderer {
     return box;
   }
 
+  /** "Vis alt": the whole board, with a thin margin (board/templates.py FIT_PAD lays a plan
+   * out for this view of the shared screen). */
   fit() {
     const box = this.contentBox();
     if (!box) return this.setView(-200, -200, 0.1);
-    const pad = Math.max(box[2] - box[0], box[3] - box[1]) * 0.05 + 200;
+    const pad = Math.max(box[2] - box[0], box[3] - box[1]) * 0.02 + 200;
     this.showBox([box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad], false, 0.1);
     this.fitted = true;
   }
