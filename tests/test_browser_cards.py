@@ -281,3 +281,31 @@ def test_a_lane_lights_up_under_a_dragged_card_and_sets_the_status(server, opene
         assert page.evaluate("window.__tavle.renderer.laneHint") is None
         shown_lines = shown(page, "action:a-laerer")
         assert "● Klaret" in shown_lines  # the card says it too
+
+
+INSIDE = """(id) => { const r = window.__tavle.renderer, b = r.items.get(id)?.box,
+    v = r.visibleBox();
+    return Boolean(b) && b[0] >= v[0] && b[1] >= v[1] && b[2] <= v[2] && b[3] <= v[3]; }"""
+
+
+def test_the_shared_screen_shown_whole_takes_in_what_others_add(server, opener) -> None:
+    """A card or note placed outside the shared screen's whole-board view by someone else
+    comes into view by itself; once the coordinator zooms, the view is hers and stays."""
+    board = imported(server, "vejen")
+    screen = open_(opener, board, viewport={"width": 1920, "height": 1080})
+    laptop = open_(opener, board, viewport={"width": 1366, "height": 768})
+    assert screen.evaluate("window.__tavle.renderer.fitted")
+    far = {"type": "note", "x": 0, "y": 90_000, "w": 1800, "h": 1200, "text": "Ny idé",
+           "color": "yellow"}
+    note = add(laptop, far)
+    screen.wait_for_function(INSIDE, arg=note, timeout=5000)
+    assert screen.evaluate("window.__tavle.renderer.fitted")
+    screen.locator('#corner button[data-key="zoom_in"]').click()
+    view = screen.evaluate("window.__tavle.renderer.view")
+    other = add(laptop, {**far, "y": -90_000, "text": "Endnu en"})
+    screen.wait_for_function(
+        "(id) => window.__tavle.renderer.items.has(id)", arg=other, timeout=5000
+    )
+    screen.wait_for_timeout(800)  # longer than the follow delay (300 ms)
+    assert screen.evaluate("window.__tavle.renderer.view") == view
+    assert not screen.evaluate(INSIDE, other)

@@ -10,6 +10,7 @@ const CACHE_OVER_MS = 8; // full frames slower than this are cached for view-onl
 const IDLE_MS = 250;
 const FONT = "system-ui, sans-serif";
 const MIN_TEXT_PX = 12; // semantic zoom: no board text is drawn smaller on screen
+const FOLLOW_MS = 300; // a fitted view takes in what was added outside it this long after
 
 export class Renderer {
   constructor(canvas, doc) {
@@ -36,6 +37,16 @@ export class Renderer {
     this.lastDrawMs = 0;
     this.width = 0;
     this.height = 0;
+    this.fitted = false;       // showing the whole board: keep showing it as it grows
+    this.following = null;     // the timer of that
+    this.pressed = 0;          // pointers down on the canvas: the view holds still under them
+    canvas.addEventListener("pointerdown", () => this.pressed++);
+    for (const type of ["pointerup", "pointercancel"]) {
+      window.addEventListener(type, () => {
+        this.pressed = Math.max(0, this.pressed - 1);
+        if (this.pressed === 0) this.follow();
+      });
+    }
     this.elements.forEach((el, id) => this.put(id, el));
     this.elements.observe((ev) => {
       ev.changes.keys.forEach((change, id) => {
@@ -43,6 +54,7 @@ export class Renderer {
         else this.put(id, this.elements.get(id));
       });
       this.schedule();
+      this.follow();
     });
     for (const name of ["plan", "goals", "actions", "participants", "agreements", "members", "cases"]) {
       doc.getMap(name).observe(() => this.planChanged());
@@ -63,6 +75,22 @@ export class Renderer {
     this.planCache = null;
     for (const id of [...this.cards]) this.put(id, this.items.get(id).el);
     this.schedule();
+    this.follow();
+  }
+
+  /**
+   * A view showing the whole board (fit) takes in a card or stroke that lands outside it —
+   * one placed by someone else, in the room or on a tablet — a moment after the last
+   * change, never under a pressed pointer. A view someone zoomed or panned stays theirs.
+   */
+  follow() {
+    if (!this.fitted || this.following) return;
+    this.following = setTimeout(() => {
+      this.following = null;
+      if (!this.fitted || this.pressed) return;
+      const box = this.contentBox(), seen = this.visibleBox();
+      if (box && (box[0] < seen[0] || box[1] < seen[1] || box[2] > seen[2] || box[3] > seen[3])) this.fit();
+    }, FOLLOW_MS);
   }
 
   put(id, stored) {
