@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Protocol
 
 from pycrdt import Doc, Map
 
@@ -32,8 +33,9 @@ from board.read import read_elements, read_meta, read_plan
 
 GAP = 2000  # board units between old content and a template added later
 SPACE = 200  # between cards
-LANE_PAD = 300  # inside a lane frame, around its cards
+LANE_PAD = 200  # inside a lane frame, around its cards
 LANE_TOP = 700  # a lane's title bar
+LANE_GAP = 200  # between lane frames side by side
 # A plan is laid out in columns of cards at most ``reach`` tall; each template is drawn at
 # each of these and the one that shows largest on the shared screen is kept, where the board
 # is SCREEN CSS px (1920×1080 beside the plan in brief; static/meeting.css) and "Vis alt"
@@ -44,7 +46,13 @@ FIT_PAD = (0.02, 200)  # of the larger side, and board units
 ROAD = "#6c757d"
 MARK = "#e9c46a"
 AUTHOR = "Tavle"
-Size = Callable[[str, str | None], tuple[int, int]]
+
+
+class Size(Protocol):
+    """A card's (w, h): its kind's width (or ``width``), as tall as its text needs."""
+
+    def __call__(self, kind: str, item_id: str | None, width: int | None = None
+                 ) -> tuple[int, int]: ...
 
 
 @dataclass
@@ -52,7 +60,7 @@ class Sheet:
     """Collects the elements of one template, stacked from ``z``."""
 
     z: float
-    size: Size  # (kind, id) -> the card's (w, h)
+    size: Size  # (kind, id, width or None for its kind's) -> the card's (w, h)
     reach: float  # the tallest a column of cards grows
     created: int = field(default_factory=lambda: int(time.time() * 1000))
     elements: list[dict] = field(default_factory=list)
@@ -82,19 +90,21 @@ class Sheet:
     def frame(self, x: int, y: int, w: int, h: int, title: str, lane: dict | None = None) -> str:
         return self.add("frame", x=x, y=y, w=w, h=h, title=title, lane=lane)
 
-    def card(self, x: float, y: float, kind: str, item_id: str | None) -> tuple[int, int]:
-        """A card with its top left at (x, y); returns its size."""
-        w, h = self.size(kind, item_id)
+    def card(self, x: float, y: float, kind: str, item_id: str | None,
+             width: int | None = None) -> tuple[int, int]:
+        """A card with its top left at (x, y), its kind's width or ``width``; its size."""
+        w, h = self.size(kind, item_id, width)
         self.add("card", x=x, y=y, w=w, h=h, ref={"kind": kind, "id": item_id})
         return w, h
 
-    def stack(self, x: float, y: float, refs: list[tuple[str, str]], up: bool = False) -> float:
+    def stack(self, x: float, y: float, refs: list[tuple[str, str]], up: bool = False,
+              width: int | None = None) -> float:
         """Cards one under the other from y (or one above the other, ``up``); the far edge."""
         for kind, item_id in refs:
-            w, h = self.size(kind, item_id)
+            w, h = self.size(kind, item_id, width)
             if up:
                 y -= h
-            self.card(x, y, kind, item_id)
+            self.card(x, y, kind, item_id, width)
             y = y - SPACE if up else y + h + SPACE
         return y
 
@@ -131,12 +141,13 @@ def _blank(sheet: Sheet, plan: Plan, lang: str) -> None:
 Ref = tuple[str, str]
 
 
-def _columns(sheet: Sheet, refs: list[Ref], reach: float) -> list[list[Ref]]:
+def _columns(sheet: Sheet, refs: list[Ref], reach: float,
+             width: int | None = None) -> list[list[Ref]]:
     """``refs`` in columns of cards at most ``reach`` tall (a taller card gets one alone)."""
     columns: list[list[Ref]] = []
     height = 0.0
     for ref in refs:
-        h = sheet.size(*ref)[1]
+        h = sheet.size(*ref, width)[1]
         if columns and height + SPACE + h <= reach:
             columns[-1].append(ref)
             height += SPACE + h
@@ -234,26 +245,27 @@ def _netvaerk(sheet: Sheet, plan: Plan, lang: str) -> None:
 
 
 def _lanes(sheet: Sheet, lanes: list[tuple[str, dict | None, list[Ref]]]) -> None:
-    """One lane frame per entry, side by side, its cards in columns at most ``sheet.reach``
-    tall; all lanes one height, so a card dropped low still lands in a lane."""
+    """One lane frame per entry, side by side, its cards (all one width) in columns at most
+    ``sheet.reach`` tall; all lanes one height, so a card dropped low still lands in a
+    lane."""
     card_w = max(_width(sheet, "goal"), _width(sheet, "action"))
-    filled = [(title, lane, _columns(sheet, refs, sheet.reach) or [[]])
+    filled = [(title, lane, _columns(sheet, refs, sheet.reach, card_w) or [[]])
               for title, lane, refs in lanes]
-    height = max(LANE_TOP + sum(sheet.size(*r)[1] + SPACE for r in column) + LANE_PAD
+    height = max(LANE_TOP + sum(sheet.size(*r, card_w)[1] + SPACE for r in column) + LANE_PAD
                  for *_, columns in filled for column in columns)
     x = 0
     for title, lane, columns in filled:
         width = len(columns) * (card_w + SPACE) - SPACE + 2 * LANE_PAD
         sheet.frame(x, 0, width, max(height, 6000), title, lane)
         for i, column in enumerate(columns):
-            sheet.stack(x + LANE_PAD + i * (card_w + SPACE), LANE_TOP, column)
-        x += width + 400
+            sheet.stack(x + LANE_PAD + i * (card_w + SPACE), LANE_TOP, column, width=card_w)
+        x += width + LANE_GAP
 
 
 def _familie(sheet: Sheet, plan: Plan, lang: str) -> None:
     """A lane per household member (dropping a card there sets its ``member``), and one for
-    the whole family (with the tasks of no goal); each goal followed by its sub-goals and
-    their tasks."""
+    the whole family: the own goal first, then goals of no member and the tasks of no goal;
+    each goal followed by its sub-goals and their tasks."""
     tops = _order(plan.top_goals())
 
     def cards(goals: list[Goal]) -> list[Ref]:
@@ -264,8 +276,9 @@ def _familie(sheet: Sheet, plan: Plan, lang: str) -> None:
          {"field": "member", "value": m.id}, cards([g for g in tops if g.member == m.id]))
         for m in plan.members
     ] or [(t("template.familie.member", lang, n=n), None, []) for n in (1, 2, 3)]
+    own = [("own_goal", None)] if plan.own_goal.text else []
     lanes.append((t("template.familie.household", lang), None,
-                  cards([g for g in tops if g.member is None])
+                  own + cards([g for g in tops if g.member is None])
                   + [("action", a.id) for a in plan.actions if a.goal is None]))
     _lanes(sheet, lanes)
 
@@ -280,35 +293,33 @@ def _tre_kolonner(sheet: Sheet, plan: Plan, lang: str) -> None:
 
 def _status(sheet: Sheet, plan: Plan, lang: str) -> None:
     """The status board: a row per goal (its sub-goals' tasks with it), its tasks in the
-    column of their status; moving a task to another column changes its status."""
-    goal_w, task_w = _width(sheet, "goal"), _width(sheet, "action")
-    col_w = task_w + 2 * LANE_PAD
-    left = goal_w + 2 * LANE_PAD
+    column of their status; moving a task to another column changes its status. In each
+    cell the cards stand in columns at most ``sheet.reach`` tall, a column as wide as its
+    widest cell needs, and a row is as tall as its tallest cell."""
+    card_w = max(_width(sheet, "goal"), _width(sheet, "action"))
     rows = [_tree(plan, goal) for goal in _order(plan.top_goals())]
     loose = [("action", a.id) for a in plan.actions if a.goal is None]
     if loose:
         rows.append(([], loose))
     status_of = {a.id: a.status for a in plan.actions}
+    cells = [[_columns(sheet, refs, sheet.reach, card_w) for refs in
+              [goals, *([r for r in tasks if status_of[r[1]] == s] for s in schema.STATUSES)]]
+             for goals, tasks in rows]
+    wide = [max([len(row[j]) for row in cells] + [1]) for j in range(1 + len(schema.STATUSES))]
+    lefts = list(itertools.accumulate(
+        (n * (card_w + SPACE) - SPACE + 2 * LANE_PAD + LANE_GAP for n in wide), initial=0))
     y = LANE_TOP
-    placed: list[tuple[float, list[tuple[str, str]]]] = []  # (row top, its goal cards)
-    for goals, tasks in rows:
-        by_status = {s: [r for r in tasks if status_of[r[1]] == s] for s in schema.STATUSES}
-        height = max(sum(sheet.size(*r)[1] + SPACE for r in refs) - SPACE
-                     for refs in [goals, *by_status.values()])
-        placed.append((y, goals))
-        for i, status in enumerate(schema.STATUSES):
-            yy = y
-            for kind, item_id in by_status[status]:
-                sheet.card(left + i * (col_w + 200) + LANE_PAD, yy, kind, item_id)
-                yy += sheet.size(kind, item_id)[1] + SPACE
-        y += max(height, 600) + 2 * SPACE
+    for row in cells:
+        for left, cell in zip(lefts, row, strict=False):
+            for i, column in enumerate(cell):
+                sheet.stack(left + LANE_PAD + i * (card_w + SPACE), y, column, width=card_w)
+        y += max(sum(sheet.size(*r, card_w)[1] + SPACE for r in column)
+                 for cell in row for column in cell or [[]]) + SPACE
     total = max(6000, y + LANE_PAD)
-    sheet.frame(0, 0, left, total, t("plan.goals", lang))
-    for i, status in enumerate(schema.STATUSES):
-        sheet.frame(left + i * (col_w + 200), 0, col_w, total, t(f"status.{status}", lang),
-                    {"field": "status", "value": status})
-    for top, goals in placed:
-        sheet.stack(LANE_PAD, top, goals)
+    titles = [(t("plan.goals", lang), None)] + [
+        (t(f"status.{s}", lang), {"field": "status", "value": s}) for s in schema.STATUSES]
+    for left, right, (title, lane) in zip(lefts, lefts[1:], titles, strict=False):
+        sheet.frame(left, 0, right - left - LANE_GAP, total, title, lane)
 
 
 TEMPLATES: dict[str, Callable[[Sheet, Plan, str], None]] = dict(
@@ -333,7 +344,8 @@ def apply_template(doc: Doc, name: str, lang: str = "da") -> list[str]:
     existing, _ = read_elements(doc)
     boxes = [b for b in map(bounds, existing) if b is not None]
     top = max((e["z"] for e in existing), default=0)
-    size = cache(lambda kind, item_id: default_size({"kind": kind, "id": item_id}, plan, lang))
+    size = cache(lambda kind, item_id, width=None: default_size({"kind": kind, "id": item_id},
+                                                                plan, lang, width))
     sheets = []
     for reach, beside in itertools.product(REACHES, (False, True)):
         sheet = Sheet(z=top, size=size, reach=reach)

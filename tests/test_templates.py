@@ -102,12 +102,12 @@ def test_vejen_is_a_road_from_here_to_the_own_goal_with_goals_in_horizon_order()
     assert inside(boxes[("goal", "g-korekort")], lanes(elements)["parked"])
 
 
-@pytest.mark.parametrize("name", ["blank", "vejen", "netvaerk", "tre_kolonner"])
+@pytest.mark.parametrize("name", ["blank", "vejen", "netvaerk", "familie", "tre_kolonner"])
 def test_the_plan_fills_the_shared_screen_with_titles_readable_across_the_room(name: str) -> None:
     """On the 1920×1080 shared screen, "Vis alt" (the board beside the plan in brief, fitted
     as static/src/canvas/render.js fit() does) shows every title at 20 px or more, with the
-    details (tests/test_browser_cards.py measures it in Chromium). familie (17 px) and
-    status (12 px, a row per goal) do not fill a landscape screen yet."""
+    details (tests/test_browser_cards.py measures it in Chromium). status (15 px: five goal
+    rows, each as tall as its tallest card) does not fit a landscape screen at that size."""
     elements, boxes = laid_out(name)
     drawn = [b for b in map(bounds, elements) if b is not None] + list(boxes.values())
     w = max(b[2] for b in drawn) - min(b[0] for b in drawn)
@@ -144,6 +144,8 @@ def test_familie_has_a_lane_per_member_with_their_goals_and_tasks() -> None:
     assert by_member["m2"]["title"] == "Emil – søn (14 år)"
     for item, kind in [(g, "goal") for g in plan.goals] + [(a, "action") for a in plan.actions]:
         assert inside(boxes[(kind, item.id)], by_member[item.member]), item.id
+    household = next(e for e in elements if e["type"] == "frame" and e["title"] == "Hele familien")
+    assert inside(boxes[("own_goal", None)], household)  # the own goal heads the family's lane
 
 
 @pytest.mark.parametrize("name", ["tre_kolonner", "status"])

@@ -35,10 +35,11 @@ def card_size(el: dict, plan: Plan, lang: str) -> tuple[int, int]:
     return el["w"], height(content(el["ref"], plan, lang), el["w"], el["h"])
 
 
-def default_size(ref: dict, plan: Plan, lang: str) -> tuple[int, int]:
-    """The size a new card of ``ref`` gets: its kind's width, as tall as its text."""
+def default_size(ref: dict, plan: Plan, lang: str, width: int | None = None) -> tuple[int, int]:
+    """The size a new card of ``ref`` gets: its kind's width (or ``width``), as tall as its
+    text."""
     made = content(ref, plan, lang)
-    width = kind_spec(made.kind)["width"]
+    width = width or kind_spec(made.kind)["width"]
     return width, height(made, width, 0)
 
 

@@ -6,7 +6,7 @@
 import { boardPlan, defaultSize } from "./index.js";
 
 const SPACE = 200; // between cards, as board/templates.py lays them out
-const LANE_PAD = 300;
+const LANE_PAD = 200;
 const LANE_TOP = 700;
 const SOLID = ["card", "note", "text"];
 const PLAN_MAPS = { goal: "goals", action: "actions", participant: "participants", agreement: "agreements" };
