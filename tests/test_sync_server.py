@@ -58,6 +58,7 @@ def test_board_create_api_and_me(shared) -> None:
             "role": "coordinator",
             "can_write": True,
             "name": "",
+            "org": "",  # only a signed-in professional's account has one
             "kind": "case",
         },
     )
