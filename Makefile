@@ -41,10 +41,12 @@ services:
 
 test: install services
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	bash scripts/run-tests.sh $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 bench: install
 	$(PY) -m bench.run_all

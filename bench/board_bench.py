@@ -28,9 +28,17 @@ def stroke(i: int, rng: random.Random, fmt: int = 1) -> dict:
     """A stroke of 32 points, stored as board format ``fmt`` says (2: its ``ink``)."""
     x, y = rng.randrange(0, 100_000), rng.randrange(0, 60_000)
     points = [v for k in range(32) for v in (x + 30 * k, y + rng.randrange(-40, 40), 500)]
-    element = {"id": f"s{i}", "type": "stroke", "z": i, "author": "Mette",
-               "created": 1_700_000_000_000, "points": points, "color": "#1d3557", "width": 30,
-               "tool": "pen"}
+    element = {
+        "id": f"s{i}",
+        "type": "stroke",
+        "z": i,
+        "author": "Mette",
+        "created": 1_700_000_000_000,
+        "points": points,
+        "color": "#1d3557",
+        "width": 30,
+        "tool": "pen",
+    }
     return ink.stored(element) if fmt == 2 else element
 
 
@@ -79,8 +87,10 @@ def measure(fmt: int) -> None:
     t_read_el = timed(lambda: read_elements(board), 1)
     t_to_py = timed(lambda: board.get(schema.ELEMENTS, type=Map).to_py(), 1)
     t_read_plan = timed(lambda: read_plan(board), 20)
-    print(f"board model, format {fmt} (10,000 strokes of 32 points + the example family plan, "
-          f"{len(board.get_update()):,} bytes)")
+    print(
+        f"board model, format {fmt} (10,000 strokes of 32 points + the example family plan, "
+        f"{len(board.get_update()):,} bytes)"
+    )
     print(f"  apply one stroke update, pycrdt only       {t_apply * 1e6:9.0f} µs")
     print(f"  apply one stroke update + guard            {t_guard * 1e6:9.0f} µs")
     print(f"  guard with nothing changed                 {t_idle * 1e6:9.1f} µs")

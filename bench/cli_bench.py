@@ -40,8 +40,9 @@ def timed(cmd: list[str], tree: Path, env: dict[str, str]) -> tuple[float, float
     """Wall ms and CPU ms (user + system) of one whole process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(cmd, cwd=tree, env=env, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+    subprocess.run(
+        cmd, cwd=tree, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     wall = (time.perf_counter() - started) * 1000
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
@@ -65,16 +66,27 @@ def main() -> int:
             data = work / f"data-{len(envs)}"
             envs[name] = {**cached, "PYTHONPATH": str(tree), "TAVLE_DATA_DIR": str(data)}
             tavle = [sys.executable, "-m", "server.cli"]
-            made = subprocess.run([*tavle, "board", "import", str(tree / EXAMPLE),
-                                   "--template", "vejen"],
-                                  cwd=tree, env=envs[name], capture_output=True, text=True,
-                                  check=True)
+            made = subprocess.run(
+                [*tavle, "board", "import", str(tree / EXAMPLE), "--template", "vejen"],
+                cwd=tree,
+                env=envs[name],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             board = json.loads(made.stdout)["board_id"]
             out = str(work / f"{board}.png")
             commands[name] = {
                 "tavle --help": [*tavle, "--help"],
-                "tavle export BOARD --format png": [*tavle, "export", board, "--format", "png",
-                                                    "-o", out],
+                "tavle export BOARD --format png": [
+                    *tavle,
+                    "export",
+                    board,
+                    "--format",
+                    "png",
+                    "-o",
+                    out,
+                ],
             }
             timed(commands[name]["tavle export BOARD --format png"], tree, envs[name])  # warm-up
         times: dict[tuple[str, str], list[tuple[float, float]]] = {}
@@ -83,14 +95,18 @@ def main() -> int:
             for name in order:
                 for label, cmd in commands[name].items():
                     times.setdefault((name, label), []).append(timed(cmd, trees[name], envs[name]))
-    print(f"load average (1 min) before: {load_before}, at the end: {others_load()} "
-          f"({os.cpu_count()} cores)")
+    print(
+        f"load average (1 min) before: {load_before}, at the end: {others_load()} "
+        f"({os.cpu_count()} cores)"
+    )
     print("| command | tree | wall ms median | wall ms fastest | CPU ms median |")
     print("|---|---|---|---|---|")
     for (name, label), values in sorted(times.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         walls, cpus = [w for w, _ in values], [c for _, c in values]
-        print(f"| {label} | {name} | {statistics.median(walls):.0f} | {min(walls):.0f} | "
-              f"{statistics.median(cpus):.0f} |")
+        print(
+            f"| {label} | {name} | {statistics.median(walls):.0f} | {min(walls):.0f} | "
+            f"{statistics.median(cpus):.0f} |"
+        )
     return 0
 
 

@@ -1,4 +1,4 @@
-""""Siden sidst": what changed in a plan between two agreed versions.
+""" "Siden sidst": what changed in a plan between two agreed versions.
 
 Pure comparison of two plans, so the meeting view, the exports and the tests
 agree on one answer. Items are matched by id; titles are shown as they are now.

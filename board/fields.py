@@ -45,6 +45,7 @@ def shaped(check: Checker, shape: object, extra: Extra | None = None) -> Checker
     check.shape_extra = extra  # type: ignore[attr-defined]
     return check
 
+
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?")
@@ -246,9 +247,7 @@ def keyed(raw: object, key: str, label: str, problems: list[str]) -> object:
     return raw
 
 
-def clean_item(
-    raw: object, fields: Sequence[Field], label: str
-) -> tuple[dict | None, list[str]]:
+def clean_item(raw: object, fields: Sequence[Field], label: str) -> tuple[dict | None, list[str]]:
     """Check every field of ``raw``: ``(clean item or None if unusable, problems)``.
 
     A wrong optional field falls back to its repair or its default; a wrong required

@@ -174,11 +174,12 @@ class Guard:
         crowded = [n for n, limit in _LIMITS if self._counts[n] > limit]
         for name in crowded:
             added = [
-                key for (n, key), before in changed.items()
+                key
+                for (n, key), before in changed.items()
                 if n == name and before is MISSING and key in self._maps[name]
             ]
             excess = self._counts[name] - schema.MAX_ITEMS[name] if added else 0
-            over.update((name, key) for key in added[max(0, len(added) - excess):] if excess > 0)
+            over.update((name, key) for key in added[max(0, len(added) - excess) :] if excess > 0)
         return over
 
     def _check(

@@ -28,7 +28,15 @@ ORGANISATIONS = "organisations"  # id -> the board's copy of an organisation it 
 CONSENTS = "consents"  # id -> the citizen's consent for one organisation (server writes only)
 
 COLLECTIONS = (
-    ELEMENTS, GOALS, ACTIONS, PARTICIPANTS, AGREEMENTS, MEMBERS, PROGRESS, ORGANISATIONS, CONSENTS
+    ELEMENTS,
+    GOALS,
+    ACTIONS,
+    PARTICIPANTS,
+    AGREEMENTS,
+    MEMBERS,
+    PROGRESS,
+    ORGANISATIONS,
+    CONSENTS,
 )
 # maps only the server writes (import, consent routes); a client's change is undone
 SERVER_ONLY = (CONSENTS,)

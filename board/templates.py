@@ -51,8 +51,9 @@ AUTHOR = "Tavle"
 class Size(Protocol):
     """A card's (w, h): its kind's width (or ``width``), as tall as its text needs."""
 
-    def __call__(self, kind: str, item_id: str | None, width: int | None = None
-                 ) -> tuple[int, int]: ...
+    def __call__(
+        self, kind: str, item_id: str | None, width: int | None = None
+    ) -> tuple[int, int]: ...
 
 
 @dataclass
@@ -72,8 +73,14 @@ class Sheet:
             values["x"] = round(values["x"])  # type: ignore[call-overload]
             values["y"] = round(values["y"])  # type: ignore[call-overload]
         self.elements.append(
-            {"id": element_id, "type": kind, "z": self.z, "author": AUTHOR,
-             "created": self.created, **values}
+            {
+                "id": element_id,
+                "type": kind,
+                "z": self.z,
+                "author": AUTHOR,
+                "created": self.created,
+                **values,
+            }
         )
         return element_id
 
@@ -90,15 +97,22 @@ class Sheet:
     def frame(self, x: int, y: int, w: int, h: int, title: str, lane: dict | None = None) -> str:
         return self.add("frame", x=x, y=y, w=w, h=h, title=title, lane=lane)
 
-    def card(self, x: float, y: float, kind: str, item_id: str | None,
-             width: int | None = None) -> tuple[int, int]:
+    def card(
+        self, x: float, y: float, kind: str, item_id: str | None, width: int | None = None
+    ) -> tuple[int, int]:
         """A card with its top left at (x, y), its kind's width or ``width``; its size."""
         w, h = self.size(kind, item_id, width)
         self.add("card", x=x, y=y, w=w, h=h, ref={"kind": kind, "id": item_id})
         return w, h
 
-    def stack(self, x: float, y: float, refs: list[tuple[str, str]], up: bool = False,
-              width: int | None = None) -> float:
+    def stack(
+        self,
+        x: float,
+        y: float,
+        refs: list[tuple[str, str]],
+        up: bool = False,
+        width: int | None = None,
+    ) -> float:
         """Cards one under the other from y (or one above the other, ``up``); the far edge."""
         for kind, item_id in refs:
             w, h = self.size(kind, item_id, width)
@@ -117,8 +131,10 @@ def _order(goals: list[Goal]) -> list[Goal]:
 def _tree(plan: Plan, goal: Goal) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(the goal and its sub-goals, the tasks of all of them), as card refs."""
     goals = [goal, *plan.subgoals(goal.id)]
-    return ([("goal", g.id) for g in goals],
-            [("action", a.id) for g in goals for a in plan.actions_for(g.id)])
+    return (
+        [("goal", g.id) for g in goals],
+        [("action", a.id) for g in goals for a in plan.actions_for(g.id)],
+    )
 
 
 def _width(sheet: Sheet, kind: str) -> int:
@@ -141,8 +157,9 @@ def _blank(sheet: Sheet, plan: Plan, lang: str) -> None:
 Ref = tuple[str, str]
 
 
-def _columns(sheet: Sheet, refs: list[Ref], reach: float,
-             width: int | None = None) -> list[list[Ref]]:
+def _columns(
+    sheet: Sheet, refs: list[Ref], reach: float, width: int | None = None
+) -> list[list[Ref]]:
     """``refs`` in columns of cards at most ``reach`` tall (a taller card gets one alone)."""
     columns: list[list[Ref]] = []
     height = 0.0
@@ -167,11 +184,18 @@ def _vejen(sheet: Sheet, plan: Plan, lang: str) -> None:
     goal_w, card_w = _width(sheet, "goal"), max(_width(sheet, "goal"), _width(sheet, "action"))
     stations = _order([g for g in plan.top_goals() if g.horizon != "parked"])
     loose = [("action", a.id) for a in plan.actions if a.goal is None]
-    parked = [r for g in plan.top_goals() if g.horizon == "parked" for part in _tree(plan, g)
-              for r in part]
+    parked = [
+        r
+        for g in plan.top_goals()
+        if g.horizon == "parked"
+        for part in _tree(plan, g)
+        for r in part
+    ]
     start_w = 2600  # "Her er jeg nu" under the start
-    free = {True: card_w + 2 * SPACE if loose else 600,  # above the road, from the start
-            False: card_w + 2 * LANE_PAD - 600 + 2 * SPACE if parked else start_w - 600 + 2 * SPACE}
+    free = {
+        True: card_w + 2 * SPACE if loose else 600,  # above the road, from the start
+        False: card_w + 2 * LANE_PAD - 600 + 2 * SPACE if parked else start_w - 600 + 2 * SPACE,
+    }
     placed: list[tuple[float, bool, list[list[Ref]]]] = []  # (left, up, columns)
     left = -math.inf
     for goal in stations:
@@ -201,19 +225,25 @@ def _vejen(sheet: Sheet, plan: Plan, lang: str) -> None:
     sheet.stack(0, -road - beside, loose, up=True)
     for left, up, columns in placed:
         cy = centre_y(left + goal_w / 2)
-        sheet.shape("ellipse", round(left + goal_w / 2) - 200, round(cy) - 200, 400, 400,
-                    fill=MARK)
+        sheet.shape("ellipse", round(left + goal_w / 2) - 200, round(cy) - 200, 400, 400, fill=MARK)
         y = cy - road - beside if up else cy + road + beside
         for i, column in enumerate(columns):
             sheet.stack(left + i * (card_w + SPACE), y, column, up)
     cy = centre_y(own_x + own_w / 2)
-    sheet.card(own_x, cy - road - beside - own_h if own_up else cy + road + beside, "own_goal",
-               None)
+    sheet.card(
+        own_x, cy - road - beside - own_h if own_up else cy + road + beside, "own_goal", None
+    )
     if parked:
         top = road + beside + 600  # under "Her er jeg nu"
         h = LANE_TOP + sum(sheet.size(*r)[1] + SPACE for r in parked) + LANE_PAD
-        sheet.frame(-600, top, card_w + 2 * LANE_PAD, h, t("horizon.parked", lang),
-                    {"field": "horizon", "value": "parked"})
+        sheet.frame(
+            -600,
+            top,
+            card_w + 2 * LANE_PAD,
+            h,
+            t("horizon.parked", lang),
+            {"field": "horizon", "value": "parked"},
+        )
         sheet.stack(-600 + LANE_PAD, top + LANE_TOP, parked)
 
 
@@ -249,10 +279,15 @@ def _lanes(sheet: Sheet, lanes: list[tuple[str, dict | None, list[Ref]]]) -> Non
     ``sheet.reach`` tall; all lanes one height, so a card dropped low still lands in a
     lane."""
     card_w = max(_width(sheet, "goal"), _width(sheet, "action"))
-    filled = [(title, lane, _columns(sheet, refs, sheet.reach, card_w) or [[]])
-              for title, lane, refs in lanes]
-    height = max(LANE_TOP + sum(sheet.size(*r, card_w)[1] + SPACE for r in column) + LANE_PAD
-                 for *_, columns in filled for column in columns)
+    filled = [
+        (title, lane, _columns(sheet, refs, sheet.reach, card_w) or [[]])
+        for title, lane, refs in lanes
+    ]
+    height = max(
+        LANE_TOP + sum(sheet.size(*r, card_w)[1] + SPACE for r in column) + LANE_PAD
+        for *_, columns in filled
+        for column in columns
+    )
     x = 0
     for title, lane, columns in filled:
         width = len(columns) * (card_w + SPACE) - SPACE + 2 * LANE_PAD
@@ -272,23 +307,40 @@ def _familie(sheet: Sheet, plan: Plan, lang: str) -> None:
         return [r for goal in goals for part in _tree(plan, goal) for r in part]
 
     lanes = [
-        (f"{m.name} – {m.relation}" if m.relation else m.name,
-         {"field": "member", "value": m.id}, cards([g for g in tops if g.member == m.id]))
+        (
+            f"{m.name} – {m.relation}" if m.relation else m.name,
+            {"field": "member", "value": m.id},
+            cards([g for g in tops if g.member == m.id]),
+        )
         for m in plan.members
     ] or [(t("template.familie.member", lang, n=n), None, []) for n in (1, 2, 3)]
     own = [("own_goal", None)] if plan.own_goal.text else []
-    lanes.append((t("template.familie.household", lang), None,
-                  own + cards([g for g in tops if g.member is None])
-                  + [("action", a.id) for a in plan.actions if a.goal is None]))
+    lanes.append(
+        (
+            t("template.familie.household", lang),
+            None,
+            own
+            + cards([g for g in tops if g.member is None])
+            + [("action", a.id) for a in plan.actions if a.goal is None],
+        )
+    )
     _lanes(sheet, lanes)
 
 
 def _tre_kolonner(sheet: Sheet, plan: Plan, lang: str) -> None:
     """Ikke startet / I gang / Klaret: every task in the column of its status (a lane with
     many tasks holds them in more than one column)."""
-    _lanes(sheet, [(t(f"status.{s}", lang), {"field": "status", "value": s},
-                    [("action", a.id) for a in plan.actions if a.status == s])
-                   for s in schema.STATUSES])
+    _lanes(
+        sheet,
+        [
+            (
+                t(f"status.{s}", lang),
+                {"field": "status", "value": s},
+                [("action", a.id) for a in plan.actions if a.status == s],
+            )
+            for s in schema.STATUSES
+        ],
+    )
 
 
 def _status(sheet: Sheet, plan: Plan, lang: str) -> None:
@@ -302,22 +354,39 @@ def _status(sheet: Sheet, plan: Plan, lang: str) -> None:
     if loose:
         rows.append(([], loose))
     status_of = {a.id: a.status for a in plan.actions}
-    cells = [[_columns(sheet, refs, sheet.reach, card_w) for refs in
-              [goals, *([r for r in tasks if status_of[r[1]] == s] for s in schema.STATUSES)]]
-             for goals, tasks in rows]
+    cells = [
+        [
+            _columns(sheet, refs, sheet.reach, card_w)
+            for refs in [
+                goals,
+                *([r for r in tasks if status_of[r[1]] == s] for s in schema.STATUSES),
+            ]
+        ]
+        for goals, tasks in rows
+    ]
     wide = [max([len(row[j]) for row in cells] + [1]) for j in range(1 + len(schema.STATUSES))]
-    lefts = list(itertools.accumulate(
-        (n * (card_w + SPACE) - SPACE + 2 * LANE_PAD + LANE_GAP for n in wide), initial=0))
+    lefts = list(
+        itertools.accumulate(
+            (n * (card_w + SPACE) - SPACE + 2 * LANE_PAD + LANE_GAP for n in wide), initial=0
+        )
+    )
     y = LANE_TOP
     for row in cells:
         for left, cell in zip(lefts, row, strict=False):
             for i, column in enumerate(cell):
                 sheet.stack(left + LANE_PAD + i * (card_w + SPACE), y, column, width=card_w)
-        y += max(sum(sheet.size(*r, card_w)[1] + SPACE for r in column)
-                 for cell in row for column in cell or [[]]) + SPACE
+        y += (
+            max(
+                sum(sheet.size(*r, card_w)[1] + SPACE for r in column)
+                for cell in row
+                for column in cell or [[]]
+            )
+            + SPACE
+        )
     total = max(6000, y + LANE_PAD)
     titles = [(t("plan.goals", lang), None)] + [
-        (t(f"status.{s}", lang), {"field": "status", "value": s}) for s in schema.STATUSES]
+        (t(f"status.{s}", lang), {"field": "status", "value": s}) for s in schema.STATUSES
+    ]
     for left, right, (title, lane) in zip(lefts, lefts[1:], titles, strict=False):
         sheet.frame(left, 0, right - left - LANE_GAP, total, title, lane)
 
@@ -344,14 +413,18 @@ def apply_template(doc: Doc, name: str, lang: str = "da") -> list[str]:
     existing, _ = read_elements(doc)
     boxes = [b for b in map(bounds, existing) if b is not None]
     top = max((e["z"] for e in existing), default=0)
-    size = cache(lambda kind, item_id, width=None: default_size({"kind": kind, "id": item_id},
-                                                                plan, lang, width))
+    size = cache(
+        lambda kind, item_id, width=None: default_size(
+            {"kind": kind, "id": item_id}, plan, lang, width
+        )
+    )
     sheets = []
     for reach, beside in itertools.product(REACHES, (False, True)):
         sheet = Sheet(z=top, size=size, reach=reach)
         draw(sheet, plan, lang)
-        has_own_goal = any(e["type"] == "card" and e["ref"]["kind"] == "own_goal"
-                           for e in sheet.elements)
+        has_own_goal = any(
+            e["type"] == "card" and e["ref"]["kind"] == "own_goal" for e in sheet.elements
+        )
         if plan.own_goal.text and not has_own_goal and sheet.elements:  # above or left of it
             drawn = [b for b in map(bounds, sheet.elements) if b is not None]
             x0, y0 = min(b[0] for b in drawn), min(b[1] for b in drawn)
@@ -395,6 +468,10 @@ def _shown(sheet: Sheet) -> float:
 def _moved(el: dict, dx: int, dy: int) -> dict:
     if el["type"] == "stroke":
         p = el["points"]
-        return {**el, "points": [v + (dx if i % 3 == 0 else dy if i % 3 == 1 else 0)
-                                 for i, v in enumerate(p)]}
+        return {
+            **el,
+            "points": [
+                v + (dx if i % 3 == 0 else dy if i % 3 == 1 else 0) for i, v in enumerate(p)
+            ],
+        }
     return {**el, "x": el["x"] + dx, "y": el["y"] + dy} if "x" in el else el

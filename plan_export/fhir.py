@@ -130,8 +130,12 @@ class _Builder:
             for kind, system in _ORG_IDS
             if getattr(org, kind)
         ]
-        kinds = [{"coding": [{"system": TAVLE_ORG_KIND, "code": org.kind}],
-                  "text": t(f"org.kind.{org.kind}", self.lang)}]
+        kinds = [
+            {
+                "coding": [{"system": TAVLE_ORG_KIND, "code": org.kind}],
+                "text": t(f"org.kind.{org.kind}", self.lang),
+            }
+        ]
         if org.municipality:
             kinds.append({"coding": [{"system": MUNICIPALITY, "code": org.municipality}]})
         resource: dict[str, Any] = {
@@ -321,8 +325,9 @@ def _members(b: _Builder, plan: Plan, patient: dict[str, str]) -> dict[str, dict
         if is_citizen(plan, member):
             subjects[member.id] = {**patient, "display": name}
             citizen = b.entries["patient"]
-            citizen["extension"] = [_tavle(member=member.id, name=member.name,
-                                           relation=member.relation)]
+            citizen["extension"] = [
+                _tavle(member=member.id, name=member.name, relation=member.relation)
+            ]
             continue
         resource = {
             "resourceType": "Patient",
@@ -554,9 +559,17 @@ def _goal(
     if org := b.organisation(b.office(goal)):
         resource["extension"].append({"url": TAVLE_OFFICE, "valueReference": org})
     resource["extension"].append(
-        _tavle(id=goal.id, horizon=goal.horizon, rank=float(goal.rank), kind=goal.kind,
-               status=goal.status, proposed_by=goal.proposed_by, agreed_at=goal.agreed_at,
-               created=goal.created, member=goal.member)
+        _tavle(
+            id=goal.id,
+            horizon=goal.horizon,
+            rank=float(goal.rank),
+            kind=goal.kind,
+            status=goal.status,
+            proposed_by=goal.proposed_by,
+            agreed_at=goal.agreed_at,
+            created=goal.created,
+            member=goal.member,
+        )
     )
     if achievement := _achievement(plan, goal):
         code = {"system": GOAL_ACHIEVEMENT, "code": achievement}
@@ -602,8 +615,13 @@ def _outcomes(b: _Builder, plan: Plan, goal: Goal) -> list[dict[str, Any]]:
             {
                 "extension": [
                     {"url": INFORMER, "valueCodeableConcept": {"text": who}},
-                    _tavle(id=rating.id, date=rating.date, value=float(rating.value),
-                           by=rating.by, note=rating.note),
+                    _tavle(
+                        id=rating.id,
+                        date=rating.date,
+                        value=float(rating.value),
+                        by=rating.by,
+                        note=rating.note,
+                    ),
                 ],
                 "text": text,
             }
@@ -616,12 +634,21 @@ def _activity(
 ) -> dict[str, Any]:
     detail: dict[str, Any] = {
         "extension": [
-            _tavle(id=action.id, rank=float(action.rank), approval=action.approval,
-                   follow_up=action.follow_up, carried_over=action.carried_over or None,
-                   proposed_by=action.proposed_by, agreed_at=action.agreed_at,
-                   created=action.created, member=action.member, start=action.start,
-                   due=action.due,
-                   note=action.note, expected_result=action.expected_result)
+            _tavle(
+                id=action.id,
+                rank=float(action.rank),
+                approval=action.approval,
+                follow_up=action.follow_up,
+                carried_over=action.carried_over or None,
+                proposed_by=action.proposed_by,
+                agreed_at=action.agreed_at,
+                created=action.created,
+                member=action.member,
+                start=action.start,
+                due=action.due,
+                note=action.note,
+                expected_result=action.expected_result,
+            )
         ],
         "status": ACTIVITY_STATUS.get(action.status, "unknown"),
         "description": clean(action.what, 200).strip() or "-",
@@ -667,8 +694,9 @@ def _activity(
 
 def _note(b: _Builder, agreement: Any) -> dict[str, Any]:
     note: dict[str, Any] = {
-        "extension": [_tavle(id=agreement.id, follow_up_by=agreement.follow_up_by,
-                             date=agreement.date)],
+        "extension": [
+            _tavle(id=agreement.id, follow_up_by=agreement.follow_up_by, date=agreement.date)
+        ],
         "text": clean(agreement.text).strip(),
     }
     return note
@@ -680,8 +708,15 @@ def _consent(b: _Builder, consent: Consent, patient: dict[str, str], now: dateti
     in_force = consent.valid(now.date().isoformat())
     resource: dict[str, Any] = {
         "resourceType": "Consent",
-        "extension": [_tavle(id=consent.id, given_by=consent.given_by, scope=consent.scope,
-                             expires=consent.expires, withdrawn_at=consent.withdrawn_at)],
+        "extension": [
+            _tavle(
+                id=consent.id,
+                given_by=consent.given_by,
+                scope=consent.scope,
+                expires=consent.expires,
+                withdrawn_at=consent.withdrawn_at,
+            )
+        ],
         "identifier": [{"system": TAVLE_ID, "value": consent.id}],
         "status": "active" if in_force else "inactive",
         "scope": {"coding": [{"system": CONSENT_SCOPE, "code": "patient-privacy"}]},

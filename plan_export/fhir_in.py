@@ -97,8 +97,11 @@ class _Reader:
         if id(resource) in self.ids:
             return self.ids[id(resource)]
         found = next(
-            (i.get("value") for i in resource.get("identifier", [])
-             if isinstance(i, dict) and i.get("system") == out.TAVLE_ID),
+            (
+                i.get("value")
+                for i in resource.get("identifier", [])
+                if isinstance(i, dict) and i.get("system") == out.TAVLE_ID
+            ),
             None,
         ) or tavle_fields(resource).get("id")
         if not isinstance(found, str) or not found:
@@ -120,8 +123,11 @@ def fhir_to_record(bundle: object) -> dict[str, Any]:
     patient = r.get(care_plan.get("subject"))
     if patient is None or patient["resourceType"] != "Patient":
         raise FhirError("/CarePlan/subject", "must refer to the citizen's Patient in the Bundle")
-    record: dict[str, Any] = {"record_version": RECORD_VERSION, "board_id": None,
-                              "exported_at": None}
+    record: dict[str, Any] = {
+        "record_version": RECORD_VERSION,
+        "board_id": None,
+        "exported_at": None,
+    }
     _plan_fields(r, care_plan, patient, record)
     record["organisations"] = [_organisation(r, o) for o in r.of_type("Organization")]
     record["members"] = _members(r, patient)
@@ -143,9 +149,10 @@ def _plan_fields(r: _Reader, care_plan: dict, patient: dict, record: dict) -> No
     extra = tavle_fields(care_plan)
     names = [n for n in patient.get("name", []) if isinstance(n, dict)]
     official = next((n for n in names if n.get("use") != "nickname"), {})
-    full = official.get("text") or " ".join(
-        [*official.get("given", []), official.get("family", "")]
-    ).strip()
+    full = (
+        official.get("text")
+        or " ".join([*official.get("given", []), official.get("family", "")]).strip()
+    )
     alias = next((n.get("text") for n in names if n.get("use") == "nickname"), "")
     record["title"] = _text(care_plan.get("title"))
     record["citizen"] = {"name": _text(full), "alias": _text(alias or extra.get("alias"))}
@@ -168,8 +175,9 @@ def _plan_fields(r: _Reader, care_plan: dict, patient: dict, record: dict) -> No
 
 
 def _organisation(r: _Reader, org: dict) -> dict[str, Any]:
-    ids = {i.get("system"): i.get("value") for i in org.get("identifier", [])
-           if isinstance(i, dict)}
+    ids = {
+        i.get("system"): i.get("value") for i in org.get("identifier", []) if isinstance(i, dict)
+    }
     kinds = org.get("type", [])
     kind = next((c for t in kinds for c in _codes(t, out.TAVLE_ORG_KIND)), None)
     municipality = next((c for t in kinds for c in _codes(t, out.MUNICIPALITY)), "")
@@ -191,15 +199,25 @@ def _members(r: _Reader, patient: dict) -> list[dict[str, Any]]:
     members = []
     own = tavle_fields(patient)
     if own.get("member"):
-        members.append({"id": own["member"], "name": _text(own.get("name")) or "-",
-                        "relation": _text(own.get("relation"))})
+        members.append(
+            {
+                "id": own["member"],
+                "name": _text(own.get("name")) or "-",
+                "relation": _text(own.get("relation")),
+            }
+        )
     for other in r.of_type("Patient"):
         if other is patient:
             continue
         extra = tavle_fields(other)
         name = next((n.get("text") for n in other.get("name", []) if n.get("text")), "-")
-        members.append({"id": r.tavle_id(other, "m"), "name": _text(name),
-                        "relation": _text(extra.get("relation"))})
+        members.append(
+            {
+                "id": r.tavle_id(other, "m"),
+                "name": _text(name),
+                "relation": _text(extra.get("relation")),
+            }
+        )
     return members
 
 
@@ -217,9 +235,7 @@ def _role(entry: dict, person: dict) -> str:
     return "coordinator" if "koordinerende" in texts or "coordinating" in texts else "professional"
 
 
-def _participants(
-    r: _Reader, care_plan: dict, patient: dict, citizen: str
-) -> list[dict[str, Any]]:
+def _participants(r: _Reader, care_plan: dict, patient: dict, citizen: str) -> list[dict[str, Any]]:
     people: list[dict[str, Any]] = []
     seen: set[int] = set()
 
@@ -235,19 +251,35 @@ def _participants(
             name = extra.get("name") or citizen
         else:
             pid = r.tavle_id(person, "p")
-            name = next((n.get("text") or " ".join([*n.get("given", []), n.get("family", "")])
-                         for n in person.get("name", [])), "") or "-"
-        telecom = {t.get("system"): t.get("value") for t in person.get("telecom", [])
-                   if isinstance(t, dict)}
+            name = (
+                next(
+                    (
+                        n.get("text") or " ".join([*n.get("given", []), n.get("family", "")])
+                        for n in person.get("name", [])
+                    ),
+                    "",
+                )
+                or "-"
+            )
+        telecom = {
+            t.get("system"): t.get("value")
+            for t in person.get("telecom", [])
+            if isinstance(t, dict)
+        }
         relation = ""
         if person["resourceType"] == "RelatedPerson":
             relation = next((x.get("text", "") for x in person.get("relationship", [])), "")
-            if relation in ("Pårørende", "Family member", "Bisidder / støtteperson",
-                            "Support person"):
+            if relation in (
+                "Pårørende",
+                "Family member",
+                "Bisidder / støtteperson",
+                "Support person",
+            ):
                 relation = ""
         if org is None and extra.get("org"):  # a support person's organisation (no onBehalfOf)
-            org = next((o for o in r.of_type("Organization") if r.tavle_id(o, "org")
-                        == extra["org"]), None)
+            org = next(
+                (o for o in r.of_type("Organization") if r.tavle_id(o, "org") == extra["org"]), None
+            )
         if org is not None:
             r.offices[id(person)] = org
             texts = " ".join(str(x.get("text", "")) for x in entry.get("role", [])).casefold()
@@ -255,24 +287,28 @@ def _participants(
                 r.kinds[r.tavle_id(org, "org")] = "provider"
             elif "myndighed" in texts or "authority" in texts:
                 r.kinds[r.tavle_id(org, "org")] = "authority"
-        people.append({
-            "id": pid,
-            "name": _text(name).strip() or "-",
-            "role": role,
-            "organisation": _text(org.get("name")) if org else "",
-            "phone": _text(telecom.get("phone")),
-            "email": _text(telecom.get("email")),
-            "contact_person": extra.get("contact_person") is True,
-            "org": r.tavle_id(org, "org") if org else None,
-            "relation": _text(relation) if role == "relative" else "",
-        })
+        people.append(
+            {
+                "id": pid,
+                "name": _text(name).strip() or "-",
+                "role": role,
+                "organisation": _text(org.get("name")) if org else "",
+                "phone": _text(telecom.get("phone")),
+                "email": _text(telecom.get("email")),
+                "contact_person": extra.get("contact_person") is True,
+                "org": r.tavle_id(org, "org") if org else None,
+                "relation": _text(relation) if role == "relative" else "",
+            }
+        )
 
     for ref in care_plan.get("careTeam", []):
         team = r.get(ref)
         for entry in (team or {}).get("participant", []):
             person = r.get(entry.get("member"))
             if person is not None and person["resourceType"] in (
-                "Patient", "Practitioner", "RelatedPerson"
+                "Patient",
+                "Practitioner",
+                "RelatedPerson",
             ):
                 add(person, entry, r.get(entry.get("onBehalfOf")))
     for activity in care_plan.get("activity", []):  # performers outside the care team
@@ -293,8 +329,9 @@ def _goals(
     resources = [g for ref in care_plan.get("goal", []) if (g := r.get(ref)) is not None]
     own_done = False
     for rank, goal in enumerate(resources, start=1):
-        category = next((c for cat in goal.get("category", [])
-                         for c in _codes(cat, out.KL_CODES)), None)
+        category = next(
+            (c for cat in goal.get("category", []) for c in _codes(cat, out.KL_CODES)), None
+        )
         text = _text((goal.get("description") or {}).get("text"), schema.MAX_TEXT)
         extra = tavle_fields(goal)
         if category == out.KL_PURPOSE[0]:
@@ -310,8 +347,14 @@ def _goals(
         gid = r.tavle_id(goal, "g")
         parent = None
         for rel in _ext(goal, out.GOAL_RELATIONSHIP):
-            target = next((p.get("valueReference") for p in rel.get("extension", [])
-                           if p.get("url") == "target"), None)
+            target = next(
+                (
+                    p.get("valueReference")
+                    for p in rel.get("extension", [])
+                    if p.get("url") == "target"
+                ),
+                None,
+            )
             found = r.get(target)
             if found is not goal and any(found is g for g, *_ in goals):
                 parent = r.tavle_id(found, "g")
@@ -330,31 +373,43 @@ def _goals(
         created = extra.get("created") or (
             f"{goal['startDate']}T00:00:00Z" if isinstance(goal.get("startDate"), str) else None
         )
-        items.append({
-            "id": gid,
-            "title": _text(text).strip() or "-",
-            "description": _text("\n".join(n for n in notes if n), schema.MAX_TEXT),
-            "horizon": extra.get("horizon") or ("parked" if lifecycle == "on-hold" else "now"),
-            "rank": extra.get("rank", rank),
-            "office": _text(office.get("name")) if office else "",
-            "parent": parent,
-            "member": extra.get("member") if extra else (
-                r.ids.get(id(subject)) if subject is not None and subject is not patient else None
-            ),
-            "proposed_by": proposer,
-            "agreed_at": agreed,
-            "status": status,
-            "created": created,
-            "org": r.tavle_id(office, "org") if office else None,
-            "kind": extra.get("kind") or "goal",
-        })
+        items.append(
+            {
+                "id": gid,
+                "title": _text(text).strip() or "-",
+                "description": _text("\n".join(n for n in notes if n), schema.MAX_TEXT),
+                "horizon": extra.get("horizon") or ("parked" if lifecycle == "on-hold" else "now"),
+                "rank": extra.get("rank", rank),
+                "office": _text(office.get("name")) if office else "",
+                "parent": parent,
+                "member": extra.get("member")
+                if extra
+                else (
+                    r.ids.get(id(subject))
+                    if subject is not None and subject is not patient
+                    else None
+                ),
+                "proposed_by": proposer,
+                "agreed_at": agreed,
+                "status": status,
+                "created": created,
+                "org": r.tavle_id(office, "org") if office else None,
+                "kind": extra.get("kind") or "goal",
+            }
+        )
         for outcome in goal.get("outcomeCode", []):
             rating = tavle_fields(outcome)
             if "value" in rating and "date" in rating:
-                ratings.append({"id": rating.get("id") or f"r-{gid}-{len(ratings)}",
-                                "goal": gid, "date": rating["date"], "value": rating["value"],
-                                "by": rating.get("by"), "note": _text(rating.get("note"),
-                                                                      schema.MAX_TEXT)})
+                ratings.append(
+                    {
+                        "id": rating.get("id") or f"r-{gid}-{len(ratings)}",
+                        "goal": gid,
+                        "date": rating["date"],
+                        "value": rating["value"],
+                        "by": rating.get("by"),
+                        "note": _text(rating.get("note"), schema.MAX_TEXT),
+                    }
+                )
     return items, ratings
 
 
@@ -374,34 +429,39 @@ def _actions(r: _Reader, care_plan: dict, patient: dict) -> list[dict]:
                 org = found
             elif owner is None:
                 owner = found
-        period = detail.get("scheduledPeriod") if isinstance(detail.get("scheduledPeriod"), dict) \
-            else {}
+        period = (
+            detail.get("scheduledPeriod") if isinstance(detail.get("scheduledPeriod"), dict) else {}
+        )
         goal = next((r.get(g) for g in detail.get("goal", [])), None)
         code = next(iter(_codes(detail.get("code"), out.TAVLE_ACTIVITY)), "")
         texts = [p.get("text", "") for p in activity.get("progress", []) if isinstance(p, dict)]
-        actions.append({
-            "id": extra.get("id") or f"a{rank}",
-            "what": _text(detail.get("description")).strip() or "-",
-            "goal": r.ids.get(id(goal)) or None if goal is not None else None,
-            "owner": (r.ids.get(id(owner)) or None) if owner is not None else None,
-            "office": _text(org.get("name")) if org else "",
-            "due": extra.get("due") if extra else period.get("end"),
-            "status": _ACTIVITY.get(detail.get("status"), "not_started"),
-            "approval": extra.get("approval") or "not_needed",
-            "follow_up": extra.get("follow_up"),
-            "carried_over": extra.get("carried_over") or 0,
-            "note": _text(extra.get("note") if extra else "\n".join(t for t in texts if t),
-                          schema.MAX_TEXT),
-            "expected_result": _text(extra.get("expected_result"), schema.MAX_TEXT),
-            "member": extra.get("member"),
-            "proposed_by": extra.get("proposed_by"),
-            "agreed_at": extra.get("agreed_at"),
-            "rank": extra.get("rank", rank),
-            "created": extra.get("created"),
-            "org": r.tavle_id(org, "org") if org else None,
-            "activity_type": code if code in schema.ACTIVITY_TYPES else "",
-            "start": extra.get("start") if extra else period.get("start"),
-        })
+        actions.append(
+            {
+                "id": extra.get("id") or f"a{rank}",
+                "what": _text(detail.get("description")).strip() or "-",
+                "goal": r.ids.get(id(goal)) or None if goal is not None else None,
+                "owner": (r.ids.get(id(owner)) or None) if owner is not None else None,
+                "office": _text(org.get("name")) if org else "",
+                "due": extra.get("due") if extra else period.get("end"),
+                "status": _ACTIVITY.get(detail.get("status"), "not_started"),
+                "approval": extra.get("approval") or "not_needed",
+                "follow_up": extra.get("follow_up"),
+                "carried_over": extra.get("carried_over") or 0,
+                "note": _text(
+                    extra.get("note") if extra else "\n".join(t for t in texts if t),
+                    schema.MAX_TEXT,
+                ),
+                "expected_result": _text(extra.get("expected_result"), schema.MAX_TEXT),
+                "member": extra.get("member"),
+                "proposed_by": extra.get("proposed_by"),
+                "agreed_at": extra.get("agreed_at"),
+                "rank": extra.get("rank", rank),
+                "created": extra.get("created"),
+                "org": r.tavle_id(org, "org") if org else None,
+                "activity_type": code if code in schema.ACTIVITY_TYPES else "",
+                "start": extra.get("start") if extra else period.get("start"),
+            }
+        )
     return actions
 
 
@@ -412,8 +472,14 @@ def _agreements(care_plan: dict) -> list[dict]:
         if not isinstance(text, str) or not text.strip():
             continue
         extra = tavle_fields(note)
-        agreements.append({"id": extra.get("id") or f"ag{n}", "text": text[: schema.MAX_TEXT],
-                           "follow_up_by": extra.get("follow_up_by"), "date": extra.get("date")})
+        agreements.append(
+            {
+                "id": extra.get("id") or f"ag{n}",
+                "text": text[: schema.MAX_TEXT],
+                "follow_up_by": extra.get("follow_up_by"),
+                "date": extra.get("date"),
+            }
+        )
     return agreements
 
 

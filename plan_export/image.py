@@ -258,16 +258,21 @@ class _Painter:
         for step in steps:
             if step.what == "rect":
                 sx, sy = x + step.x, y + step.y
-                self.ops.append(Op("rect", self.box(sx, sy, sx + step.w, sy + step.h),
-                                   fill=step.fill))
+                self.ops.append(
+                    Op("rect", self.box(sx, sy, sx + step.w, sy + step.h), fill=step.fill)
+                )
             elif step.size * self.k >= 1:
                 self.text(x + step.x, y + step.y, step.lines, step.size, step.fill, step.bold)
 
     def note(self, el: dict, text: str, fill: str, ink: str) -> None:
         x, y, w, h = el["x"], el["y"], el["w"], el["h"]
         self.ops.append(
-            Op("rect", self.box(x + 20, y + 30, x + w + 20, y + h + 30), fill="#000000",
-               fill_alpha=0.12)
+            Op(
+                "rect",
+                self.box(x + 20, y + 30, x + w + 20, y + h + 30),
+                fill="#000000",
+                fill_alpha=0.12,
+            )
         )
         self.ops.append(
             Op(

@@ -106,13 +106,9 @@ def office_part(plan: Plan, org_id: str) -> Plan:
         if ours(a) or a.goal in goal_ids
     ]
     people = {
-        p.id
-        for p in plan.participants
-        if p.role in SHARED_ROLES or p.contact_person or ours(p)
+        p.id for p in plan.participants if p.role in SHARED_ROLES or p.contact_person or ours(p)
     }
-    agreements = [
-        a for a in plan.agreements if a.follow_up_by is None or a.follow_up_by in people
-    ]
+    agreements = [a for a in plan.agreements if a.follow_up_by is None or a.follow_up_by in people]
     people |= {a.owner for a in actions if a.owner}
     members = {x.member for x in (*goals, *actions) if x.member}
     participants = [p for p in plan.participants if p.id in people]

@@ -207,8 +207,18 @@ def plan_to_record(
 
 # ids and references: exported as they are (cleaning could make two ids one)
 ID_KEYS = frozenset(
-    {"id", "board_id", "parent", "goal", "owner", "member", "follow_up_by", "by", "org",
-     "proposed_by"}
+    {
+        "id",
+        "board_id",
+        "parent",
+        "goal",
+        "owner",
+        "member",
+        "follow_up_by",
+        "by",
+        "org",
+        "proposed_by",
+    }
 )
 # texts an item cannot be without
 REQUIRED_TEXTS = (

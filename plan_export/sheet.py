@@ -318,8 +318,9 @@ def layout(sheet: Sheet, style: Style) -> list[Block]:
     s, lay = style, _Layout(style)
     lay.space(s.margin * 0.6)
     lay.text(sheet.heading, s.title, bold=True)
-    lay.text(" · ".join(x for x in (sheet.name, sheet.office, sheet.made) if x), s.small,
-             colour=MUTED)
+    lay.text(
+        " · ".join(x for x in (sheet.name, sheet.office, sheet.made) if x), s.small, colour=MUTED
+    )
     if sheet.own_goal:
         lay.heading(t("plan.own_goal", sheet.lang))
         top = lay.block.height

@@ -214,6 +214,7 @@ async def test_restricted_section_bytes_never_reach_other_clients(world) -> None
     for client in (outsider_main, outsider_section, late):
         assert not arrived(client, marker)
     assert arrived(late, "OFFENTLIG-MARKER")
+
     # the section list names only what a participant may open
     def sections(token: str) -> list[str]:
         listed = httpx.get(

@@ -24,14 +24,49 @@ from plan_export.record import plan_to_record, record_to_plan
 KEYS = st.sampled_from(["k1", "k2", "k3", "k1", "k2", "k3", "k4", "x" * 70, ""])
 FIELD_NAMES = sorted(
     {f.name for fields in ITEM_FIELDS.values() for f in fields}
-    | {"type", "points", "x", "y", "w", "h", "text", "shape", "ref", "lane", "from", "to",
-       "color", "fill", "size", "tool", "width", "z", "kind", "value", "field"}
+    | {
+        "type",
+        "points",
+        "x",
+        "y",
+        "w",
+        "h",
+        "text",
+        "shape",
+        "ref",
+        "lane",
+        "from",
+        "to",
+        "color",
+        "fill",
+        "size",
+        "tool",
+        "width",
+        "z",
+        "kind",
+        "value",
+        "field",
+    }
 )
 PLAUSIBLE = st.one_of(
     KEYS,
-    st.sampled_from([*schema.HORIZONS, *schema.STATUSES, *schema.APPROVALS, *schema.ROLES,
-                     *schema.ELEMENT_TYPES, *schema.SHAPES, *schema.NOTE_COLOURS, "#ff0000",
-                     "2026-12-07", "2026-02-30", "2026-11-23T09:30:00Z", "10:00", "25:00"]),
+    st.sampled_from(
+        [
+            *schema.HORIZONS,
+            *schema.STATUSES,
+            *schema.APPROVALS,
+            *schema.ROLES,
+            *schema.ELEMENT_TYPES,
+            *schema.SHAPES,
+            *schema.NOTE_COLOURS,
+            "#ff0000",
+            "2026-12-07",
+            "2026-02-30",
+            "2026-11-23T09:30:00Z",
+            "10:00",
+            "25:00",
+        ]
+    ),
     st.lists(st.integers(-20_000_000, 20_000_000), max_size=12),
 )
 SCALARS = st.one_of(
@@ -46,31 +81,48 @@ GARBAGE = st.recursive(
     st.one_of(SCALARS, PLAUSIBLE),
     lambda inner: st.one_of(
         st.lists(inner, max_size=6),
-        st.dictionaries(st.one_of(st.sampled_from(FIELD_NAMES), st.text(max_size=5)), inner,
-                        max_size=8),
+        st.dictionaries(
+            st.one_of(st.sampled_from(FIELD_NAMES), st.text(max_size=5)), inner, max_size=8
+        ),
     ),
     max_leaves=10,
 )
 REF = st.one_of(st.none(), KEYS)
 WORDS = st.sampled_from(["Få et job", "Æbler", "Ro på pengene", " ", "Emil"])
 VALID_BY_NAME = {
-    "id": KEYS, "parent": REF, "member": REF, "owner": REF, "goal": REF, "by": REF,
-    "proposed_by": REF, "follow_up_by": REF, "from": KEYS, "to": KEYS,
-    "horizon": st.sampled_from(schema.HORIZONS), "status": st.sampled_from(schema.STATUSES),
-    "approval": st.sampled_from(schema.APPROVALS), "role": st.sampled_from(schema.ROLES),
-    "shape": st.sampled_from(schema.SHAPES), "tool": st.sampled_from(schema.STROKE_TOOLS),
+    "id": KEYS,
+    "parent": REF,
+    "member": REF,
+    "owner": REF,
+    "goal": REF,
+    "by": REF,
+    "proposed_by": REF,
+    "follow_up_by": REF,
+    "from": KEYS,
+    "to": KEYS,
+    "horizon": st.sampled_from(schema.HORIZONS),
+    "status": st.sampled_from(schema.STATUSES),
+    "approval": st.sampled_from(schema.APPROVALS),
+    "role": st.sampled_from(schema.ROLES),
+    "shape": st.sampled_from(schema.SHAPES),
+    "tool": st.sampled_from(schema.STROKE_TOOLS),
     "due": st.sampled_from([None, "2026-12-07"]),
     "follow_up": st.sampled_from([None, "2027-01-04"]),
     "date": st.sampled_from(["2026-12-07", "2026-11-23"]),
     "agreed_at": st.sampled_from([None, "2026-11-23T09:30:00Z"]),
-    "created": st.integers(0, 2**41), "z": st.integers(-5, 5), "value": st.integers(0, 10),
+    "created": st.integers(0, 2**41),
+    "z": st.integers(-5, 5),
+    "value": st.integers(0, 10),
     "points": st.lists(st.integers(-5000, 5000), max_size=9).map(lambda v: v[: len(v) // 3 * 3]),
     "color": st.sampled_from(["#ff0000", *schema.NOTE_COLOURS]),
-    "fill": st.sampled_from([None, "#00ff00"]), "contact_person": st.booleans(),
+    "fill": st.sampled_from([None, "#00ff00"]),
+    "contact_person": st.booleans(),
     "ref": st.fixed_dictionaries({"kind": st.sampled_from(schema.CARD_KINDS), "id": KEYS}),
-    "lane": st.sampled_from([None, {"field": "status", "value": "done"},
-                             {"field": "member", "value": "k1"}]),
-    "carried_over": st.integers(0, 3), "arrow": st.booleans(),
+    "lane": st.sampled_from(
+        [None, {"field": "status", "value": "done"}, {"field": "member", "value": "k1"}]
+    ),
+    "carried_over": st.integers(0, 3),
+    "arrow": st.booleans(),
 }
 NUMBERS = st.integers(-3000, 3000)
 
@@ -78,10 +130,12 @@ NUMBERS = st.integers(-3000, 3000)
 def plausible(fields: tuple, fixed: dict) -> st.SearchStrategy:
     """An item with every field plausible."""
     names = [f.name for f in fields]
-    defaults = {n: NUMBERS if n in ("x", "y", "w", "h", "rank", "width", "size") else WORDS
-                for n in names}
-    return st.fixed_dictionaries(defaults | {n: VALID_BY_NAME[n] for n in names
-                                             if n in VALID_BY_NAME} | fixed)
+    defaults = {
+        n: NUMBERS if n in ("x", "y", "w", "h", "rank", "width", "size") else WORDS for n in names
+    }
+    return st.fixed_dictionaries(
+        defaults | {n: VALID_BY_NAME[n] for n in names if n in VALID_BY_NAME} | fixed
+    )
 
 
 def near_valid(fields: tuple, fixed: dict) -> st.SearchStrategy:
@@ -202,18 +256,56 @@ def test_what_is_read_writes_back_and_round_trips_as_a_record(ops: list) -> None
 FAST_KINDS = [kind for kind in ELEMENT_FIELDS if kind not in ("frame", "card")]
 EDGES = {  # values on and just past each kind of bound, and the types a hostile client sends
     "number": st.one_of(
-        st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.sampled_from(
-            [0, -0.0, 1, 10, 10_000, 10_001, 100_000, 100_001, 10_000_000, 10_000_001,
-             -10_000_001, 1e12, 1e12 + 1, -1e12 - 1, 1e15, 1e15 + 1, 2**53]
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.booleans(),
+        st.sampled_from(
+            [
+                0,
+                -0.0,
+                1,
+                10,
+                10_000,
+                10_001,
+                100_000,
+                100_001,
+                10_000_000,
+                10_000_001,
+                -10_000_001,
+                1e12,
+                1e12 + 1,
+                -1e12 - 1,
+                1e15,
+                1e15 + 1,
+                2**53,
+            ]
         ),
     ),
     "text": st.sampled_from(
-        ["", " ", "x" * 200, "x" * 201, "å" * 2000, "å" * 2001, "x" * 64, "x" * 65,
-         "#1d3557", "#1d3557\n", "#1D355G", "yellow", "pen", "stroke", None, 3]
+        [
+            "",
+            " ",
+            "x" * 200,
+            "x" * 201,
+            "å" * 2000,
+            "å" * 2001,
+            "x" * 64,
+            "x" * 65,
+            "#1d3557",
+            "#1d3557\n",
+            "#1D355G",
+            "yellow",
+            "pen",
+            "stroke",
+            None,
+            3,
+        ]
     ),
     "points": st.lists(
-        st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
-                  st.integers(-10_000_001, 10_000_001)),
+        st.one_of(
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.booleans(),
+            st.integers(-10_000_001, 10_000_001),
+        ),
         max_size=7,
     ),
 }
@@ -226,21 +318,28 @@ def edge_of(name: str) -> st.SearchStrategy:
     return EDGES["number"] if name in NUMBER_FIELDS else EDGES["text"]
 
 
-ELEMENTS_AT_THE_EDGE = st.one_of(*[
-    st.tuples(
-        plausible(ELEMENT_FIELDS[kind], {"type": st.just(kind)}),
-        st.lists(st.sampled_from([f.name for f in ELEMENT_FIELDS[kind]]), max_size=3).flatmap(
-            lambda names: st.fixed_dictionaries({n: edge_of(n) for n in names})
-        ),
-    ).map(lambda t: t[0] | t[1])
-    for kind in FAST_KINDS
-])
+ELEMENTS_AT_THE_EDGE = st.one_of(
+    *[
+        st.tuples(
+            plausible(ELEMENT_FIELDS[kind], {"type": st.just(kind)}),
+            st.lists(st.sampled_from([f.name for f in ELEMENT_FIELDS[kind]]), max_size=3).flatmap(
+                lambda names: st.fixed_dictionaries({n: edge_of(n) for n in names})
+            ),
+        ).map(lambda t: t[0] | t[1])
+        for kind in FAST_KINDS
+    ]
+)
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(ELEMENTS_AT_THE_EDGE, *[
-    near_valid(fields, {"type": st.just(kind)}) for kind, fields in ELEMENT_FIELDS.items()
-]), KEYS, st.booleans())
+@given(
+    st.one_of(
+        ELEMENTS_AT_THE_EDGE,
+        *[near_valid(fields, {"type": st.just(kind)}) for kind, fields in ELEMENT_FIELDS.items()],
+    ),
+    KEYS,
+    st.booleans(),
+)
 def test_the_compiled_element_check_passes_only_what_the_checkers_take_whole(
     value: dict, key: str, keyed: bool
 ) -> None:
@@ -256,11 +355,30 @@ def test_the_compiled_element_check_passes_only_what_the_checkers_take_whole(
 
 def test_the_compiled_element_check_takes_what_browsers_write() -> None:
     """Without this the fast path would silently never be used."""
-    stroke = {"id": "s1", "type": "stroke", "z": 3, "author": "Emil", "created": 1.7e12,
-              "points": [10.0, 20.0, 0.5, 11.0, 21.0, 0.5], "color": "#1d3557", "width": 4,
-              "tool": "pen"}
-    note = {"id": "n1", "type": "note", "z": 1, "author": "", "created": 0, "x": -50.0, "y": 7,
-            "w": 200, "h": 150, "text": "Få et job", "color": "yellow"}
+    stroke = {
+        "id": "s1",
+        "type": "stroke",
+        "z": 3,
+        "author": "Emil",
+        "created": 1.7e12,
+        "points": [10.0, 20.0, 0.5, 11.0, 21.0, 0.5],
+        "color": "#1d3557",
+        "width": 4,
+        "tool": "pen",
+    }
+    note = {
+        "id": "n1",
+        "type": "note",
+        "z": 1,
+        "author": "",
+        "created": 0,
+        "x": -50.0,
+        "y": 7,
+        "w": 200,
+        "h": 150,
+        "text": "Få et job",
+        "color": "yellow",
+    }
     for element in (stroke, note):
         assert is_clean_element(element["id"], element)
         assert clean_element(element["id"], element)[1] == []

@@ -44,7 +44,10 @@ def test_garbage_items_are_skipped_or_repaired_field_by_field() -> None:
     goals["list"] = [1, 2, 3]
     goals["huge"] = {"id": "huge", "title": "å" * 100_000}
     doc.get(schema.ACTIONS, type=Map)["a-ghost"] = {
-        "what": "Ring", "owner": "nobody", "due": "2026-02-30", "carried_over": 2.0,
+        "what": "Ring",
+        "owner": "nobody",
+        "due": "2026-02-30",
+        "carried_over": 2.0,
     }
     doc.get(schema.PLAN, type=Map)["dreams"] = ["godt", 42, None, "x" * 500]
     doc.get(schema.PLAN, type=Map)["citizen"] = Text("not an object")
@@ -74,8 +77,12 @@ def test_cycles_of_parents_are_broken_and_missing_participants_cleared() -> None
     for gid, parent in (("a", "b"), ("b", "c"), ("c", "a"), ("d", "a"), ("e", "e")):
         goals[gid] = {"id": gid, "title": gid.upper(), "parent": parent}
     doc.get(schema.AGREEMENTS, type=Map)["ag"] = {"id": "ag", "text": "Aftale", "follow_up_by": "x"}
-    doc.get(schema.PROGRESS, type=Map)["r"] = {"id": "r", "goal": "gone", "date": "2026-01-01",
-                                               "value": 3}
+    doc.get(schema.PROGRESS, type=Map)["r"] = {
+        "id": "r",
+        "goal": "gone",
+        "date": "2026-01-01",
+        "value": 3,
+    }
     plan, problems = read_plan(doc)
     parents = {g.id: g.parent for g in plan.goals}
     assert parents["e"] is None and parents["d"] == "a"
@@ -102,14 +109,46 @@ def test_broken_root_types_still_read() -> None:
 def test_elements_are_checked_by_type_and_sorted_by_z() -> None:
     doc = Doc()
     elements = doc.get(schema.ELEMENTS, type=Map)
-    elements["s"] = {"id": "s", "type": "stroke", "z": 2, "points": [0, 0, 500, 100.4, 50, 500, 7],
-                     "color": "#112233", "width": 30, "tool": "pen"}
-    elements["n"] = {"id": "n", "type": "note", "z": 1, "x": 10, "y": 20, "w": 300, "h": 200,
-                     "text": "Husk mappen", "color": "pink"}
-    elements["c"] = {"id": "c", "type": "card", "z": 3, "x": 0, "y": 0, "w": 10, "h": 10,
-                     "ref": {"kind": "banana", "id": "g"}}
-    elements["f"] = {"id": "f", "type": "frame", "z": 0, "x": 0, "y": 0, "w": 5, "h": 5,
-                     "lane": {"field": "status", "value": "nearly"}}
+    elements["s"] = {
+        "id": "s",
+        "type": "stroke",
+        "z": 2,
+        "points": [0, 0, 500, 100.4, 50, 500, 7],
+        "color": "#112233",
+        "width": 30,
+        "tool": "pen",
+    }
+    elements["n"] = {
+        "id": "n",
+        "type": "note",
+        "z": 1,
+        "x": 10,
+        "y": 20,
+        "w": 300,
+        "h": 200,
+        "text": "Husk mappen",
+        "color": "pink",
+    }
+    elements["c"] = {
+        "id": "c",
+        "type": "card",
+        "z": 3,
+        "x": 0,
+        "y": 0,
+        "w": 10,
+        "h": 10,
+        "ref": {"kind": "banana", "id": "g"},
+    }
+    elements["f"] = {
+        "id": "f",
+        "type": "frame",
+        "z": 0,
+        "x": 0,
+        "y": 0,
+        "w": 5,
+        "h": 5,
+        "lane": {"field": "status", "value": "nearly"},
+    }
     elements["u"] = {"id": "u", "type": "hologram"}
     read, problems = read_elements(doc)
     assert [e["id"] for e in read] == ["f", "n", "s"]
@@ -187,8 +226,19 @@ def test_guard_leaves_server_edits_and_rounding_alone() -> None:
     goals = doc.get(schema.GOALS, type=Map)
     with doc.transaction(origin="server"):  # e.g. rooms.edit or a relayed update
         goals["g-fritid"] = {**goals["g-fritid"], "agreed_at": "2026-11-23T10:00:00Z"}
-    note = {"id": "n", "type": "note", "z": 1, "author": "Mette", "created": 1, "x": 10.5,
-            "y": 20, "w": 300, "h": 200, "text": "Husk", "color": "pink"}
+    note = {
+        "id": "n",
+        "type": "note",
+        "z": 1,
+        "author": "Mette",
+        "created": 1,
+        "x": 10.5,
+        "y": 20,
+        "w": 300,
+        "h": 200,
+        "text": "Husk",
+        "color": "pink",
+    }
     doc.get(schema.ELEMENTS, type=Map)["n"] = note
     assert guard.after_update("professional") == []
     assert goals["g-fritid"]["agreed_at"] == "2026-11-23T10:00:00Z"

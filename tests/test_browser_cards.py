@@ -73,8 +73,9 @@ def test_each_template_shows_the_example_plan_at_the_sizes_of_the_picture(
     page = open_(opener, imported(server, template))
     elements = page.evaluate("[...window.__tavle.doc.getMap('elements').values()]")
     plan, _ = read_plan(example_doc())
-    cards = {f"{e['ref']['kind']}:{e['ref']['id'] or 'null'}": e for e in elements
-             if e["type"] == "card"}
+    cards = {
+        f"{e['ref']['kind']}:{e['ref']['id'] or 'null'}": e for e in elements if e["type"] == "card"
+    }
     seen = boxes(page)
     assert set(seen) == set(cards)  # every card of the layout is drawn
     for key, el in cards.items():  # the browser and the exporter agree within 2 px
@@ -83,7 +84,7 @@ def test_each_template_shows_the_example_plan_at_the_sizes_of_the_picture(
         assert abs((box[2] - box[0]) - w) <= 20 and abs((box[3] - box[1]) - h) <= 20, key
     listed = list(seen.items())
     for i, (ka, a) in enumerate(listed):  # and none covers another
-        for kb, b in listed[i + 1:]:
+        for kb, b in listed[i + 1 :]:
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (ka, kb)
     page.screenshot(path=str(server.data_dir / f"cards-{template}.png"))
 
@@ -94,20 +95,28 @@ def test_each_card_kind_shows_what_the_room_needs(server, opener, kw) -> None:
     own = " ".join(shown(page, "own_goal:null"))
     assert "Mit mål" in own and "»Jeg vil have et arbejde" in own and "sove om natten.«" in own
     task = shown(page, "action:a-tand")
-    assert {"◐ I gang", "… Venter på svar", "Hvem: Peter Dahl", "Hvor: Ydelseskontoret",
-            "Senest: 01-12-2026"} <= set(task)
+    assert {
+        "◐ I gang",
+        "… Venter på svar",
+        "Hvem: Peter Dahl",
+        "Hvor: Ydelseskontoret",
+        "Senest: 01-12-2026",
+    } <= set(task)
     box = boxes(page)["action:a-tand"]
-    assert near(pixel(page, *to_screen(page, (box[0] + box[2]) / 2, box[1] + 35)),
-                (0xF4, 0xA2, 0x61))  # the magnet colour, besides its word
+    assert near(
+        pixel(page, *to_screen(page, (box[0] + box[2]) / 2, box[1] + 35)), (0xF4, 0xA2, 0x61)
+    )  # the magnet colour, besides its word
     assert {"? Forslag", "Hvornår: Senere", "Hvor: Familieafdelingen"} <= set(
-        shown(page, "goal:g-fritid"))
+        shown(page, "goal:g-fritid")
+    )
     step = shown(page, "goal:g-kursus")
     assert {"✓ Aftalt", "Hvornår: Nu"} <= set(step)
     assert "Delmål til: Få et arbejde i et køkken" in " ".join(step)  # wrapped, never cut
     assert "❚❚ Sat på pause" in shown(page, "goal:g-korekort")
     page = open_(opener, imported(server, "netvaerk"), **kw)
-    assert {"Mette Larsen", "✓ Kontaktperson", "Familieafdelingen",
-            "Telefon: 72 30 11 00"} <= set(shown(page, "participant:p-mette"))
+    assert {"Mette Larsen", "✓ Kontaktperson", "Familieafdelingen", "Telefon: 72 30 11 00"} <= set(
+        shown(page, "participant:p-mette")
+    )
     assert "Pårørende" in shown(page, "participant:p-karen")
 
 
@@ -134,12 +143,17 @@ def test_vis_alt_on_the_shared_screen_shows_every_title_at_20_px_with_its_detail
     server, opener, template: str
 ) -> None:
     """1920×1080, the board beside the plan in brief: read from across the room."""
-    page = open_(opener, imported(server, template), query="?screen=1",
-                 viewport={"width": 1920, "height": 1080})
+    page = open_(
+        opener,
+        imported(server, template),
+        query="?screen=1",
+        viewport={"width": 1920, "height": 1080},
+    )
     drawn = fitted(page)
     assert len(drawn) == page.evaluate(
         "[...window.__tavle.doc.getMap('elements').values()].filter((e) => e.type === 'card')"
-        ".length")
+        ".length"
+    )
     for key, card in drawn.items():
         assert max(card["px"]) >= 20 and min(card["px"]) >= 12 - 1e-6, (key, card["px"])
         kind = key.split(":")[0]
@@ -155,8 +169,12 @@ def test_vis_alt_on_the_shared_screen_shows_every_title_at_20_px_with_its_detail
 def test_vis_alt_on_a_tablet_shows_every_whole_title_and_its_mark_in_words(
     server, opener, viewport: tuple[int, int], template: str
 ) -> None:
-    page = open_(opener, imported(server, template), has_touch=True,
-                 viewport={"width": viewport[0], "height": viewport[1]})
+    page = open_(
+        opener,
+        imported(server, template),
+        has_touch=True,
+        viewport={"width": viewport[0], "height": viewport[1]},
+    )
     drawn = fitted(page)
     plan, _ = read_plan(example_doc())
     assert len(drawn) == 17  # the own goal, 8 goals and sub-goals, 8 tasks
@@ -185,13 +203,25 @@ def test_a_task_is_tied_to_its_goal_and_the_tie_follows_the_card(server, opener,
               follow_up: null, carried_over: 0, note: '', expected_result: '', member: null,
               proposed_by: null, agreed_at: null, rank: 0, created: null}); }"""
     )
-    goal = add(page, {"type": "card", "x": 0, "y": 0, "w": 3000, "h": 900,
-                      "ref": {"kind": "goal", "id": "g1"}})
-    add(page, {"type": "card", "x": 8000, "y": 0, "w": 3000, "h": 900,
-               "ref": {"kind": "action", "id": "a1"}})
+    goal = add(
+        page,
+        {"type": "card", "x": 0, "y": 0, "w": 3000, "h": 900, "ref": {"kind": "goal", "id": "g1"}},
+    )
+    add(
+        page,
+        {
+            "type": "card",
+            "x": 8000,
+            "y": 0,
+            "w": 3000,
+            "h": 900,
+            "ref": {"kind": "action", "id": "a1"},
+        },
+    )
     page.evaluate(  # and a full frame, not the scaled bitmap of the last one
         "() => { const r = window.__tavle.renderer; r.showBox([-500, -3000, 11500, 5000]);"
-        " r.schedule(); }")
+        " r.schedule(); }"
+    )
     settle(page)
 
     def middle() -> tuple[float, float]:  # of the line between the two cards' centres
@@ -239,17 +269,19 @@ def test_a_task_added_goes_to_its_place_and_leaves_with_its_item(server, opener,
             .find((e) => e.type === 'frame' && e.lane && e.lane.value === 'not_started')"""
     )
     assert lane["x"] <= new[0] and new[2] <= lane["x"] + lane["w"]  # in "Ikke startet"
-    rows = sorted(after[f"goal:{g}"][1] for g in ("g-penge", "g-job", "g-skole", "g-fritid",
-                                                   "g-korekort"))
+    rows = sorted(
+        after[f"goal:{g}"][1] for g in ("g-penge", "g-job", "g-skole", "g-fritid", "g-korekort")
+    )
     row = after["goal:g-korekort"][1]  # the last row; its "Ikke startet" is empty
     assert row == max(rows) and row <= new[1] < row + 1000  # in its goal's row
     for key, b in after.items():
         if key != "action:a-ny":
             assert b == before[key]  # nothing else moved, the moved card stayed
             assert b[2] <= new[0] or new[2] <= b[0] or b[3] <= new[1] or new[3] <= b[1], key
-    assert page.evaluate(
-        "(id) => window.__tavle.doc.getMap('elements').get(id).x", moved) == before[
-        "action:a-mappe"][0]
+    assert (
+        page.evaluate("(id) => window.__tavle.doc.getMap('elements').get(id).x", moved)
+        == before["action:a-mappe"][0]
+    )
     page.evaluate("() => window.__tavle.doc.getMap('actions').delete('a-ny')")
     page.wait_for_function(
         """() => ![...window.__tavle.doc.getMap('elements').values()]
@@ -269,8 +301,10 @@ def test_a_lane_lights_up_under_a_dragged_card_and_sets_the_status(server, opene
         start = to_screen(page, (b[0] + b[2]) / 2, b[1] + 200)
         end = to_screen(page, lane["x"] + lane["w"] / 2, b[1] + 200)
         kind = "touch" if kw else "mouse"
-        steps = [("pointermove", 3, kind, start[0] + (end[0] - start[0]) * i / 8, start[1])
-                 for i in range(1, 9)]
+        steps = [
+            ("pointermove", 3, kind, start[0] + (end[0] - start[0]) * i / 8, start[1])
+            for i in range(1, 9)
+        ]
         pointer(page, [("pointerdown", 3, kind, *start), *steps])
         settle(page)
         assert page.evaluate("window.__tavle.renderer.laneHint") == lane["id"]
@@ -278,7 +312,8 @@ def test_a_lane_lights_up_under_a_dragged_card_and_sets_the_status(server, opene
         assert any(near(pixel(page, edge[0] + d, edge[1]), BLUE, 60) for d in (0, 1, 2))
         pointer(page, [("pointerup", 3, kind, *end)])
         page.wait_for_function(
-            "window.__tavle.doc.getMap('actions').get('a-laerer').status === 'done'")
+            "window.__tavle.doc.getMap('actions').get('a-laerer').status === 'done'"
+        )
         assert page.evaluate("window.__tavle.renderer.laneHint") is None
         shown_lines = shown(page, "action:a-laerer")
         assert "● Klaret" in shown_lines  # the card says it too
@@ -296,8 +331,15 @@ def test_the_shared_screen_shown_whole_takes_in_what_others_add(server, opener) 
     screen = open_(opener, board, viewport={"width": 1920, "height": 1080})
     laptop = open_(opener, board, viewport={"width": 1366, "height": 768})
     assert screen.evaluate("window.__tavle.renderer.fitted")
-    far = {"type": "note", "x": 0, "y": 90_000, "w": 1800, "h": 1200, "text": "Ny idé",
-           "color": "yellow"}
+    far = {
+        "type": "note",
+        "x": 0,
+        "y": 90_000,
+        "w": 1800,
+        "h": 1200,
+        "text": "Ny idé",
+        "color": "yellow",
+    }
     note = add(laptop, far)
     screen.wait_for_function(INSIDE, arg=note, timeout=5000)
     assert screen.evaluate("window.__tavle.renderer.fitted")

@@ -18,8 +18,11 @@ def server(shared_server):
     return shared_server
 
 
-@pytest.mark.parametrize("kw", [{}, {"viewport": {"width": 1024, "height": 768},
-                                     "has_touch": True}], ids=["mouse", "touch"])
+@pytest.mark.parametrize(
+    "kw",
+    [{}, {"viewport": {"width": 1024, "height": 768}, "has_touch": True}],
+    ids=["mouse", "touch"],
+)
 def test_a_long_word_wraps_in_its_card_and_never_widens_the_panel(server, opener, kw) -> None:
     page = opener(new_board(server, "Lange ord"), **kw)
     side = page.locator("#side").bounding_box()["width"]
@@ -35,7 +38,8 @@ def test_a_long_word_wraps_in_its_card_and_never_widens_the_panel(server, opener
     settle(page)
     assert page.locator("#side").bounding_box()["width"] <= side + 1
     assert page.evaluate(
-        "() => document.documentElement.scrollWidth <= window.innerWidth")  # no sideways page
+        "() => document.documentElement.scrollWidth <= window.innerWidth"
+    )  # no sideways page
     page.evaluate(
         """() => { const r = window.__tavle.renderer;
             const b = r.items.get(r.cardOf().get('goal:g1')).box;

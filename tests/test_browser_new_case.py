@@ -1,4 +1,4 @@
-""""Ny sag" offers the templates, each with a small picture of the example plan laid out
+""" "Ny sag" offers the templates, each with a small picture of the example plan laid out
 by it (GET /api/templates/{name}.svg), and the case's board is laid out by the choice."""
 
 from __future__ import annotations
@@ -46,8 +46,11 @@ def test_each_template_has_a_picture_of_the_example_laid_out(server) -> None:
     assert get(f"{server.http}/api/templates/..%2Fsecret.svg")[0] == 404
 
 
-@pytest.mark.parametrize("kw", [{}, {"viewport": {"width": 1024, "height": 768},
-                                     "has_touch": True}], ids=["mouse", "touch"])
+@pytest.mark.parametrize(
+    "kw",
+    [{}, {"viewport": {"width": 1024, "height": 768}, "has_touch": True}],
+    ids=["mouse", "touch"],
+)
 def test_new_case_offers_the_templates_with_pictures(server, browser, koord, kw) -> None:
     alias = f"Familien Status {len(kw)}"
     ctx = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **kw})
@@ -74,8 +77,7 @@ def test_new_case_offers_the_templates_with_pictures(server, browser, koord, kw)
     page.click("#new-case button[type=submit]")
     page.locator("article.case .alias", has_text=alias).wait_for()
     with sqlite3.connect(server.data_dir / "tavle.db") as db:
-        (template,) = db.execute(
-            "select template from boards where title = ?", (alias,)).fetchone()
+        (template,) = db.execute("select template from boards where title = ?", (alias,)).fetchone()
     assert template == "status"  # the case's board is laid out by the choice
     assert koord.get("/api/cases").status_code == 200
     ctx.close()

@@ -29,11 +29,13 @@ def item(page: Any, name: str, key: str) -> dict:
     return page.evaluate(f"() => window.__tavle.doc.getMap('{name}').get('{key}')")
 
 
-def test_picker_min_plan_fields_and_the_office_download(server: ServerProcess, browser: Any,
-                                                         tmp_path: Path) -> None:
+def test_picker_min_plan_fields_and_the_office_download(
+    server: ServerProcess, browser: Any, tmp_path: Path
+) -> None:
     board = json.loads(server.cli("board", "import", str(EXAMPLE)).stdout)
-    page = open_board(browser, server, board, viewport={"width": 1366, "height": 768},
-                      accept_downloads=True)
+    page = open_board(
+        browser, server, board, viewport={"width": 1366, "height": 768}, accept_downloads=True
+    )
     try:
         task_name = "Ret: Finde en praktikplads i en kantine tæt på skolen"
         page.get_by_role("button", name=task_name).click()
@@ -48,7 +50,10 @@ def test_picker_min_plan_fields_and_the_office_download(server: ServerProcess, b
         expect(page.locator("dialog[open]")).to_have_count(0)
         task = item(page, "actions", "a-praktik")
         assert (task["activity_type"], task["org"], task["office"]) == (
-            "mentor", "org-ydelse", "Ydelseskontoret")
+            "mentor",
+            "org-ydelse",
+            "Ydelseskontoret",
+        )
 
         page.get_by_role("button", name="Tilføj mål", exact=True).click()
         dialog = page.locator("dialog[open]")

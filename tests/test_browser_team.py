@@ -236,7 +236,7 @@ def test_the_team_board_shows_case_cards_and_no_plan_panel(setup, browser) -> No
         )
         assert len(boxes) >= 3
         for i, a in enumerate(boxes):
-            for b in boxes[i + 1:]:
+            for b in boxes[i + 1 :]:
                 assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
         page.screenshot(path=str(server.data_dir / "team-board.png"))
     finally:

@@ -27,14 +27,21 @@ def lines(kind: str, item_id: str | None, scale: float = 0.1) -> list[str]:
 def test_each_kind_says_what_the_room_needs() -> None:
     own = " ".join(lines("own_goal", None))
     assert own.startswith("Mit mål »Jeg vil have") and own.endswith("sove om natten.«")
-    assert {"◐ I gang", "… Venter på svar", "Hvem: Peter Dahl", "Hvor: Ydelseskontoret",
-            "Senest: 01-12-2026"} <= set(lines("action", "a-tand"))
+    assert {
+        "◐ I gang",
+        "… Venter på svar",
+        "Hvem: Peter Dahl",
+        "Hvor: Ydelseskontoret",
+        "Senest: 01-12-2026",
+    } <= set(lines("action", "a-tand"))
     assert {"○ Ikke startet", "Hvem: Sofie Jensen", "Senest: 07-12-2026"} <= set(
-        lines("action", "a-mappe"))
+        lines("action", "a-mappe")
+    )
     assert {"? Forslag", "Hvornår: Senere"} <= set(lines("goal", "g-fritid"))
     assert {"❚❚ Sat på pause", "✓ Aftalt"} <= set(lines("goal", "g-korekort"))
     assert {"Mette Larsen", "Koordinerende", "Telefon: 72 30 11 00"} <= set(
-        lines("participant", "p-mette"))
+        lines("participant", "p-mette")
+    )
     assert "Følges op af: Mette Larsen" in lines("agreement", "ag-kontakt")
 
 
@@ -49,8 +56,9 @@ def test_a_card_grows_with_its_text_and_zoomed_out_shows_its_title_large() -> No
     assert lines("goal", "g-fritid", scale=FAR)[0] == "? Forslag"  # never a bare "?"
 
 
-def test_zoomed_out_every_card_keeps_its_mark_and_whole_title_and_titles_are_5_3_of_details(
-) -> None:
+def test_zoomed_out_every_card_keeps_its_mark_and_whole_title_and_titles_are_5_3_of_details() -> (
+    None
+):
     for kind, spec in SPEC["kinds"].items():
         if kind != "case":  # the team board's cases keep their compact size
             assert spec["title"] * 12 >= spec["detail"] * 20, kind
@@ -86,8 +94,19 @@ def test_a_glyph_the_font_lacks_is_shown_not_dropped() -> None:
 
 def test_an_empty_note_is_not_in_the_picture() -> None:
     def note(eid: str, text: str, x: int) -> dict:
-        return {"id": eid, "type": "note", "z": 1, "author": "", "created": 0, "x": x, "y": 0,
-                "w": 1800, "h": 1200, "text": text, "color": "pink"}
+        return {
+            "id": eid,
+            "type": "note",
+            "z": 1,
+            "author": "",
+            "created": 0,
+            "x": x,
+            "y": 0,
+            "w": 1800,
+            "h": 1200,
+            "text": text,
+            "color": "pink",
+        }
 
     svg = render_svg([note("n1", "Hej", 0), note("n2", "  ", 3000)], PLAN)
     assert svg.count("#ffc9de") == 1

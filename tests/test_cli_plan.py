@@ -24,8 +24,11 @@ from tests.yclient import connected
 
 
 def by_id(record: dict) -> dict:
-    return {k: ({i["id"]: i for i in v} if k in COLLECTIONS else v) for k, v in record.items()
-            if k not in ("board_id", "exported_at")}
+    return {
+        k: ({i["id"]: i for i in v} if k in COLLECTIONS else v)
+        for k, v in record.items()
+        if k not in ("board_id", "exported_at")
+    }
 
 
 def board_count(data_dir: Path) -> int:
@@ -56,8 +59,11 @@ def test_import_then_a_running_server_serves_the_plan_and_export_follows_edits(s
         tasks = [e for e in elements if e["type"] == "card" and e["ref"]["kind"] == "action"]
         assert len(tasks) == len(example["actions"])
         action = dict(client.doc.get(schema.ACTIONS, type=Map)["a-praktik"])
-        await client.edit(lambda doc: doc.get(schema.ACTIONS, type=Map).__setitem__(
-            "a-praktik", {**action, "status": "in_progress"}))
+        await client.edit(
+            lambda doc: doc.get(schema.ACTIONS, type=Map).__setitem__(
+                "a-praktik", {**action, "status": "in_progress"}
+            )
+        )
         await client.close()
 
     asyncio.run(over_the_socket())
@@ -77,8 +83,11 @@ def test_the_guard_in_the_live_server_keeps_agreement_for_the_citizen(server) ->
     async def professional_agrees() -> None:
         client = await connected(server.ws, created["board_id"], created["edit_token"])
         goal = dict(client.doc.get(schema.GOALS, type=Map)["g-fritid"])
-        await client.edit(lambda doc: doc.get(schema.GOALS, type=Map).__setitem__(
-            "g-fritid", {**goal, "agreed_at": "2026-11-23T10:00:00Z"}))
+        await client.edit(
+            lambda doc: doc.get(schema.GOALS, type=Map).__setitem__(
+                "g-fritid", {**goal, "agreed_at": "2026-11-23T10:00:00Z"}
+            )
+        )
         assert await client.wait_closed() == 4403  # the edit token is a coordinator's
         check = await connected(server.ws, created["board_id"], created["view_token"])
         assert check.doc.get(schema.GOALS, type=Map)["g-fritid"]["agreed_at"] is None
@@ -105,8 +114,11 @@ def test_a_refused_import_leaves_a_fresh_data_directory_empty(tmp_path) -> None:
     bad.write_text(json.dumps({"record_version": 1, "citizen": {}}), encoding="utf-8")
     data = tmp_path / "data"
     result = subprocess.run(
-        [str(VENV_BIN / "tavle"), "board", "import", str(bad)], cwd=ROOT, capture_output=True,
-        text=True, env={"PATH": "/usr/bin:/bin", "TAVLE_DATA_DIR": str(data)},
+        [str(VENV_BIN / "tavle"), "board", "import", str(bad)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "TAVLE_DATA_DIR": str(data)},
     )
     assert result.returncode == 2 and "/own_goal: is required" in result.stderr
     assert not data.exists() or not any(data.iterdir())

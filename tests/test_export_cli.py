@@ -62,8 +62,15 @@ def check_output(fmt: str, data: bytes) -> None:
         root = ET.fromstring(data)  # noqa: S314 - our own output
         lines = " ".join(t.strip() for t in root.itertext() if t.strip())
         assert f"»{' '.join(OWN_GOAL.split())}«" in lines  # whole, in the citizen's words
-        for owner in ("Jonas Holm", "Peter Dahl", "Sofie Jensen", "Lise Bak", "Aisha Nasser",
-                      "Karen Jensen", "Mette Larsen"):
+        for owner in (
+            "Jonas Holm",
+            "Peter Dahl",
+            "Sofie Jensen",
+            "Lise Bak",
+            "Aisha Nasser",
+            "Karen Jensen",
+            "Mette Larsen",
+        ):
             assert f"Hvem: {owner}" in lines
     else:
         assert " ".join(OWN_GOAL.split()) in pdf_words(data)

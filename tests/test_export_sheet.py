@@ -30,15 +30,21 @@ def test_content_in_plain_danish() -> None:
     assert sheet.made == "Lavet 23-11-2026"
     assert sheet.own_goal == "Jeg vil have mit eget sted at bo – og en hund 🐕"
     # agreed goal g1 with its step; g3 is an unagreed proposal, marked; parked g4 last
-    assert [g.title for g in sheet.goals] == ["Få et fast job", "Flytte til Odense",
-                                              "Tage kørekort"]
+    assert [g.title for g in sheet.goals] == [
+        "Få et fast job",
+        "Flytte til Odense",
+        "Tage kørekort",
+    ]
     assert sheet.goals[0].steps == ["Få lavet tænder"]
     assert sheet.goals[0].detail == "Om 3 måneder · Jobcenter"
     assert sheet.goals[1].detail == "Forslag · Senere"
     assert sheet.goals[2].detail == "Sat på pause"
-    assert build_sheet(sample_plan(), SheetOptions(include_proposals=False), today=TODAY).goals[
-        1
-    ].title == "Tage kørekort"  # the citizen may leave the suggestions out
+    assert (
+        build_sheet(sample_plan(), SheetOptions(include_proposals=False), today=TODAY)
+        .goals[1]
+        .title
+        == "Tage kørekort"
+    )  # the citizen may leave the suggestions out
     plan = sample_plan()
     plan.members = [Member(id="m1", name="Emil", relation="søn (14 år)")]
     plan.goals[0].member = "m1"

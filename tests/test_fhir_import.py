@@ -66,7 +66,10 @@ def test_a_kl_shaped_bundle_becomes_a_plan() -> None:
     assert people[treatment["owner"]]["name"] == "Omar Nielsen"
     assert orgs[treatment["org"]]["name"] == "Misbrugscentret"
     assert (treatment["start"], treatment["due"], treatment["status"]) == (
-        "2026-10-06", "2026-12-31", "in_progress")
+        "2026-10-06",
+        "2026-12-31",
+        "in_progress",
+    )
     assert treatment["goal"] == tuesday["id"]
     sleep = tasks["Tale med lægen om søvn"]
     assert people[sleep["owner"]]["role"] == "citizen" and sleep["status"] == "done"

@@ -69,7 +69,8 @@ def test_careplan_category_and_profile(bundle: dict) -> None:
     plan = care_plan(bundle)
     assert plan["meta"]["profile"] == [f"{KL}/StructureDefinition/KLCommonCareSocialCarePlan"]
     assert plan["category"][0]["coding"][0] == {
-        "system": KL_CODES, "code": "4a297733-4d66-4726-a933-590d55cf91e0",
+        "system": KL_CODES,
+        "code": "4a297733-4d66-4726-a933-590d55cf91e0",
         "display": "Social indsats",
     }
 
@@ -104,7 +105,10 @@ def test_a_consent_per_organisation(bundle: dict) -> None:
         resolve(bundle, c["organization"][0])["name"]: c for c in by_type(bundle, "Consent")
     }
     assert set(consents) == {
-        "Jobcenter", "Ydelseskontoret", "Grønnevang Skole", "Frivilligcenteret"
+        "Jobcenter",
+        "Ydelseskontoret",
+        "Grønnevang Skole",
+        "Frivilligcenteret",
     }
     job = consents["Jobcenter"]
     assert job["status"] == "active"
@@ -120,8 +124,13 @@ def test_a_consent_per_organisation(bundle: dict) -> None:
 
 
 def test_a_version_is_completed_with_the_citizens_approval_as_provenance() -> None:
-    agreed = Version(3, datetime(2026, 11, 23, 10, 5, tzinfo=UTC), "agreed", "Sofie Jensen",
-                     datetime(2026, 11, 23, 10, 9, tzinfo=UTC))
+    agreed = Version(
+        3,
+        datetime(2026, 11, 23, 10, 5, tzinfo=UTC),
+        "agreed",
+        "Sofie Jensen",
+        datetime(2026, 11, 23, 10, 9, tzinfo=UTC),
+    )
     b = export(example(), version=agreed)
     plan = care_plan(b)
     assert plan["status"] == "completed" and plan["created"] == "2026-11-23T10:05:00Z"
@@ -179,8 +188,11 @@ def test_the_office_is_an_organization_reference(bundle: dict) -> None:
     assert "note" not in job or all(n["text"] != "Jobcenter" for n in job["note"])
     school = next(o for o in by_type(bundle, "Organization") if o["name"] == "Grønnevang Skole")
     assert {"system": SOR, "value": "1234561000016008"} in school["identifier"]
-    task = next(a["detail"] for a in care_plan(bundle)["activity"]
-                if a["detail"]["description"].startswith("Holde møde med Emil"))
+    task = next(
+        a["detail"]
+        for a in care_plan(bundle)["activity"]
+        if a["detail"]["description"].startswith("Holde møde med Emil")
+    )
     assert resolve(bundle, task["performer"][1]) is school
     assert "location" not in task
     names = [o["name"] for o in by_type(bundle, "Organization")]

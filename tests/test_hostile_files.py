@@ -79,8 +79,10 @@ def test_a_board_id_that_begins_with_a_dash_works_in_every_command(server, tmp_p
     with sqlite3.connect(server.data_dir / "tavle.db") as db:
         db.execute("update boards set id = ? where id = ?", (dash_id, created["board_id"]))
         for table in ("doc_updates", "doc_snapshots"):
-            db.execute(f"update {table} set doc_key = ? where doc_key = ?",  # noqa: S608
-                       (dash_id, created["board_id"]))
+            db.execute(
+                f"update {table} set doc_key = ? where doc_key = ?",  # noqa: S608
+                (dash_id, created["board_id"]),
+            )
     record = json.loads(server.cli("board", "export", dash_id, "--format", "json").stdout)
     assert record["board_id"] == dash_id and record["goals"]
     out = tmp_path / "plan.pdf"
@@ -95,7 +97,8 @@ BODIES = [b"[" * 5000, b'{"title": "x", "template": NaN}', b'{"title": "\\ud800"
 
 @pytest.mark.parametrize("body", BODIES)
 def test_a_hostile_request_body_is_a_400_not_a_server_error(server, body) -> None:
-    answer = httpx.post(f"{server.http}/api/boards", content=body,
-                        headers={"Content-Type": "application/json"})
+    answer = httpx.post(
+        f"{server.http}/api/boards", content=body, headers={"Content-Type": "application/json"}
+    )
     assert answer.status_code == 400
     assert answer.json() == {"error": "body must be JSON"}

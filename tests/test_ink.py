@@ -37,8 +37,9 @@ def hand_points(draw: st.DrawFn) -> list[int]:
         return draw(st.lists(COORDS, max_size=60).map(lambda v: v[: len(v) // 3 * 3]))
     x, y, p = draw(COORDS), draw(COORDS), draw(st.integers(0, 1000))
     points = []
-    for dx, dy, dp in draw(st.lists(st.tuples(SMALL, SMALL, st.sampled_from([0, 0, 3, -7])),
-                                    max_size=80)):
+    for dx, dy, dp in draw(
+        st.lists(st.tuples(SMALL, SMALL, st.sampled_from([0, 0, 3, -7])), max_size=80)
+    ):
         x = max(-schema.MAX_COORD, min(schema.MAX_COORD, x + dx))
         y = max(-schema.MAX_COORD, min(schema.MAX_COORD, y + dy))
         p += dp
@@ -58,10 +59,18 @@ def test_ink_gives_back_exactly_what_was_packed(points, color, width, tool) -> N
 
 
 @FAST
-@given(st.one_of(st.binary(max_size=80), hand_points().map(
-    lambda p: pack(p, "#1d3557", 30, "pen")).flatmap(
-    lambda ink: st.tuples(st.integers(0, max(0, len(ink) - 1)), st.integers(0, 255)).map(
-        lambda cut: ink[: cut[0]] + bytes([cut[1]]) + ink[cut[0] + 1:]))))
+@given(
+    st.one_of(
+        st.binary(max_size=80),
+        hand_points()
+        .map(lambda p: pack(p, "#1d3557", 30, "pen"))
+        .flatmap(
+            lambda ink: st.tuples(st.integers(0, max(0, len(ink) - 1)), st.integers(0, 255)).map(
+                lambda cut: ink[: cut[0]] + bytes([cut[1]]) + ink[cut[0] + 1 :]
+            )
+        ),
+    )
+)
 def test_any_bytes_are_ink_or_refused_with_bad_ink(data: bytes) -> None:
     """Hostile bytes (random, or one byte of real ink changed) never raise anything else,
     and what is accepted is a stroke within the limits."""
@@ -84,13 +93,25 @@ def test_too_long_or_malformed_ink_is_refused_by_the_guard() -> None:
     doc = Doc()
     guard = Guard(doc)
     elements = doc.get(schema.ELEMENTS, type=Map)
-    good = {"id": "s1", "type": "stroke", "z": 1, "author": "Emil", "created": 1.7e12,
-            "ink": pack([10, 20, 500, 14, 25, 510], "#1d3557", 30, "pen")}
+    good = {
+        "id": "s1",
+        "type": "stroke",
+        "z": 1,
+        "author": "Emil",
+        "created": 1.7e12,
+        "ink": pack([10, 20, 500, 14, 25, 510], "#1d3557", 30, "pen"),
+    }
     elements["s1"] = good
     assert is_clean_element("s1", elements["s1"])
     assert guard.after_update("professional") == [] and "s1" in elements
-    for bad in (b"\x00" * (MAX_INK_BYTES + 1), good["ink"][:-1], good["ink"] + b"\x00",
-                b"\x10" + good["ink"][1:], "not bytes", [1, 2, 3]):
+    for bad in (
+        b"\x00" * (MAX_INK_BYTES + 1),
+        good["ink"][:-1],
+        good["ink"] + b"\x00",
+        b"\x10" + good["ink"][1:],
+        "not bytes",
+        [1, 2, 3],
+    ):
         elements["s2"] = {**good, "id": "s2", "ink": bad}
         assert not is_clean_element("s2", elements["s2"])
         problems = guard.after_update("professional")
@@ -100,18 +121,34 @@ def test_too_long_or_malformed_ink_is_refused_by_the_guard() -> None:
     assert guard.after_update("professional") and elements["s3"].keys() == good.keys()
 
 
-INK_STROKES = st.fixed_dictionaries({
-    "id": st.just("k1"), "type": st.just("stroke"), "z": st.integers(-5, 5),
-    "author": st.just("Emil"), "created": st.integers(0, 2**41),
-    "ink": st.one_of(hand_points().map(lambda p: pack(p, "#ff0000", 40, "highlighter")),
-                     st.binary(max_size=12)),
-})
+INK_STROKES = st.fixed_dictionaries(
+    {
+        "id": st.just("k1"),
+        "type": st.just("stroke"),
+        "z": st.integers(-5, 5),
+        "author": st.just("Emil"),
+        "created": st.integers(0, 2**41),
+        "ink": st.one_of(
+            hand_points().map(lambda p: pack(p, "#ff0000", 40, "highlighter")),
+            st.binary(max_size=12),
+        ),
+    }
+)
 
 
 @FAST
-@given(st.one_of(INK_STROKES, st.tuples(INK_STROKES, st.dictionaries(
-    st.sampled_from(["z", "ink", "author", "points", "id"]), GARBAGE, max_size=2)).map(
-    lambda t: t[0] | t[1])), st.sampled_from(["k1", "k2"]))
+@given(
+    st.one_of(
+        INK_STROKES,
+        st.tuples(
+            INK_STROKES,
+            st.dictionaries(
+                st.sampled_from(["z", "ink", "author", "points", "id"]), GARBAGE, max_size=2
+            ),
+        ).map(lambda t: t[0] | t[1]),
+    ),
+    st.sampled_from(["k1", "k2"]),
+)
 def test_the_compiled_check_of_ink_passes_only_what_the_checkers_take_whole(value, key) -> None:
     if is_clean_element(key, value):
         clean, problems = clean_element(key, value)
@@ -121,17 +158,33 @@ def test_the_compiled_check_of_ink_passes_only_what_the_checkers_take_whole(valu
 STROKE_FIELDS = ELEMENT_FIELDS["stroke"]
 OLD_STROKES = st.one_of(
     plausible(STROKE_FIELDS, {"type": st.just("stroke"), "points": hand_points()}),
-    plausible(STROKE_FIELDS, {"type": st.just("stroke"), "points": st.lists(
-        st.floats(-2e7, 2e7, allow_nan=False), max_size=10)}),
+    plausible(
+        STROKE_FIELDS,
+        {
+            "type": st.just("stroke"),
+            "points": st.lists(st.floats(-2e7, 2e7, allow_nan=False), max_size=10),
+        },
+    ),
     near_valid(STROKE_FIELDS, {"type": st.just("stroke")}),
 )
-OTHERS = st.one_of(*[near_valid(fields, {"type": st.just(kind)})
-                     for kind, fields in ELEMENT_FIELDS.items() if kind != "stroke"])
+OTHERS = st.one_of(
+    *[
+        near_valid(fields, {"type": st.just(kind)})
+        for kind, fields in ELEMENT_FIELDS.items()
+        if kind != "stroke"
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.dictionaries(st.sampled_from([f"e{i}" for i in range(12)]),
-                       st.one_of(OLD_STROKES, OLD_STROKES, OTHERS), min_size=1, max_size=8))
+@given(
+    st.dictionaries(
+        st.sampled_from([f"e{i}" for i in range(12)]),
+        st.one_of(OLD_STROKES, OLD_STROKES, OTHERS),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_an_old_board_is_upgraded_on_load_with_nothing_lost(items: dict) -> None:
     """Format 1 → 2: every stroke a reader can use gets its ink; what readers see, and so
     every export made from it, is the same before and after; a second load does nothing."""
@@ -187,19 +240,29 @@ def test_the_browser_codec_writes_and_reads_the_same_bytes(node: str) -> None:
     rng = random.Random(17)
     cases = []
     for i in range(300):
-        x, y, n = rng.randrange(-10**7, 10**7), rng.randrange(-10**5, 10**5), rng.randrange(40)
+        x, y, n = rng.randrange(-(10**7), 10**7), rng.randrange(-(10**5), 10**5), rng.randrange(40)
         points = []
         for _ in range(n):
-            x = max(-10**7, min(10**7, x + rng.choice([30, rng.randrange(-500, 500)])))
-            y = max(-10**7, min(10**7, y + rng.randrange(-90, 90)))
+            x = max(-(10**7), min(10**7, x + rng.choice([30, rng.randrange(-500, 500)])))
+            y = max(-(10**7), min(10**7, y + rng.randrange(-90, 90)))
             points += [x, y, rng.choice([500, rng.randrange(1001)])]
-        color, width, tool = f"#{rng.randrange(1 << 24):06x}", rng.randrange(1, 10_001), \
-            schema.STROKE_TOOLS[i % 2]
+        color, width, tool = (
+            f"#{rng.randrange(1 << 24):06x}",
+            rng.randrange(1, 10_001),
+            schema.STROKE_TOOLS[i % 2],
+        )
         cases.append([points, color, width, tool, pack(points, color, width, tool).hex()])
     script = TWIN % (ROOT / "static" / "src" / "canvas" / "ink.js").as_uri()
-    done = subprocess.run([node, "--input-type=module", "-e", script], input=json.dumps(cases),
-                          capture_output=True, text=True, timeout=60, check=True)
-    for (points, *_rest, ink), (js_ink, js_points) in zip(cases, json.loads(done.stdout),
-                                                          strict=True):
+    done = subprocess.run(
+        [node, "--input-type=module", "-e", script],
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    for (points, *_rest, ink), (js_ink, js_points) in zip(
+        cases, json.loads(done.stdout), strict=True
+    ):
         assert js_ink == ink
         assert js_points == points

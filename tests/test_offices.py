@@ -67,7 +67,11 @@ def test_an_old_board_reads_its_offices_as_organisations_and_a_relation_is_none(
     assert problems == []
     names = {o.name for o in plan.organisations}
     assert names == {
-        "Familieafdelingen", "Jobcenter", "Ydelseskontoret", "Grønnevang Skole", "Frivilligcenteret"
+        "Familieafdelingen",
+        "Jobcenter",
+        "Ydelseskontoret",
+        "Grønnevang Skole",
+        "Frivilligcenteret",
     }
     assert "Sofies mor" not in names
     karen = plan.participant("p-karen")
@@ -85,7 +89,10 @@ def test_an_old_board_reads_its_offices_as_organisations_and_a_relation_is_none(
 def test_a_relatives_relation_typed_as_organisation_is_never_an_organisation() -> None:
     doc = Doc()
     doc.get(schema.PARTICIPANTS, type=Map)["p1"] = {
-        "id": "p1", "name": "Karen", "role": "relative", "organisation": "Sofies mor",
+        "id": "p1",
+        "name": "Karen",
+        "role": "relative",
+        "organisation": "Sofies mor",
     }
     plan, _ = read_plan(doc)
     assert plan.organisations == [] and plan.participants[0].relation == "Sofies mor"
@@ -135,8 +142,11 @@ def test_without_consent_the_office_gets_nothing() -> None:
 
 def test_org_commands_and_migrating_an_old_board(server: ServerProcess, tmp_path: Path) -> None:
     server.stop()
-    added = json.loads(server.cli("org", "add", "Jobcenter", "--kind", "authority",
-                                  "--cvr", "29189366", "--sor", "123456").stdout)
+    added = json.loads(
+        server.cli(
+            "org", "add", "Jobcenter", "--kind", "authority", "--cvr", "29189366", "--sor", "123456"
+        ).stdout
+    )
     assert added["id"].startswith("org-") and added["cvr"] == "29189366"
     bad = server.cli("org", "add", "Skolen", "--cvr", "123", check=False)
     assert bad.returncode == 2 and "8 digits" in bad.stderr
@@ -164,12 +174,22 @@ def test_cli_export_for_an_office(server: ServerProcess, tmp_path: Path) -> None
     server.stop()
     board_id = json.loads(server.cli("board", "import", str(EXAMPLE)).stdout)["board_id"]
     out = tmp_path / "job.json"
-    done = server.cli("export", board_id, "--format", "json", "--office", "Jobcenter",
-                      "-o", str(out))
+    done = server.cli(
+        "export", board_id, "--format", "json", "--office", "Jobcenter", "-o", str(out)
+    )
     assert done.returncode == 0
     assert b"Emil kommer" not in out.read_bytes() and b"hygiejnebevis" in out.read_bytes()
-    refused = server.cli("export", board_id, "--format", "pdf", "--office", "Frivilligcenteret",
-                         "-o", str(tmp_path / "x.pdf"), check=False)
+    refused = server.cli(
+        "export",
+        board_id,
+        "--format",
+        "pdf",
+        "--office",
+        "Frivilligcenteret",
+        "-o",
+        str(tmp_path / "x.pdf"),
+        check=False,
+    )
     assert refused.returncode == 2 and "samtykke" in refused.stderr
     assert not (tmp_path / "x.pdf").exists()
     whole = server.cli("export", board_id, "--format", "json", "-o", "-").stdout

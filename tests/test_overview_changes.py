@@ -21,10 +21,18 @@ def make_plan() -> Plan:
         goals=[Goal("g1", "Få et job"), Goal("g2", "Få lavet tænder", parent="g1")],
         actions=[
             Action("a1", "Ring til tandlægen", goal="g2", owner="p2", due="2026-11-01"),
-            Action("a2", "Søg enkeltydelse", goal="g1", owner="p1", status="in_progress",
-                   approval="awaiting", carried_over=2),
-            Action("a3", "Møde hver 14. dag", goal="g1", owner="p1", status="done",
-                   due="2026-10-01"),
+            Action(
+                "a2",
+                "Søg enkeltydelse",
+                goal="g1",
+                owner="p1",
+                status="in_progress",
+                approval="awaiting",
+                carried_over=2,
+            ),
+            Action(
+                "a3", "Møde hver 14. dag", goal="g1", owner="p1", status="done", due="2026-10-01"
+            ),
         ],
         ratings=[
             Rating("r1", "g1", "2026-09-01", 4),
@@ -45,8 +53,12 @@ def test_case_card_counts_and_hides_the_name() -> None:
     assert card.coordinator == "Lone Berg"
     assert card.organisations == ["Jobcenter", "Misbrugscenter"]
     assert card.to_json()["movement"] == {
-        "goal": "g1", "goal_title": "Få et job", "date": "2026-11-01",
-        "value": 3, "previous": 4, "delta": -1,
+        "goal": "g1",
+        "goal_title": "Få et job",
+        "date": "2026-11-01",
+        "value": 3,
+        "previous": 4,
+        "delta": -1,
     }
 
 

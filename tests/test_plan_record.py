@@ -68,8 +68,14 @@ def test_round_trip_through_a_board_document_keeps_every_field(example: dict) ->
 
 def test_a_minimal_record_gets_defaults() -> None:
     plan = record_to_plan(
-        {"record_version": 1, "citizen": {"alias": "K"}, "own_goal": {"text": "Et hjem"},
-         "participants": [], "goals": [{"id": "g", "title": "Bolig"}], "actions": []}
+        {
+            "record_version": 1,
+            "citizen": {"alias": "K"},
+            "own_goal": {"text": "Et hjem"},
+            "participants": [],
+            "goals": [{"id": "g", "title": "Bolig"}],
+            "actions": [],
+        }
     )
     assert plan.goals[0].horizon == "now" and plan.citizen.name == ""
     assert plan_to_record(plan)["goals"][0]["status"] == "active"

@@ -18,8 +18,10 @@ from tests.export_samples import example_record
 SNEAKY = "Få\u202e et\x07 arbejde\u2066 i\ufeff et køkken\x1b"
 
 
-@pytest.mark.parametrize("stamp", ["2026-02-30T10:00:00Z", "2026-11-23T25:00:00Z",
-                                   "2026-13-01T00:00Z", "2026-11-23T10:61Z"])
+@pytest.mark.parametrize(
+    "stamp",
+    ["2026-02-30T10:00:00Z", "2026-11-23T25:00:00Z", "2026-13-01T00:00Z", "2026-11-23T10:61Z"],
+)
 def test_a_timestamp_must_be_a_real_moment(stamp: str) -> None:
     with pytest.raises(Invalid):
         timestamp(stamp)
@@ -51,8 +53,11 @@ def test_unsafe_characters_are_removed_the_same_way_in_every_format() -> None:
     }
     plain = "Få et arbejde i et køkken"
     for fmt, data in outputs.items():
-        text = data.decode() if fmt != "pdf" else " ".join(
-            p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+        text = (
+            data.decode()
+            if fmt != "pdf"
+            else " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+        )
         for bad in ("\u202e", "\x07", "\u2066", "\ufeff", "\x1b", "\x00"):
             assert bad not in text, (fmt, bad)
         if fmt != "pdf":
@@ -79,16 +84,30 @@ def test_only_the_server_writes_consents_and_only_professionals_change_organisat
     doc = Doc()
     orgs = doc.get("organisations", type=Map)
     guard = Guard(doc)
-    orgs["o1"] = {"id": "o1", "name": "Jobcenter", "kind": "authority", "sor": "", "cvr": "",
-                  "municipality": "", "kombit": ""}
+    orgs["o1"] = {
+        "id": "o1",
+        "name": "Jobcenter",
+        "kind": "authority",
+        "sor": "",
+        "cvr": "",
+        "municipality": "",
+        "kombit": "",
+    }
     assert guard.after_update("citizen") == []  # adding one is fine (a new person's workplace)
     orgs["o1"] = {**orgs["o1"], "cvr": "12345678"}
     problems = guard.after_update("citizen")
     assert problems and problems[0].startswith("role: ") and orgs["o1"]["cvr"] == ""
     orgs["o1"] = {**orgs["o1"], "cvr": "29188335"}
     assert guard.after_update("professional") == [] and orgs["o1"]["cvr"] == "29188335"
-    consent = {"id": "c1", "org": "o1", "given_by": "", "given_at": None, "scope": "",
-               "expires": None, "withdrawn_at": None}
+    consent = {
+        "id": "c1",
+        "org": "o1",
+        "given_by": "",
+        "given_at": None,
+        "scope": "",
+        "expires": None,
+        "withdrawn_at": None,
+    }
     doc.get("consents", type=Map)["c1"] = consent
     problems = guard.after_update("coordinator")
     assert problems[0].startswith("role: ") and "c1" not in doc.get("consents", type=Map)

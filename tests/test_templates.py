@@ -57,9 +57,14 @@ def test_every_template_writes_clean_elements(name: str, with_plan: bool) -> Non
     if with_plan:  # a board with a plan is never blank, and its own goal is on it
         refs = [e["ref"] for e in elements if e["type"] == "card"]
         assert {"kind": "own_goal", "id": None} in refs
-        items = {kind: set(doc.get(m, type=Map).keys()) for kind, m in
-                 (("goal", schema.GOALS), ("action", schema.ACTIONS),
-                  ("participant", schema.PARTICIPANTS))}
+        items = {
+            kind: set(doc.get(m, type=Map).keys())
+            for kind, m in (
+                ("goal", schema.GOALS),
+                ("action", schema.ACTIONS),
+                ("participant", schema.PARTICIPANTS),
+            )
+        }
         for ref in refs:
             assert ref["kind"] == "own_goal" or ref["id"] in items[ref["kind"]]
 
@@ -86,8 +91,10 @@ def test_vejen_is_a_road_from_here_to_the_own_goal_with_goals_in_horizon_order()
     own = boxes[("own_goal", None)]
     assert all(own[2] >= b[2] for b in boxes.values())  # the end of the road
     assert all(start["x"] <= b[0] for b in boxes.values())  # the start
-    stations = sorted((g for g in plan.top_goals() if g.horizon != "parked"),
-                      key=lambda g: (schema.HORIZONS.index(g.horizon), g.rank))
+    stations = sorted(
+        (g for g in plan.top_goals() if g.horizon != "parked"),
+        key=lambda g: (schema.HORIZONS.index(g.horizon), g.rank),
+    )
     xs = [boxes[("goal", g.id)][0] for g in stations]
     assert xs == sorted(xs) and len(set(xs)) == len(xs) and xs[-1] < own[0]
     for goal in stations:  # at the road, above or below it
@@ -127,10 +134,16 @@ def test_netvaerk_puts_family_and_friends_closer_than_the_professionals() -> Non
     def distance(box: tuple) -> float:
         return ((box[0] + box[2]) ** 2 + ((box[1] + box[3]) / 0.7) ** 2) ** 0.5 / 2
 
-    near = [distance(boxes[("participant", p.id)]) for p in plan.participants
-            if p.role in ("relative", "support")]
-    far = [distance(boxes[("participant", p.id)]) for p in plan.participants
-           if p.role in ("coordinator", "professional")]
+    near = [
+        distance(boxes[("participant", p.id)])
+        for p in plan.participants
+        if p.role in ("relative", "support")
+    ]
+    far = [
+        distance(boxes[("participant", p.id)])
+        for p in plan.participants
+        if p.role in ("coordinator", "professional")
+    ]
     assert near and far and max(near) < min(far)
     citizen = next(p for p in plan.participants if p.role == "citizen")
     assert distance(boxes[("participant", citizen.id)]) < min(near)
@@ -177,8 +190,7 @@ def test_vejen_on_a_board_without_a_plan_in_english() -> None:
     elements = read_elements(doc)[0]
     texts = {e["text"] for e in elements if e["type"] in ("note", "text")}
     assert "Where I am now" in texts
-    assert [e["ref"] for e in elements if e["type"] == "card"] == [{"kind": "own_goal",
-                                                                    "id": None}]
+    assert [e["ref"] for e in elements if e["type"] == "card"] == [{"kind": "own_goal", "id": None}]
 
 
 def test_a_template_added_later_does_not_overlap_the_board() -> None:
@@ -190,7 +202,8 @@ def test_a_template_added_later_does_not_overlap_the_board() -> None:
     new = [bounds(e) for e in elements if e["id"] not in first]
     assert min(b[0] for b in new if b) > max(b[2] for b in old if b)
     assert min(e["z"] for e in elements if e["id"] not in first) > max(
-        e["z"] for e in elements if e["id"] in first)
+        e["z"] for e in elements if e["id"] in first
+    )
     assert read_meta(doc)[0]["template"] == "status"  # the first choice is kept
 
 

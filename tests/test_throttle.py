@@ -15,8 +15,9 @@ WRONG = "ABCD-EFGH"
 
 def join_from(server, address: str | None, code: str = WRONG, name: str = "Gætter") -> int:
     headers = {"X-Forwarded-For": address} if address else {}
-    return httpx.post(f"{server.http}/api/join", json={"code": code, "name": name},
-                      headers=headers, timeout=10).status_code
+    return httpx.post(
+        f"{server.http}/api/join", json={"code": code, "name": name}, headers=headers, timeout=10
+    ).status_code
 
 
 def real_code(server) -> str:

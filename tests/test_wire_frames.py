@@ -214,9 +214,7 @@ async def test_updates_close_together_go_out_in_one_write_after_a_quiet_one(tmp_
     interval = 1.5
     env = {"TAVLE_SEND_INTERVAL_MS": str(int(interval * 1000)), "TAVLE_SEND_BUSY_PERCENT": "0"}
     with running_server(tmp_path, env) as srv:
-        (editor, watcher), (other_editor, other_watcher) = [
-            await raw_pair(srv) for _ in range(2)
-        ]
+        (editor, watcher), (other_editor, other_watcher) = [await raw_pair(srv) for _ in range(2)]
         await asyncio.sleep(interval + 0.2)  # quiet
         first, second, third = updates(3)
         sent = loop_time()

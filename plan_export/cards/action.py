@@ -21,8 +21,11 @@ def content(plan: Plan, item_id: str | None, lang: str) -> Content | None:
     if action.is_proposal:
         marks.append(pill(SPEC["badges"]["proposal"], t("plan.proposal", lang)))
     owner = person_name(plan, action.owner, lang) or t("plan.nobody", lang)
-    blocks = [Block(pills=marks), Block(action.what, "title", bold=True),
-              Block(fact("plan.who", owner, lang))]
+    blocks = [
+        Block(pills=marks),
+        Block(action.what, "title", bold=True),
+        Block(fact("plan.who", owner, lang)),
+    ]
     if office := office_of(action, plan):
         blocks.append(Block(fact("plan.where", office, lang)))
     if due := date(action.due):

@@ -83,8 +83,11 @@ def _pills(out: list[Placed], pills: list[Pill], y: float, inner: float, size: f
             x = 0.0
             row = 0.0
         out.append(Placed("rect", PAD + x, y, w, h, fill=p.fill))
-        out.append(Placed("text", PAD + x + pad_x, y + pad_y, fill=p.ink, lines=lines,
-                          size=size, bold=True))
+        out.append(
+            Placed(
+                "text", PAD + x + pad_x, y + pad_y, fill=p.ink, lines=lines, size=size, bold=True
+            )
+        )
         x += w + SPEC["pill_gap"]
         row = max(row, h)
     return y + row + GAP
@@ -101,8 +104,9 @@ def _detail(content: Content, width: float) -> tuple[float, list[Placed]]:
             continue
         size = spec[block.role]
         lines = wrap(block.text, inner, Measure(size, block.bold))
-        out.append(Placed("text", PAD, y, fill=SPEC["ink"], lines=lines, size=size,
-                          bold=block.bold))
+        out.append(
+            Placed("text", PAD, y, fill=SPEC["ink"], lines=lines, size=size, bold=block.bold)
+        )
         y += len(lines) * size * LINE_HEIGHT + GAP
     return y - GAP + PAD, out
 
@@ -118,8 +122,9 @@ def _far(content: Content, width: float, size: float, badge: float) -> tuple[flo
     if content.mark:
         y = _pills(out, [content.mark], y, inner, badge)
     lines = wrap(content.title, inner, measure)
-    out.append(Placed("text", PAD, y, fill=SPEC["ink"], lines=lines, size=size,
-                      bold=_title_bold(content)))
+    out.append(
+        Placed("text", PAD, y, fill=SPEC["ink"], lines=lines, size=size, bold=_title_bold(content))
+    )
     return y + len(lines) * size * LINE_HEIGHT + PAD, out
 
 
@@ -128,8 +133,14 @@ def height(content: Content, width: float, min_height: float) -> int:
     ``zoomed_out`` × its title size), and never less than the element's own."""
     spec = kind_spec(content.kind)
     zoomed = spec["title"] * SPEC["zoomed_out"]
-    return math.ceil(max(min_height, spec["min_height"], _detail(content, width)[0],
-                         _far(content, width, zoomed, zoomed)[0]))
+    return math.ceil(
+        max(
+            min_height,
+            spec["min_height"],
+            _detail(content, width)[0],
+            _far(content, width, zoomed, zoomed)[0],
+        )
+    )
 
 
 def layout(content: Content, width: float, box_h: float, scale: float) -> list[Placed]:
@@ -150,6 +161,9 @@ def layout(content: Content, width: float, box_h: float, scale: float) -> list[P
     if room < 1:
         return out
     lines = wrap(content.title, width - 2 * PAD, Measure(size, _title_bold(content)), room)
-    out.append(Placed("text", PAD, top, fill=SPEC["ink"], lines=lines, size=size,
-                      bold=_title_bold(content)))
+    out.append(
+        Placed(
+            "text", PAD, top, fill=SPEC["ink"], lines=lines, size=size, bold=_title_bold(content)
+        )
+    )
     return out

@@ -10,7 +10,11 @@ from plan_export.cards.layout import Block, Content
 def content(plan: Plan, item_id: str | None, lang: str) -> Content:
     text = plan.own_goal.text.strip()
     words = t("plan.quoted", lang, text=text) if text else t("plan.own_goal_empty", lang)
-    return Content("own_goal", words, [
-        Block(t("plan.own_goal", lang), "detail", bold=True),
-        Block(words, "title"),
-    ])
+    return Content(
+        "own_goal",
+        words,
+        [
+            Block(t("plan.own_goal", lang), "detail", bold=True),
+            Block(words, "title"),
+        ],
+    )

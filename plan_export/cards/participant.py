@@ -15,8 +15,9 @@ def content(plan: Plan, item_id: str | None, lang: str) -> Content | None:
         return None
     blocks = [Block(person.name, "title", bold=True), Block(t(f"role.{person.role}", lang))]
     if person.contact_person:
-        blocks.insert(0, Block(pills=[pill(SPEC["badges"]["agreed"],
-                                            t("card.contact_person", lang))]))
+        blocks.insert(
+            0, Block(pills=[pill(SPEC["badges"]["agreed"], t("card.contact_person", lang))])
+        )
     if office := office_of(person, plan):
         blocks.append(Block(office))
     if person.phone:

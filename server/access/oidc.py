@@ -41,6 +41,7 @@ def provider_errors() -> tuple[type[Exception], ...]:
 
     return (OAuthError, httpx.HTTPError)
 
+
 FLOW_COOKIE = "tavle_oidc"
 FLOW_SECONDS = 600
 SCOPE = "openid profile email"

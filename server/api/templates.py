@@ -49,8 +49,9 @@ async def template_picture(request: Request) -> Response:
     if name not in TEMPLATES:
         return Response("unknown template", status_code=404, media_type="text/plain")
     data = await asyncio.to_thread(picture, name)
-    return Response(data, media_type="image/svg+xml",
-                    headers={"Cache-Control": "public, max-age=3600"})
+    return Response(
+        data, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=3600"}
+    )
 
 
 routes: list[BaseRoute] = [Route("/api/templates/{name}.svg", template_picture)]

@@ -24,14 +24,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "import", help="create a board from a plan record (JSON) or a FHIR CarePlan Bundle"
     )
     imp.add_argument("file", help="plan record or FHIR Bundle (JSON), or - for standard input")
-    imp.add_argument("--format", choices=["json", "fhir"], default="json",
-                     help="json: a plan record (default); fhir: a CarePlan Bundle (Tavle's or "
-                     "shaped like KL's)")
+    imp.add_argument(
+        "--format",
+        choices=["json", "fhir"],
+        default="json",
+        help="json: a plan record (default); fhir: a CarePlan Bundle (Tavle's or shaped like KL's)",
+    )
     imp.add_argument("--title", default="", help="board title (default: the plan's title)")
-    imp.add_argument("--template", default="vejen", choices=list(TEMPLATE_NAMES),
-                     help="lay the plan out with this template (default vejen)")
-    imp.add_argument("--lang", default=DEFAULT_LANGUAGE, choices=list(LANGUAGES),
-                     help="language of the template's texts (default da)")
+    imp.add_argument(
+        "--template",
+        default="vejen",
+        choices=list(TEMPLATE_NAMES),
+        help="lay the plan out with this template (default vejen)",
+    )
+    imp.add_argument(
+        "--lang",
+        default=DEFAULT_LANGUAGE,
+        choices=list(LANGUAGES),
+        help="language of the template's texts (default da)",
+    )
     imp.set_defaults(func=lazy("server.plan_io:run_import"))
     exp = board.add_parser("export", help="print a board's plan record")
     exp.add_argument("board_id", metavar="BOARD")

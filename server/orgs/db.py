@@ -86,9 +86,7 @@ class OrgFields:
 
 
 def _as_org(row: Row) -> Organisation:
-    return Organisation(
-        row.id, row.name, row.kind, row.sor, row.cvr, row.municipality, row.kombit
-    )
+    return Organisation(row.id, row.name, row.kind, row.sor, row.cvr, row.municipality, row.kombit)
 
 
 def list_orgs(conn: Connection) -> list[Organisation]:

@@ -40,10 +40,7 @@ def migrate_board(doc: Doc, known: list[Organisation]) -> int:
         write_plan(doc, plan)
     after = {name: doc.get(name, type=Map).to_py() for name in _MAPS}
     return sum(
-        1
-        for name in _MAPS
-        for key, value in after[name].items()
-        if before[name].get(key) != value
+        1 for name in _MAPS for key, value in after[name].items() if before[name].get(key) != value
     )
 
 
