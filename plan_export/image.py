@@ -28,6 +28,7 @@ from board.elements import bounds
 from board.plan import Plan
 from plan_export import cards
 from plan_export.cards.spec import SPEC as CARDS
+from plan_export.cards.spec import text_width
 from plan_export.text import FONT_BOLD, FONT_REGULAR, clean, drawable, font, wrap
 
 # Same values as static/src/canvas/freehand.js and render.js.
@@ -74,6 +75,7 @@ class Op:
     lines: list[str] = field(default_factory=list)  # text
     size: float = 0.0  # text: font pixels
     bold: bool = False
+    exact: bool = False  # text laid out by exact advance widths (a card's, as the canvas does)
 
 
 @dataclass
@@ -235,11 +237,28 @@ class _Painter:
         )
 
     def text(
-        self, x: float, y: float, lines: list[str], size: float, colour: str, bold: bool = False
+        self,
+        x: float,
+        y: float,
+        lines: list[str],
+        size: float,
+        colour: str,
+        bold: bool = False,
+        exact: bool = False,
     ) -> None:
         px = size * self.k
         if px >= 1 and any(lines):
-            self.ops.append(Op("text", self.xy(x, y), fill=colour, lines=lines, size=px, bold=bold))
+            self.ops.append(
+                Op(
+                    "text",
+                    self.xy(x, y),
+                    fill=colour,
+                    lines=lines,
+                    size=px,
+                    bold=bold,
+                    exact=exact,
+                )
+            )
 
     def card(self, el: dict) -> None:
         """A plan card, drawn from the steps the card kinds lay out (as the canvas does)."""
@@ -262,7 +281,9 @@ class _Painter:
                     Op("rect", self.box(sx, sy, sx + step.w, sy + step.h), fill=step.fill)
                 )
             elif step.size * self.k >= 1:
-                self.text(x + step.x, y + step.y, step.lines, step.size, step.fill, step.bold)
+                self.text(
+                    x + step.x, y + step.y, step.lines, step.size, step.fill, step.bold, exact=True
+                )
 
     def note(self, el: dict, text: str, fill: str, ink: str) -> None:
         x, y, w, h = el["x"], el["y"], el["w"], el["h"]
@@ -435,17 +456,52 @@ def paint_png(sc: Scene, compress_level: int = PNG_LEVEL) -> bytes:
         elif op.kind == "ellipse":
             draw.ellipse(op.points, *(x for x in (pen, brush) if x))
         elif op.kind == "text":
-            key = (op.fill or TEXT_INK, round(op.size), op.bold)
-            if key not in fonts:
-                fonts[key] = aggdraw.Font(
-                    key[0], str(FONT_BOLD if op.bold else FONT_REGULAR), key[1]
-                )
+            ink = op.fill or TEXT_INK
+            fnt = (
+                _fitted_font(draw, fonts, ink, op.size, op.bold, op.lines)
+                if op.exact
+                else _font(fonts, ink, round(op.size), op.bold)
+            )
             x, y = op.points[0], op.points[1]
             for i, line in enumerate(op.lines):
                 if line:
-                    draw.text((x, y + i * op.size * LINE_HEIGHT), line, fonts[key])
+                    draw.text((x, y + i * op.size * LINE_HEIGHT), line, fnt)
     draw.flush()
     return encode_png(image, compress_level)
+
+
+def _fitted_font(
+    draw: aggdraw.Draw,
+    fonts: dict[tuple[str, int, bool], aggdraw.Font],
+    ink: str,
+    size: float,
+    bold: bool,
+    lines: list[str],
+) -> aggdraw.Font:
+    """The font for a card's text laid out at ``size``: that size, or a pixel or two less.
+
+    The layout measures by the font's exact advance widths, as the browser's canvas draws;
+    aggdraw draws with hinted advances rounded to whole pixels, up to ~5 % wider at 20 px,
+    so a badge's last letter ran past its ground ("Ikke startet"). Every line must fit the
+    width of the widest line as laid out (a badge's ground; a card's text has at least that).
+    """
+    shown = [line for line in lines if line]
+    room = max((text_width(line, size, bold) for line in shown), default=0.0) + 0.5
+    px = max(1, round(size))
+    for candidate in range(px, max(0, px - 3), -1):
+        fnt = _font(fonts, ink, candidate, bold)
+        if all(draw.textsize(line, fnt)[0] <= room for line in shown):
+            break
+    return fnt
+
+
+def _font(
+    fonts: dict[tuple[str, int, bool], aggdraw.Font], ink: str, px: int, bold: bool
+) -> aggdraw.Font:
+    key = (ink, max(1, px), bold)
+    if key not in fonts:
+        fonts[key] = aggdraw.Font(ink, str(FONT_BOLD if bold else FONT_REGULAR), key[1])
+    return fonts[key]
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:

@@ -110,3 +110,31 @@ def test_an_empty_note_is_not_in_the_picture() -> None:
 
     svg = render_svg([note("n1", "Hej", 0), note("n2", "  ", 3000)], PLAN)
     assert svg.count("#ffc9de") == 1
+
+
+def test_the_picture_draws_no_text_wider_than_its_layout() -> None:
+    """aggdraw draws with hinted advances (up to ~5 % wider at 20 px than the exact ones the
+    layout and the browser use): a badge's last letter ran past its coloured ground. The
+    painter takes the size, or a pixel or two less, at which every line fits its width."""
+    import aggdraw
+    from PIL import Image
+
+    from board.read import read_elements
+    from board.templates import apply_template
+    from plan_export.cards.spec import text_width
+    from plan_export.image import _fitted_font, scene
+
+    doc = example_doc()
+    apply_template(doc, "vejen")
+    elements, _ = read_elements(doc)
+    draw, fonts = aggdraw.Draw(Image.new("RGB", (8, 8))), {}
+    texts = 0
+    for scale in (0.05, 0.08, 0.1, 0.15):
+        for op in scene(elements, PLAN, scale=scale).ops:
+            if op.kind != "text" or not op.exact or not any(op.lines) or op.size < 6:
+                continue  # below 6 px a pixel more or less is no letter
+            fnt = _fitted_font(draw, fonts, "#000000", op.size, op.bold, op.lines)
+            room = max(text_width(line, op.size, op.bold) for line in op.lines) + 0.5
+            texts += 1
+            assert max(draw.textsize(line, fnt)[0] for line in op.lines if line) <= room
+    assert texts > 50
