@@ -28,7 +28,7 @@ from board.elements import bounds
 from board.plan import Plan
 from plan_export import cards
 from plan_export.cards.spec import SPEC as CARDS
-from plan_export.cards.spec import text_width
+from plan_export.cards.spec import Measure, text_width
 from plan_export.text import FONT_BOLD, FONT_REGULAR, clean, drawable, font, wrap
 
 # Same values as static/src/canvas/freehand.js and render.js.
@@ -310,8 +310,10 @@ class _Painter:
         if px < 1:
             return
         room = max(1, int((h - 160) // (size * LINE_HEIGHT)))
-        lines = wrap(drawable(clean(text)), max(px, (w - 160) * self.k), font(round(px)), room)
-        self.text(x + 80, y + 80, lines, size, ink)
+        # measured in board units by exact advances, as the canvas wraps a note: the same
+        # lines on the screen and in the picture, at every scale
+        lines = wrap(drawable(clean(text)), max(size, w - 160), Measure(size, False), room)
+        self.text(x + 80, y + 80, lines, size, ink, exact=True)
 
     def frame(self, el: dict) -> None:
         x, y, w, h = el["x"], el["y"], el["w"], el["h"]

@@ -352,3 +352,28 @@ def test_the_shared_screen_shown_whole_takes_in_what_others_add(server, opener) 
     screen.wait_for_timeout(800)  # longer than the follow delay (300 ms)
     assert screen.evaluate("window.__tavle.renderer.view") == view
     assert not screen.evaluate(INSIDE, other)
+
+
+def test_a_note_has_the_same_lines_on_the_screen_and_in_the_picture(server, opener) -> None:
+    """A note is wrapped by the picture's font and rule in the browser too: a long word is
+    split, and what does not fit ends in "…", on the screen as in the exported picture."""
+    from plan_export.cards.spec import Measure
+    from plan_export.text import wrap
+
+    page = open_(opener, new_board(server, "Seddel"))
+    text = (
+        "Husk: ring til Ydelseskontoret om tandlægeregningen før fredag, "
+        "gældsrådgivningsordningen og boligstøtteansøgningsskemaet – og så en kop kaffe "
+        "bagefter med Karen, Jonas og Mette, hvis der er tid til det hele"
+    )
+    note = {"type": "note", "x": 0, "y": 0, "w": 2400, "h": 1300, "text": text, "color": "yellow"}
+    nid = add(page, note)
+    page.evaluate("() => window.__tavle.renderer.fit()")
+    page.wait_for_function(
+        "(id) => Boolean(window.__tavle.renderer.items.get(id)?.lines)", arg=nid, timeout=5000
+    )
+    shown = page.evaluate("(id) => window.__tavle.renderer.items.get(id).lines", nid)
+    size = max(80, min(200, note["h"] / 6))
+    room = max(1, int((note["h"] - 160) // (size * 1.25)))
+    assert shown == wrap(text, note["w"] - 160, Measure(size, False), room)
+    assert shown[-1].endswith("…") and len(shown) == room  # the rest is cut, visibly

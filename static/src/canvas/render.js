@@ -4,6 +4,8 @@ import { bounds, boxEdgePoint, Grid, intersects, NOTE_FILLS } from "./geometry.j
 import { HIGHLIGHTER_ALPHA, strokePath } from "./freehand.js";
 import { readable } from "./ink.js";
 import { boardPlan, cardSize, cardWords, drawCard, fontsReady, relations, RELATION } from "./cards/index.js";
+import { wrap as wrapText } from "./cards/layout.js";
+import { fontOf, LINE_HEIGHT, measure, plainText } from "./cards/spec.js";
 
 const MIN_S = 0.005, MAX_S = 2;
 const CACHE_OVER_MS = 8; // full frames slower than this are cached for view-only frames
@@ -472,17 +474,20 @@ export class Renderer {
     const size = Math.max(80, Math.min(200, el.h / 6));
     if (size * this.view.s < 4) return; // unreadably small: the coloured box is enough
     ctx.fillStyle = ink;
-    ctx.font = `${size}px ${FONT}`;
-    ctx.textBaseline = "top";
-    const key = text + "|" + el.w + "|" + size;
+    plainText(ctx);
+    ctx.font = fontOf(size, false);
+    // the export's font and wrap (plan_export/image.py note): the same lines in the picture;
+    // a long word is split, and what does not fit the note ends in "…"
+    const key = text + "|" + el.w + "|" + el.h;
     if (!item.lines || item.linesKey !== key) {
-      item.lines = wrap(ctx, text, el.w - 160);
+      const room = Math.max(1, Math.floor((el.h - 160) / (size * LINE_HEIGHT)));
+      item.lines = wrapText(text, Math.max(size, el.w - 160), measure(size, false), room);
       item.linesKey = key;
     }
     ctx.beginPath();
     ctx.rect(el.x, el.y, el.w, el.h);
     ctx.clip();
-    item.lines.forEach((line, i) => ctx.fillText(line, el.x + 80, el.y + 80 + i * size * 1.25));
+    item.lines.forEach((line, i) => ctx.fillText(line, el.x + 80, el.y + 80 + i * size * LINE_HEIGHT));
   }
 
   /** A frame; a lane the dragged card is over is lit up, so people see what dropping does. */
@@ -547,19 +552,3 @@ export class Renderer {
   }
 }
 
-/** Greedy word wrap for canvas text; explicit newlines are kept. */
-function wrap(ctx, text, width) {
-  const out = [];
-  for (const para of String(text || "").split("\n")) {
-    let line = "";
-    for (const word of para.split(/\s+/)) {
-      const next = line ? line + " " + word : word;
-      if (line && ctx.measureText(next).width > width) {
-        out.push(line);
-        line = word;
-      } else line = next;
-    }
-    out.push(line);
-  }
-  return out;
-}
