@@ -239,6 +239,40 @@ def test_team_page_shows_70_cases_at_a_glance(team, browser) -> None:
     page.context.close()
 
 
+SMALLEST_TEXT = """() => Math.min(...[...document.querySelectorAll('#overview *')]
+    .filter((e) => e.offsetParent !== null && [...e.childNodes]
+        .some((n) => n.nodeType === 3 && n.textContent.trim()))
+    .map((e) => parseFloat(getComputedStyle(e).fontSize)))"""
+
+
+def test_team_page_on_the_shared_screen_is_read_from_across_the_room(team, browser) -> None:
+    """Delt skærm (?screen=1): the same cards with every word of the overview at 18 px or
+    more on 1920x1080 (the compact page's smallest is 12.5 px); the toggle leads back."""
+    server, apis, _cases = team
+    page = signed_in(browser, server, apis["koord"])
+    page.goto(server.http + "/team")
+    wait_cards(page, len(apis["koord"].get("/api/cases").json()["cases"]))
+    compact = page.evaluate(SMALLEST_TEXT)
+    toggle = page.locator("#screen-toggle")
+    assert toggle.inner_text() == "Delt skærm"
+    toggle.click()
+    page.wait_for_url("**/team?screen=1")
+    wait_cards(page, len(apis["koord"].get("/api/cases").json()["cases"]))
+    big = page.evaluate(SMALLEST_TEXT)
+    print(f"/team smallest text: {compact} px, on the shared screen {big} px")
+    assert big >= 18 > compact
+    assert page.evaluate("document.documentElement.classList.contains('screen')")
+    assert toggle.inner_text() == "Afslut delt skærm"
+    assert toggle.get_attribute("aria-pressed") == "true"
+    title = page.locator("article.case-card h4").first
+    assert float(title.evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)")) >= 24
+    toggle.click()
+    page.wait_for_url("**/team")
+    wait_cards(page, len(apis["koord"].get("/api/cases").json()["cases"]))
+    assert page.evaluate(SMALLEST_TEXT) == compact
+    page.context.close()
+
+
 def test_review_chart_keeps_every_label_inside(team, browser) -> None:
     server, apis, cases = team
     case = cases[1]

@@ -10,6 +10,7 @@ import { followPlan, newCard } from "./canvas/cards/place.js";
 import { Presence } from "./canvas/presence.js";
 import { buildToolbar, toolOfKey } from "./ui/toolbar.js";
 import { showStatus } from "./ui/status.js";
+import { screenToggle, sharedScreen } from "./ui/screen.js";
 import { makeTextEditor } from "./ui/textedit.js";
 import { languageSwitch } from "./ui/language.js";
 import { mountPlan } from "./plan/index.js";
@@ -57,14 +58,13 @@ function stableUser(name, org) {
 export async function startBoard({ t, lang }) {
   const boardId = decodeURIComponent(location.pathname.split("/").filter(Boolean)[1] || "");
   const token = new URLSearchParams(location.hash.slice(1)).get("token") || "";
-  const params = new URLSearchParams(location.search);
   const $ = (id) => document.getElementById(id);
   languageSwitch($("lang"), t, lang);
   if (!token) return fail($("message"), t("app.no_token"));
   const grant = await fetchGrant(boardId, token);
   if (grant.error !== undefined) return fail($("message"), t(grant.error === 0 ? "conn.offline" : "app.no_access"));
 
-  const screen = params.get("screen") === "1";
+  const screen = sharedScreen();
   const role = grant.role;
   const canWrite = Boolean(grant.can_write); // the shared screen is a live board too
   document.body.classList.toggle("screen", screen);
@@ -158,7 +158,9 @@ export async function startBoard({ t, lang }) {
   bindKeys(renderer, tools, actions, canWrite, mode);
   nameField($("my-name"), user, presence, Boolean(grant.name));
   summonButton($("summon"), role, presence, t);
-  screenToggle($("screen-toggle"), screen, t, role);
+  // the room's screen is run by a professional
+  $("screen-toggle").hidden = !["coordinator", "professional"].includes(role);
+  screenToggle($("screen-toggle"), t);
   if (screen) {
     // beside the board: the meeting codes (a corner card), the plan in brief, the agreeing
     $("brief").hidden = false;
@@ -231,17 +233,6 @@ function sideToggle(b, boardId, t) {
   set(localStorage.getItem(key) === "1");
 }
 
-function screenToggle(b, screen, t, role) {
-  b.hidden = !["coordinator", "professional"].includes(role); // the room's screen is run by a professional
-  b.textContent = t(screen ? "app.leave_screen" : "app.screen_mode");
-  b.setAttribute("aria-pressed", String(screen));
-  b.addEventListener("click", () => {
-    const url = new URL(location.href);
-    if (screen) url.searchParams.delete("screen");
-    else url.searchParams.set("screen", "1");
-    location.assign(url.toString());
-  });
-}
 
 /** Keyboard: + − arrows 0 for the view; Ctrl+Z / Ctrl+Shift+Z; Delete; Ctrl+D; Escape;
  * a letter for each tool (toolbar.js SHORTCUTS, shown in the tooltips). */

@@ -6,6 +6,7 @@ import { currentLang, makeT } from "../i18n.js";
 import { call, signedIn, toLogin } from "../access/api.js";
 import { languageSwitch } from "../ui/language.js";
 import { showStatus } from "../ui/status.js";
+import { screenToggle, sharedScreen } from "../ui/screen.js";
 import { translatePage } from "../ui/page.js";
 import { CHIPS, fillFilter, renderLanes } from "./cards.js";
 import { showReview } from "./review.js";
@@ -15,6 +16,9 @@ const t = makeT(lang);
 const $ = (id) => document.getElementById(id);
 translatePage(t, lang);
 languageSwitch($("lang"), t, lang);
+// on the room's big screen: the same cards in type read from across the room (team.css)
+document.documentElement.classList.toggle("screen", sharedScreen());
+screenToggle($("screen-toggle"), t);
 const CHIP_INPUTS = { overdue: "f-overdue", awaiting: "f-awaiting", no_meeting: "f-no-meeting" };
 
 let provider = null;
