@@ -30,6 +30,16 @@ def example_record() -> dict:
     return json.loads(EXAMPLE.read_text(encoding="utf-8"))
 
 
+# what the example's dental-bill task card says, in the browser and in the picture
+TAND_TASK = {
+    "◐ I gang",
+    "… Venter på svar",
+    "Hvem: Peter Dahl",
+    "Hvor: Ydelseskontoret",
+    "Senest: 01-12-2026",
+}
+
+
 def example_doc() -> Doc:
     """A board document holding the example family plan."""
     doc = Doc()

@@ -220,25 +220,28 @@ def test_guard_limits_repair_in_one_server_transaction() -> None:
     assert guard.after_update("observer") == []
 
 
+NOTE = {
+    "id": "n",
+    "type": "note",
+    "z": 1,
+    "author": "Mette",
+    "created": 1,
+    "x": 0,
+    "y": 0,
+    "w": 300,
+    "h": 200,
+    "text": "Husk",
+    "color": "pink",
+}
+
+
 def test_guard_leaves_server_edits_and_rounding_alone() -> None:
     doc = example_doc()
     guard = Guard(doc)
     goals = doc.get(schema.GOALS, type=Map)
     with doc.transaction(origin="server"):  # e.g. rooms.edit or a relayed update
         goals["g-fritid"] = {**goals["g-fritid"], "agreed_at": "2026-11-23T10:00:00Z"}
-    note = {
-        "id": "n",
-        "type": "note",
-        "z": 1,
-        "author": "Mette",
-        "created": 1,
-        "x": 10.5,
-        "y": 20,
-        "w": 300,
-        "h": 200,
-        "text": "Husk",
-        "color": "pink",
-    }
+    note = {**NOTE, "x": 10.5, "y": 20}
     doc.get(schema.ELEMENTS, type=Map)["n"] = note
     assert guard.after_update("professional") == []
     assert goals["g-fritid"]["agreed_at"] == "2026-11-23T10:00:00Z"
@@ -268,18 +271,7 @@ def test_guard_leaves_a_plan_item_without_newer_fields_as_written_but_not_an_ele
     assert guard.after_update("citizen") == ["goals/g-fritid: unknown keys removed"]
     assert "secret" not in goals["g-fritid"] and goals["g-fritid"]["kind"] == "goal"
     # the browser draws an element as stored: a missing field is still filled in
-    note = {
-        "id": "n",
-        "type": "note",
-        "z": 1,
-        "author": "Mette",
-        "created": 1,
-        "x": 0,
-        "y": 0,
-        "w": 300,
-        "h": 200,
-        "text": "Husk",
-    }
+    note = {key: value for key, value in NOTE.items() if key != "color"}
     doc.get(schema.ELEMENTS, type=Map)["n"] = note
     assert guard.after_update("professional") == [
         "elements/n: missing fields set to their defaults"

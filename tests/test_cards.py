@@ -10,7 +10,7 @@ from plan_export.cards import card_drawing, default_size
 from plan_export.cards.spec import SPEC
 from plan_export.image import render_svg
 from plan_export.text import MISSING, drawable
-from tests.export_samples import example_doc
+from tests.export_samples import TAND_TASK, example_doc
 
 PLAN, _ = read_plan(example_doc())
 # "Vis alt" on a tablet: 12 px text is zoomed_out × the title size
@@ -27,13 +27,7 @@ def lines(kind: str, item_id: str | None, scale: float = 0.1) -> list[str]:
 def test_each_kind_says_what_the_room_needs() -> None:
     own = " ".join(lines("own_goal", None))
     assert own.startswith("Mit mål »Jeg vil have") and own.endswith("sove om natten.«")
-    assert {
-        "◐ I gang",
-        "… Venter på svar",
-        "Hvem: Peter Dahl",
-        "Hvor: Ydelseskontoret",
-        "Senest: 01-12-2026",
-    } <= set(lines("action", "a-tand"))
+    assert set(lines("action", "a-tand")) >= TAND_TASK
     assert {"○ Ikke startet", "Hvem: Sofie Jensen", "Senest: 07-12-2026"} <= set(
         lines("action", "a-mappe")
     )
