@@ -78,6 +78,18 @@ def signed_in(browser, server: ServerProcess, api: Api | None, lang: str = "da",
     return ctx.new_page()
 
 
+def opened_case(browser, server: ServerProcess, api: Api, case: dict, search: str):
+    """/cases signed in as ``api``'s user, searched for ``search``, ``case`` unfolded:
+    (page, the case's item)."""
+    page = signed_in(browser, server, api)
+    page.goto(server.http + "/cases")
+    page.wait_for_selector("body[data-ready='1'] details")
+    page.fill("#search", search)
+    item = page.locator(f"article[data-case='{case['id']}']")
+    item.locator("summary").click()
+    return page, item
+
+
 def axe_all(page) -> list[tuple[str, str, list[str]]]:
     """axe-core at EVERY impact level (minor and moderate too)."""
     page.add_script_tag(path=str(ROOT / "node_modules" / "axe-core" / "axe.min.js"))
@@ -161,12 +173,7 @@ def test_delete_needs_a_confirmation_inside_the_details(team, browser) -> None:
     server, apis, cases = team
     koord = apis["koord"]
     case = koord.post("/api/cases", {"alias": "Sag der skal slettes", "team": "Team Nord"}).json()
-    page = signed_in(browser, server, koord)
-    page.goto(server.http + "/cases")
-    page.wait_for_selector("body[data-ready='1'] details")
-    page.fill("#search", "skal slettes")
-    item = page.locator(f"article[data-case='{case['id']}']")
-    item.locator("summary").click()
+    page, item = opened_case(browser, server, koord, case, "skal slettes")
     item.locator("button.delete-start").click()
     confirm = item.locator("form.confirm")
     assert confirm.is_visible()
@@ -188,22 +195,12 @@ def test_add_a_colleague_and_a_refusal_that_says_why(team, browser) -> None:
     refused = apis["jobc"].get(f"/api/cases/{case['id']}/board-link")
     assert refused.status_code == 403
     assert refused.json()["error"] == CONSENT_REFUSAL
-    jonas = signed_in(browser, server, apis["jobc"])
-    jonas.goto(server.http + "/cases")
-    jonas.wait_for_selector("body[data-ready='1'] details")
-    jonas.fill("#search", case["alias"])
-    item = jonas.locator(f"article[data-case='{case['id']}']")
-    item.locator("summary").click()
+    jonas, item = opened_case(browser, server, apis["jobc"], case, case["alias"])
     item.locator("button.open-board").click()
     item.locator(".case-message", has_text="har ikke givet samtykke").wait_for()
     assert CONSENT_REFUSAL in item.locator(".case-message").inner_text()
     # Karen adds him from the case page ("Tilføj kollega")
-    karen = signed_in(browser, server, apis["koord"])
-    karen.goto(server.http + "/cases")
-    karen.wait_for_selector("body[data-ready='1'] details")
-    karen.fill("#search", case["alias"])
-    mine = karen.locator(f"article[data-case='{case['id']}']")
-    mine.locator("summary").click()
+    karen, mine = opened_case(browser, server, apis["koord"], case, case["alias"])
     mine.get_by_label("Kollegaens brugernavn").fill("jobc")
     mine.locator("form.colleague button[type=submit]").click()
     mine.locator("li[data-participant]", has_text="Jonas Jobcenter").wait_for()
